@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // The suite is I/O-bound against one throwaway Redis; two workers match the CI machine's two cores.
+    maxWorkers: 2,
+    // .ci/run asks for a JSON report to print its own "N passed, N failed" line.
+    reporters: process.env.HOSO_TEST_REPORT ? ['default', 'json'] : ['default'],
+    outputFile: process.env.HOSO_TEST_REPORT ? { json: process.env.HOSO_TEST_REPORT } : undefined,
+    env: { LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+  },
+});
