@@ -22,6 +22,7 @@ export const EnvSchema = z.object({
     .default('hoso:'),
   SESSION_TTL_SECONDS: seconds.default(60 * 60 * 24 * 30),
   DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{20,}$/, 'expected a Bot API token such as 123456:ABC-DEF…')

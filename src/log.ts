@@ -29,9 +29,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: {
         log: (object) => scrubValue(object) as Record<string, unknown>,
       },
-      serializers: {
-        err: (err: unknown) => scrubValue(pino.stdSerializers.err(err as Error)),
-      },
     },
     options.destination ?? pino.destination(2),
   );
@@ -44,6 +41,8 @@ function scrubValue(value: unknown, depth = 0): unknown {
     return masked === String(value) ? value : masked;
   }
   if (value === null || typeof value !== 'object' || depth > 8) return value;
+  // formatters.log sees objects before pino's serializers do, so errors are serialised here.
+  if (value instanceof Error) return scrubValue(pino.stdSerializers.err(value), depth + 1);
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, depth + 1);

@@ -107,11 +107,15 @@ export function storeContract(
       expect(seen).toEqual(['hello']);
     });
 
-    it('acts on an update once however often it is delivered', async () => {
+    it('lets exactly one delivery of an update claim it, and remembers when it is done', async () => {
       const dedupe = createUpdateDedupe(store);
-      const results = await Promise.all([1, 2, 3].map(() => dedupe.firstDelivery('telegram', '42')));
+      const results = await Promise.all([1, 2, 3].map(() => dedupe.claim('telegram', '42')));
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await dedupe.firstDelivery('telegram', '43')).toBe(true);
+      expect(await dedupe.isDone('telegram', '42')).toBe(false);
+      await dedupe.complete('telegram', '42');
+      expect(await dedupe.isDone('telegram', '42')).toBe(true);
+      expect(await dedupe.claim('telegram', '42')).toBe(false);
+      expect(await dedupe.claim('telegram', '43')).toBe(true);
     });
 
     it('never lets two turns of one conversation overlap', async () => {
