@@ -206,7 +206,11 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
   ['privacy_delete', 2, 'xóa|delete|erase|hủy + dữ liệu|thông tin|data|tài khoản'],
 
   // cancel
-  ['cancel', 4.5, 'hủy bỏ|hủy yêu cầu|hủy hồ sơ|thôi không làm nữa|không làm nữa|không muốn nữa|dừng lại'],
+  [
+    'cancel',
+    4.5,
+    'hủy bỏ|hủy yêu cầu|hủy hồ sơ|thôi không làm nữa|không làm nữa|không muốn nữa|không cần nữa|dừng lại',
+  ],
   ['cancel', 4.5, 'cancel|never mind|nevermind|stop|quit|exit'],
   ['cancel', 4, 'hủy|thoát|thôi|bỏ qua|dừng đi|dừng thôi|thôi khỏi'],
   ['cancel', 2.5, 'quay lại|trở lại|back|khỏi'],
@@ -222,7 +226,11 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
     4,
     'bực quá|bực mình|chán quá|chán thật|không hiểu gì cả|không hiểu gì|vô dụng|vớ vẩn|dở hơi',
   ],
-  ['frustration', 4, 'tệ quá|quá tệ|tệ thật|tệ hại|điên quá|phát điên|điên mất|chán ghê|chán lắm'],
+  [
+    'frustration',
+    4,
+    'tệ quá|quá tệ|tệ thật|tệ hại|điên quá|phát điên|điên mất|chán ghê|chán lắm|dở quá|dở tệ',
+  ],
   [
     'frustration',
     4,

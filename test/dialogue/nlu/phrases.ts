@@ -209,6 +209,7 @@ export const PHRASES: readonly PhraseCase[] = [
   c('bỏ qua', 'cancel'),
   c('huyr', 'cancel'),
   c('cancle', 'cancel'),
+  c('ko can nua', 'cancel'),
 
   // thanks
   c('cảm ơn', 'thanks'),
@@ -249,4 +250,5 @@ export const FRUSTRATED: readonly string[] = [
   'tệ quá đi',
   'this is useless',
   'chờ mãi không thấy gì, bực mình',
+  'chương trình này dở quá',
 ];
