@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { TELEGRAM_WEBHOOK_PATH } from './channels/telegram/channel.ts';
 import { startTerminalChat } from './channels/terminal/chat.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { understand } from './dialogue/nlu/understand.ts';
+import { runNluCommand } from './dialogue/nlu/cli.ts';
 import { createLogger, type Logger } from './log.ts';
 import { type App, createApp } from './main.ts';
 
@@ -134,15 +134,7 @@ async function chat(args: string[]): Promise<number> {
   return 0;
 }
 
-function nlu(args: string[]): number {
-  const textArg = args.join(' ').trim();
-  if (!textArg) {
-    io.stderr('Usage: hoso nlu "<text>"');
-    return 2;
-  }
-  io.stdout(JSON.stringify(understand(textArg)));
-  return 0;
-}
+const rawIo = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
 
 async function bench(args: string[]): Promise<number> {
   const { runBenchmarks } = await import('./bench/index.ts');
@@ -157,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'chat':
       return chat(args);
     case 'nlu':
-      return nlu(args);
+      return runNluCommand(args, rawIo);
     case 'bench':
       return bench(args);
     case undefined:
