@@ -134,7 +134,10 @@ async function chat(args: string[]): Promise<number> {
   return 0;
 }
 
-const rawIo = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+const rawIo = {
+  stdout: (s: string) => process.stdout.write(s),
+  stderr: (s: string) => process.stderr.write(s),
+};
 
 async function bench(args: string[]): Promise<number> {
   const { runBenchmarks } = await import('./bench/index.ts');
