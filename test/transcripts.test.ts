@@ -90,7 +90,10 @@ const drivers: Record<string, () => Promise<Driver>> = {
       await app.telegram!.bot.handleUpdate(update as never);
       const sent = telegram.calls.slice(before).filter((c) => c.method === 'sendMessage');
       buttons = sent.flatMap((c) =>
-        ((c.json.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] })?.inline_keyboard ?? [])
+        (
+          (c.json.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] })
+            ?.inline_keyboard ?? []
+        )
           .flat()
           .map((b) => ({ label: b.text, action: b.callback_data })),
       );

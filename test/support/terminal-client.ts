@@ -38,7 +38,8 @@ export function terminalClient(app: App, userId = 'terminal-test') {
     },
     async waitFor(text: string): Promise<string> {
       const started = Date.now();
-      while (!screen.includes(text) && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 20));
+      while (!screen.includes(text) && Date.now() - started < 3000)
+        await new Promise((r) => setTimeout(r, 20));
       return screen;
     },
     screen: () => screen,

@@ -31,7 +31,9 @@ describe('terminal chat', () => {
     await app.notifier.send({ channel: 'terminal', userId: 'terminal-push' }, [
       { type: 'text', text: 'Cán bộ Hoa: Hồ sơ của anh/chị đã được tiếp nhận.' },
     ]);
-    expect(await term.waitFor('Cán bộ Hoa')).toContain('Hoso: Cán bộ Hoa: Hồ sơ của anh/chị đã được tiếp nhận.');
+    expect(await term.waitFor('Cán bộ Hoa')).toContain(
+      'Hoso: Cán bộ Hoa: Hồ sơ của anh/chị đã được tiếp nhận.',
+    );
     await term.quit();
   });
 });
