@@ -78,7 +78,13 @@ export function parseVietnameseDate(input: string, options: DateOptions = {}): P
     if (a.length > 2 || b.length > 2) return fail('HOSO_ERR_DATE_FORMAT');
     [day, month, yearText] = [Number(a), Number(b), c];
   }
-  if (yearText.length === 2) return fail('HOSO_ERR_DATE_TWO_DIGIT_YEAR', { day, month, yy: yearText });
+  const today = typeof options.today === 'string' ? options.today : vietnamToday(options.today);
+  if (yearText.length === 2) {
+    // The example shows the likelier century (20yy if that is not in the future) without assuming it.
+    const recent = 2000 + Number(yearText);
+    const example = `${pad(day)}/${pad(month)}/${recent <= Number(today.slice(0, 4)) ? recent : recent - 100}`;
+    return fail('HOSO_ERR_DATE_TWO_DIGIT_YEAR', { yy: yearText, example });
+  }
   if (yearText.length !== 4) return fail('HOSO_ERR_DATE_YEAR_FORMAT', { year: yearText });
   const year = Number(yearText);
 
@@ -101,7 +107,6 @@ export function parseVietnameseDate(input: string, options: DateOptions = {}): P
   if (options.birth ?? true) {
     if (year < EARLIEST_BIRTH_YEAR)
       return fail('HOSO_ERR_DATE_TOO_OLD', { year, earliest: EARLIEST_BIRTH_YEAR });
-    const today = typeof options.today === 'string' ? options.today : vietnamToday(options.today);
     if (iso > today) {
       return fail('HOSO_ERR_DATE_IN_FUTURE', {
         date: formatVietnameseDate(iso),

@@ -45,10 +45,11 @@ describe('parseVietnameseDate', () => {
   });
 
   it('refuses a two-digit year and says why', () => {
-    expect(errorOf('02/10/90')).toMatchObject({
+    expect(errorOf('2/10/90')).toMatchObject({
       code: 'HOSO_ERR_DATE_TWO_DIGIT_YEAR',
-      params: { yy: '90', day: 2, month: 10 },
+      params: { yy: '90', example: '02/10/1990' },
     });
+    expect(errorOf('2/10/05')?.params).toMatchObject({ example: '02/10/2005' });
   });
 
   it('refuses 31 February with the number of days that month has', () => {
