@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import i18next, { type TFunction } from 'i18next';
+import i18next, { type Resource, type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { otpProblem, parseOtpCode } from '../../src/identity/otp.ts';
 import { parseCitizenId } from '../../src/identity/parse/citizen-id.ts';
@@ -15,7 +15,7 @@ const t: Record<string, TFunction> = {};
 
 beforeAll(async () => {
   // As the lead's i18n does: every JSON file of locales/<lang>/ is a namespace named after the file.
-  const resources: Record<string, Record<string, unknown>> = {};
+  const resources: Resource = {};
   for (const lang of languages) {
     resources[lang] = {};
     for (const file of readdirSync(join(root, 'locales', lang)).filter((f) => f.endsWith('.json'))) {
@@ -36,6 +36,11 @@ function problemOf<T>(result: ParseResult<T>): ParseProblem {
   return result.error;
 }
 
+function warningOf<T>(result: ParseResult<T>): ParseProblem {
+  if (!result.ok || !result.warnings[0]) throw new Error('expected a warning');
+  return result.warnings[0];
+}
+
 const today = '2026-03-15';
 /** One real example of every message the identity code can produce. */
 const examples: Record<string, () => ParseProblem> = {
@@ -43,11 +48,11 @@ const examples: Record<string, () => ParseProblem> = {
   HOSO_ERR_CCCD_NOT_DIGITS: () => problemOf(parseCitizenId('00109901234O')),
   HOSO_ERR_CCCD_IS_OLD_CMND: () => problemOf(parseCitizenId('012345678')),
   HOSO_ERR_CCCD_LENGTH: () => problemOf(parseCitizenId('00109901234')),
-  HOSO_WARN_CCCD_UNKNOWN_PROVINCE: () => parseCitizenId('003099012345').warnings![0]!,
+  HOSO_WARN_CCCD_UNKNOWN_PROVINCE: () => warningOf(parseCitizenId('003099012345')),
   HOSO_WARN_CCCD_BIRTH_YEAR_MISMATCH: () =>
-    parseCitizenId('001099012345', { dateOfBirth: '1998-01-01' }).warnings![0]!,
-  HOSO_WARN_CCCD_GENDER_MISMATCH: () => parseCitizenId('001099012345', { gender: 'female' }).warnings![0]!,
-  HOSO_WARN_CCCD_BIRTH_YEAR_IN_FUTURE: () => parseCitizenId('001499012345', { today }).warnings![0]!,
+    warningOf(parseCitizenId('001099012345', { dateOfBirth: '1998-01-01' })),
+  HOSO_WARN_CCCD_GENDER_MISMATCH: () => warningOf(parseCitizenId('001099012345', { gender: 'female' })),
+  HOSO_WARN_CCCD_BIRTH_YEAR_IN_FUTURE: () => warningOf(parseCitizenId('001499012345', { today })),
   HOSO_ERR_DATE_EMPTY: () => problemOf(parseVietnameseDate('', { today })),
   HOSO_ERR_DATE_FORMAT: () => problemOf(parseVietnameseDate('hôm qua', { today })),
   HOSO_ERR_DATE_NO_YEAR: () => problemOf(parseVietnameseDate('2/10', { today })),
@@ -126,7 +131,7 @@ describe('identity messages', () => {
   });
 
   it('names the gender in the reader’s language', () => {
-    const w = parseCitizenId('001099012345', { gender: 'female' }).warnings![0]!;
+    const w = warningOf(parseCitizenId('001099012345', { gender: 'female' }));
     expect(t.vi!(w.key, w.params)).toContain('giới tính nam');
     expect(t.en!(w.key, w.params)).toContain('stands for male');
   });
