@@ -1,21 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OtpService, otpProblem, parseOtpCode } from '../../src/identity/otp.ts';
-import { MemoryTtlStore } from '../../src/identity/ttl-store.ts';
 import { DataCipher, dataKeyFromBase64 } from '../../src/privacy/crypto.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
 
 const MINUTE = 60_000;
 const cipher = new DataCipher(dataKeyFromBase64(randomBytes(32).toString('base64')));
 const subject = 'telegram:4242|001190012345';
 
 let clock: number;
-let store: MemoryTtlStore;
+let store: MemoryStore;
 let otp: OtpService;
 
 beforeEach(() => {
   clock = Date.parse('2026-03-15T08:00:00Z');
-  store = new MemoryTtlStore(() => clock);
+  store = new MemoryStore(() => clock);
   otp = new OtpService({ store, hash: (v) => cipher.keyedHash(v), now: () => clock });
+
+  afterEach(async () => {
+    await store.close();
+  });
 });
 
 async function issueCode(): Promise<string> {
@@ -41,7 +45,9 @@ describe('OtpService', () => {
   it('keeps neither the code nor the subject in clear in storage keys or values', async () => {
     const code = await issueCode();
     await otp.verify(subject, otherThan(code));
-    const dump = JSON.stringify(await Promise.all(store.keys().map(async (k) => [k, await store.get(k)])));
+    const dump = JSON.stringify(
+      await Promise.all((await store.keys('')).map(async (k) => [k, await store.get(k)])),
+    );
     expect(dump).not.toContain(code);
     expect(dump).not.toContain('001190012345');
     expect(dump).not.toContain('4242');
@@ -125,8 +131,10 @@ describe('OtpService', () => {
   it('draws codes with leading zeros kept', async () => {
     const codes = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const local = new OtpService({ store: new MemoryTtlStore(), hash: (v) => cipher.keyedHash(v) });
+      const own = new MemoryStore();
+      const local = new OtpService({ store: own, hash: (v) => cipher.keyedHash(v) });
       const issued = await local.issue(`s${i}`);
+      await own.close();
       if (issued.status === 'issued') codes.add(issued.code);
     }
     expect([...codes].every((c) => /^\d{6}$/.test(c))).toBe(true);

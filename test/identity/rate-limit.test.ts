@@ -1,24 +1,28 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   checkLookupAllowed,
   DEFAULT_LOOKUP_LIMITS,
   RateLimiter,
   rateLimitProblem,
 } from '../../src/identity/rate-limit.ts';
-import { MemoryTtlStore } from '../../src/identity/ttl-store.ts';
 import { DataCipher, dataKeyFromBase64 } from '../../src/privacy/crypto.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
 
 const cipher = new DataCipher(dataKeyFromBase64(Buffer.alloc(32, 7).toString('base64')));
 const HOUR = 60 * 60_000;
 
 let clock: number;
-let store: MemoryTtlStore;
+let store: MemoryStore;
 let limiter: RateLimiter;
 
 beforeEach(() => {
   clock = Date.parse('2026-03-15T08:00:00Z');
-  store = new MemoryTtlStore(() => clock);
+  store = new MemoryStore(() => clock);
   limiter = new RateLimiter({ store, hash: (v) => cipher.keyedHash(v), now: () => clock });
+
+  afterEach(async () => {
+    await store.close();
+  });
 });
 
 describe('lookup rate limits', () => {
@@ -75,9 +79,9 @@ describe('lookup rate limits', () => {
 
   it('never writes the ID number or the chat account into a storage key', async () => {
     await checkLookupAllowed(limiter, { chatAccount: 'tg:777000', citizenId: '001190012345' });
-    const keys = store.keys().join(' ');
+    const keys = (await store.keys('')).join(' ');
     expect(keys).not.toContain('001190012345');
     expect(keys).not.toContain('777000');
-    expect(store.keys()).toHaveLength(2);
+    expect(await store.keys('')).toHaveLength(2);
   });
 });
