@@ -9,6 +9,7 @@ import {
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../config.ts';
 
 /**
  * Personal data at rest: ID numbers are stored encrypted (AES-256-GCM) and found through a keyed hash
@@ -24,16 +25,19 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const ENVELOPE_PREFIX = 'hoso1';
 
-export type DataKeyErrorCode = 'HOSO_ERR_DATA_KEY_MISSING' | 'HOSO_ERR_DATA_KEY_INVALID';
+export type DataKeyProblem = 'HOSO_ERR_DATA_KEY_MISSING' | 'HOSO_ERR_DATA_KEY_INVALID';
 
-/** A configuration error met at start-up; names the environment variable to set. */
-export class DataKeyError extends Error {
-  readonly code: DataKeyErrorCode;
+/**
+ * A configuration error met at start-up (so `hoso` prints it and exits 1, like any ConfigError); `reason`
+ * says which, `variable` names what to set.
+ */
+export class DataKeyError extends ConfigError {
+  readonly reason: DataKeyProblem;
   readonly variable = DATA_KEY_VARIABLE;
-  constructor(code: DataKeyErrorCode, message: string) {
-    super(message);
+  constructor(reason: DataKeyProblem, message: string) {
+    super([`${DATA_KEY_VARIABLE}: ${message}`]);
     this.name = 'DataKeyError';
-    this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -61,7 +65,7 @@ export function dataKeyFromBase64(base64: string, options: { dev?: boolean } = {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) || master.length !== KEY_BYTES) {
     throw new DataKeyError(
       'HOSO_ERR_DATA_KEY_INVALID',
-      `${DATA_KEY_VARIABLE} must be ${KEY_BYTES} random bytes in base64 (got ${master.length} bytes). ` +
+      `must be ${KEY_BYTES} random bytes in base64 (got ${master.length} bytes). ` +
         `Generate one with: node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`,
     );
   }
@@ -150,9 +154,18 @@ export const DEV_KEY_FILE = 'data-key.dev.json';
 const DevKeyFileSchema = z.object({ key: z.string(), dev: z.literal(true) });
 
 async function readDevKey(path: string): Promise<DataKey> {
-  const parsed = DevKeyFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) {
-    throw new DataKeyError('HOSO_ERR_DATA_KEY_INVALID', `${path} is not a development key file; delete it`);
+  const text = await readFile(path, 'utf8');
+  let parsed: ReturnType<typeof DevKeyFileSchema.safeParse> | undefined;
+  try {
+    parsed = DevKeyFileSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    throw new DataKeyError(
+      'HOSO_ERR_DATA_KEY_INVALID',
+      `not set, and ${path} is not a readable development key file (set the variable, or delete the file)`,
+    );
   }
   return dataKeyFromBase64(parsed.data.key, { dev: true });
 }
@@ -173,7 +186,7 @@ export async function loadOrCreateDataKey(dir: string, options: LoadDataKeyOptio
   if (options.production) {
     throw new DataKeyError(
       'HOSO_ERR_DATA_KEY_MISSING',
-      `${DATA_KEY_VARIABLE} is not set. In production personal data is encrypted with a key from configuration; ` +
+      'not set. In production personal data is encrypted with a key from configuration; ' +
         'set it to 32 random bytes in base64. A development key is never used in production.',
     );
   }

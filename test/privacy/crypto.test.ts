@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config.ts';
 import {
   constantTimeEqual,
   DataCipher,
@@ -81,7 +82,8 @@ describe('dataKeyFromBase64', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(DataKeyError);
-      expect((error as DataKeyError).code).toBe('HOSO_ERR_DATA_KEY_INVALID');
+      expect((error as DataKeyError).reason).toBe('HOSO_ERR_DATA_KEY_INVALID');
+      expect(error).toBeInstanceOf(ConfigError);
       expect((error as DataKeyError).variable).toBe('HOSO_DATA_KEY');
     }
   });
@@ -108,14 +110,15 @@ describe('loadOrCreateDataKey', () => {
   it('refuses to start in production without a configured key, naming HOSO_DATA_KEY', async () => {
     await expect(loadOrCreateDataKey(dir, { production: true })).rejects.toMatchObject({
       name: 'DataKeyError',
-      code: 'HOSO_ERR_DATA_KEY_MISSING',
+      code: 'HOSO_ERR_CONFIG',
+      reason: 'HOSO_ERR_DATA_KEY_MISSING',
       variable: 'HOSO_DATA_KEY',
     });
   });
 
   it('ignores a development key file in production', async () => {
     await loadOrCreateDataKey(dir, { production: false });
-    await expect(loadOrCreateDataKey(dir, { production: true })).rejects.toThrow(/HOSO_DATA_KEY is not set/);
+    await expect(loadOrCreateDataKey(dir, { production: true })).rejects.toThrow(/HOSO_DATA_KEY: not set/);
   });
 
   it('uses the configured key in production', async () => {
@@ -152,7 +155,11 @@ describe('loadOrCreateDataKey', () => {
   it('refuses a corrupted development key file instead of replacing it', async () => {
     await writeFile(join(dir, DEV_KEY_FILE), '{"hello":1}');
     await expect(loadOrCreateDataKey(dir, { production: false })).rejects.toMatchObject({
-      code: 'HOSO_ERR_DATA_KEY_INVALID',
+      reason: 'HOSO_ERR_DATA_KEY_INVALID',
+    });
+    await writeFile(join(dir, DEV_KEY_FILE), '{"key": "abc');
+    await expect(loadOrCreateDataKey(dir, { production: false })).rejects.toMatchObject({
+      reason: 'HOSO_ERR_DATA_KEY_INVALID',
     });
   });
 });
