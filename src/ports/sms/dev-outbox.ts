@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parsePhone } from '../../identity/parse/phone.ts';
 import { maskPhone } from '../../privacy/mask.ts';
 import type { SmsSender } from './sender.ts';
 
@@ -39,7 +40,9 @@ export class DevOutbox implements SmsSender {
     this.now = options.now ?? (() => new Date());
   }
 
-  async send(phone: string, text: string): Promise<void> {
+  async send(to: string, text: string): Promise<void> {
+    const parsed = parsePhone(to);
+    const phone = parsed.ok ? parsed.value.national : to;
     const message: OutboxMessage = {
       id: randomUUID(),
       at: this.now().toISOString(),
@@ -55,10 +58,12 @@ export class DevOutbox implements SmsSender {
     );
   }
 
-  /** Newest first; optionally only those for one phone. */
+  /** Newest first; optionally only those for one phone (any written form). */
   list(filter: { phone?: string } = {}): OutboxMessage[] {
     const all = [...this.messages].reverse();
-    return (filter.phone ? all.filter((m) => m.phone === filter.phone) : all).map((m) => ({ ...m }));
+    const wanted = filter.phone && parsePhone(filter.phone);
+    const phone = wanted && wanted.ok ? wanted.value.national : filter.phone;
+    return (phone ? all.filter((m) => m.phone === phone) : all).map((m) => ({ ...m }));
   }
 
   clear(): void {

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/log.ts';
 import { DevOutbox } from '../../../src/ports/sms/dev-outbox.ts';
 
 describe('DevOutbox', () => {
@@ -34,6 +36,21 @@ describe('DevOutbox', () => {
     expect(lines[0]).toContain('090*****01');
     expect(lines[0]).not.toContain('0901000001');
     expect(lines[0]).not.toContain('123456');
+  });
+
+  it('works with the project logger, whose lines hold no phone number or code', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const outbox = new DevOutbox({ logger: createLogger({ level: 'info', destination }) });
+    await outbox.send('+84 901 000 001', 'Hoso: mã xác thực của anh/chị là 654321');
+    expect(lines.join('')).toContain('090*****01');
+    expect(lines.join('')).not.toMatch(/0901000001|901 000 001|654321/);
+    expect(outbox.list({ phone: '0901000001' }).map((m) => m.phone)).toEqual(['0901000001']);
   });
 
   it('hands out copies and can be cleared', async () => {
