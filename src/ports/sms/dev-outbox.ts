@@ -62,7 +62,7 @@ export class DevOutbox implements SmsSender {
   list(filter: { phone?: string } = {}): OutboxMessage[] {
     const all = [...this.messages].reverse();
     const wanted = filter.phone && parsePhone(filter.phone);
-    const phone = wanted && wanted.ok ? wanted.value.national : filter.phone;
+    const phone = wanted?.ok ? wanted.value.national : filter.phone;
     return (phone ? all.filter((m) => m.phone === phone) : all).map((m) => ({ ...m }));
   }
 
