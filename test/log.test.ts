@@ -14,7 +14,7 @@ describe('logging', () => {
       expect(all).not.toContain(secret);
     }
     const first = JSON.parse(lines[0]!);
-    expect(first.msg).toBe('citizen 001*******45 called from 09*****321');
+    expect(first.msg).toBe('citizen 001*******45 called from 098*****21');
     expect(first.cccd).toBe('079*******23');
     expect(JSON.parse(lines[1]!).err.message).toBe('lookup failed for 001*******45');
   });
