@@ -4,6 +4,14 @@ import { z } from 'zod';
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
 const optionalUrl = z.url().optional();
 const seconds = z.coerce.number().int().positive();
+/** 32 random bytes in base64 (checked here too, so every configuration problem is reported at once). */
+const isDataKey = (v: string) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32;
+const dataKey = z
+  .string()
+  .refine(
+    isDataKey,
+    "32 random bytes in base64 (node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64'))\")",
+  );
 
 /**
  * Every environment variable Hoso reads. `.env.example` documents each one; a test keeps the two in step.
@@ -34,6 +42,34 @@ export const EnvSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: flag.default(true),
+
+  // --- Identity and personal data (issue 4) ---
+  HOSO_DATA_KEY: dataKey.optional(),
+  HOSO_DATA_KEY_PREVIOUS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((k) => isDataKey(k.trim())),
+      'comma-separated keys, each 32 bytes in base64',
+    )
+    .optional(),
+  POPULATION_REGISTRY_URL: optionalUrl,
+  POPULATION_REGISTRY_TOKEN: z.string().min(1).optional(),
+  SMS_GATEWAY_URL: optionalUrl,
+  SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
+  SMS_SENDER_NAME: z.string().min(1).max(11).optional(),
+  IDENTITY_FRESH_LINK_MINUTES: z.coerce.number().int().min(1).max(43_200).default(30),
+  IDENTITY_LOOKUPS_PER_ACCOUNT_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  IDENTITY_LOOKUPS_PER_ID_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  OIDC_ISSUER_URL: optionalUrl,
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPE: z.string().min(1).default('openid'),
+  OIDC_ID_CLAIM: z.string().min(1).default('citizen_id'),
+  OIDC_LEVEL_CLAIM: z.string().min(1).default('acr'),
+  OIDC_PROVIDER_NAME: z.string().min(1).max(40).default('VNeID'),
+  PRIVACY_COMPLETE_WITHIN_DAYS: z.coerce.number().int().min(1).max(30).default(15),
+  PRIVACY_KEEP_CONSENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
+  PRIVACY_KEEP_ERASURE_RECEIPTS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -75,6 +111,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !values.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address that links in messages point to');
+  }
+  // --- Identity and personal data (issue 4) ---
+  if (production && !values.HOSO_DATA_KEY) {
+    problems.push(
+      'HOSO_DATA_KEY: production encrypts personal data with a configured key, never a development one',
+    );
+  }
+  if (production && !values.POPULATION_REGISTRY_URL) {
+    problems.push('POPULATION_REGISTRY_URL: production refuses the embedded registry of fictional people');
+  }
+  if (production && !values.SMS_GATEWAY_URL) {
+    problems.push('SMS_GATEWAY_URL: production refuses the dev outbox, which sends no text message');
+  }
+  if (values.OIDC_ISSUER_URL && !values.OIDC_CLIENT_ID) {
+    problems.push('OIDC_CLIENT_ID: required when OIDC_ISSUER_URL is set');
+  }
+  if (production && values.OIDC_ISSUER_URL?.startsWith('http:')) {
+    problems.push('OIDC_ISSUER_URL: production needs an https issuer');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, '');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UserFromGetMe } from 'grammy/types';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/channel.ts';
@@ -6,7 +7,11 @@ import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
 import type { Config } from './config.ts';
-import { type ConversationHandler, createConversationHandler } from './conversation/handle-inbound.ts';
+import {
+  type ConversationHandler,
+  createConversationHandler,
+  sessionKey,
+} from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
 import type { Feature, Services } from './dialogue/context.ts';
 import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts';
@@ -18,10 +23,30 @@ import { MemoryBlobStore } from './files/memory-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { identityContributor } from './identity/contributor.ts';
+import { createIdentityFeature } from './identity/feature.ts';
+import { IdentityService } from './identity/linking.ts';
+import { IdentityLinks } from './identity/links.ts';
+import { OIDC_CALLBACK_PATH, OidcLinker } from './identity/oidc.ts';
+import { oidcRoutes } from './identity/oidc-routes.ts';
+import { OtpService } from './identity/otp.ts';
+import { RateLimiter } from './identity/rate-limit.ts';
 import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { EmbeddedPopulationRegistry } from './ports/population/embedded.ts';
+import { HttpPopulationRegistry } from './ports/population/http.ts';
+import type { PopulationRegistry } from './ports/population/registry.ts';
+import { DevOutbox } from './ports/sms/dev-outbox.ts';
+import { devOutboxRoutes } from './ports/sms/dev-outbox-routes.ts';
+import { HttpSmsSender } from './ports/sms/http.ts';
 import { createConsentLog } from './privacy/consent-log.ts';
+import { consentContributor } from './privacy/contributors/consents.ts';
+import { conversationContributor } from './privacy/contributors/conversations.ts';
+import { PersonalDataRegistry } from './privacy/contributors.ts';
+import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
+import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
+import { createPrivacyFeature } from './privacy/feature.ts';
 import { createConversationLocks } from './store/conversation-lock.ts';
 import { createStore } from './store/create-store.ts';
 import { createSessionStore } from './store/session-store.ts';
@@ -48,6 +73,16 @@ export interface App {
   files: BlobStore;
   http: FastifyInstance;
   telegram?: TelegramChannel;
+  /** Identity linking and personal data (issue 4): modules register their PersonalDataContributor here. */
+  identity: {
+    service: IdentityService;
+    cipher: DataCipher;
+    personalData: PersonalDataRegistry;
+    erasure: ErasureService;
+    /** The embedded SMS gateway, when no SMS_GATEWAY_URL is set. */
+    devOutbox?: DevOutbox;
+    oidc?: OidcLinker;
+  };
   close(): Promise<void>;
 }
 
@@ -72,10 +107,107 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const notifier = new Notifier();
   const jobs = createInProcessJobQueue({ log });
 
+  // --- Identity and personal data (issue 4) ---
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const dataKey = await loadOrCreateDataKey(config.DATA_DIR, {
+    production: config.production,
+    ...(config.HOSO_DATA_KEY ? { configured: config.HOSO_DATA_KEY } : {}),
+  });
+  const previousKeys = (config.HOSO_DATA_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((k) => k.trim() !== '')
+    .map((k) => dataKeyFromBase64(k));
+  const cipher = new DataCipher(dataKey, previousKeys);
+  if (dataKey.dev) {
+    log.warn(
+      { file: join(config.DATA_DIR, DEV_KEY_FILE) },
+      'HOSO_DATA_KEY is not set: personal data is encrypted with a DEVELOPMENT key generated on first run. NOT FOR PRODUCTION: set HOSO_DATA_KEY.',
+    );
+  }
+  const population: PopulationRegistry = config.POPULATION_REGISTRY_URL
+    ? new HttpPopulationRegistry({
+        baseUrl: config.POPULATION_REGISTRY_URL,
+        ...(config.POPULATION_REGISTRY_TOKEN ? { token: config.POPULATION_REGISTRY_TOKEN } : {}),
+      })
+    : new EmbeddedPopulationRegistry();
+  const devOutbox = config.SMS_GATEWAY_URL ? undefined : new DevOutbox({ logger: log });
+  const sms =
+    devOutbox ??
+    new HttpSmsSender({
+      baseUrl: config.SMS_GATEWAY_URL!,
+      ...(config.SMS_GATEWAY_TOKEN ? { token: config.SMS_GATEWAY_TOKEN } : {}),
+      ...(config.SMS_SENDER_NAME ? { sender: config.SMS_SENDER_NAME } : {}),
+    });
+  const keyedHash = (value: string) => cipher.keyedHash(value);
+  const identityService = new IdentityService({
+    links: new IdentityLinks(store, cipher, { retentionMs: config.DATA_RETENTION_DAYS * DAY_MS }),
+    registry: population,
+    sms,
+    otp: new OtpService({ store, hash: keyedHash }),
+    limiter: new RateLimiter({ store, hash: keyedHash }),
+    lookupLimits: {
+      perChatAccount: { limit: config.IDENTITY_LOOKUPS_PER_ACCOUNT_PER_HOUR, windowMs: 60 * 60_000 },
+      perCitizenId: { limit: config.IDENTITY_LOOKUPS_PER_ID_PER_HOUR, windowMs: 60 * 60_000 },
+    },
+  });
+  const oidc =
+    config.OIDC_ISSUER_URL && config.OIDC_CLIENT_ID
+      ? new OidcLinker(
+          {
+            issuer: config.OIDC_ISSUER_URL,
+            clientId: config.OIDC_CLIENT_ID,
+            ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
+            redirectUri: `${config.publicUrl}${OIDC_CALLBACK_PATH}`,
+            publicUrl: config.publicUrl,
+            scope: config.OIDC_SCOPE,
+            idClaim: config.OIDC_ID_CLAIM,
+            levelClaim: config.OIDC_LEVEL_CLAIM,
+            providerName: config.OIDC_PROVIDER_NAME,
+            allowInsecure: !config.production && config.OIDC_ISSUER_URL.startsWith('http:'),
+            linkTtlMs: 10 * 60_000,
+          },
+          store,
+        )
+      : undefined;
+  const identity = createIdentityFeature({
+    service: identityService,
+    cipher,
+    ...(oidc ? { oidc } : {}),
+    freshLinkMaxAgeMs: config.IDENTITY_FRESH_LINK_MINUTES * 60_000,
+  });
+  const personalData = new PersonalDataRegistry();
+  const erasure = new ErasureService({
+    kv: store,
+    registry: personalData,
+    translator,
+    notify: (address, messages) => notifier.send(address, messages),
+    log,
+    settings: {
+      completeWithinMs: config.PRIVACY_COMPLETE_WITHIN_DAYS * DAY_MS,
+      receiptRetentionMs: config.PRIVACY_KEEP_ERASURE_RECEIPTS_DAYS * DAY_MS,
+    },
+  });
+  const privacyFeature = createPrivacyFeature({
+    registry: personalData,
+    erasure,
+    files,
+    subjectOf: (address) => identityService.subjectOf(address),
+    unlink: (address) => identityService.links.unlink(address),
+    completeWithinDays: config.PRIVACY_COMPLETE_WITHIN_DAYS,
+  });
+  const consentLog = createConsentLog(store);
+
   const services: Services = {
-    consent: { log: createConsentLog(store), retentionDays: config.DATA_RETENTION_DAYS },
+    consent: { log: consentLog, retentionDays: config.DATA_RETENTION_DAYS },
+    identity: identity.api,
   };
-  const features: Feature[] = [coreFeature, notYetOpenFeature, consentFeature];
+  const features: Feature[] = [
+    coreFeature,
+    notYetOpenFeature,
+    consentFeature,
+    identity.feature,
+    privacyFeature,
+  ];
   const engine = createDialogueEngine(features, {
     translator,
     understand,
@@ -130,6 +262,43 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins.push(telegram.webhookRoutes);
   }
 
+  // --- Identity and personal data (issue 4) ---
+  personalData.register(identityContributor(identityService.links));
+  personalData.register(
+    consentContributor(consentLog, { retainMs: config.PRIVACY_KEEP_CONSENT_RECORDS_DAYS * DAY_MS }),
+  );
+  personalData.register(
+    conversationContributor({
+      // The handler's session store: same prefix, schema and version.
+      sessions: createSessionStore(store, {
+        prefix: 'sess:',
+        schema: SessionSchema,
+        version: SESSION_VERSION,
+        ttlMs,
+      }),
+      sessionKey,
+      locks: createConversationLocks(store),
+      channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
+    }),
+  );
+  jobs.handle(ERASURE_JOB, erasure.handler());
+  // Erasures a stopped process left unfinished are queued again.
+  for (const requestId of await erasure.pending()) await jobs.enqueue(erasureJob(requestId));
+  if (oidc) {
+    plugins.push(
+      oidcRoutes({
+        oidc,
+        service: identityService,
+        handle,
+        notifier,
+        translator,
+        log,
+        secureCookies: config.publicUrl.startsWith('https:'),
+      }),
+    );
+  }
+  if (devOutbox && !config.production) plugins.push(devOutboxRoutes(devOutbox));
+
   const http = await buildHttpServer({ logger: log, store, plugins });
 
   return {
@@ -144,6 +313,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     files,
     http,
     ...(telegram ? { telegram } : {}),
+    identity: {
+      service: identityService,
+      cipher,
+      personalData,
+      erasure,
+      ...(devOutbox ? { devOutbox } : {}),
+      ...(oidc ? { oidc } : {}),
+    },
     async close() {
       await telegram?.stop();
       await http.close();

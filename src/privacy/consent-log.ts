@@ -17,6 +17,8 @@ export interface ConsentLog {
   record(address: Address, entry: ConsentEntry): Promise<void>;
   list(address: Address): Promise<ConsentEntry[]>;
   erase(address: Address): Promise<void>;
+  /** Keeps the record for `ttlMs` more and then lets it expire (retention after consent is withdrawn). */
+  keep(address: Address, ttlMs: number): Promise<void>;
 }
 
 /** Consent decisions, kept apart from the session so they outlive it (a printable, dated record). */
@@ -32,6 +34,9 @@ export function createConsentLog(kv: KeyValueStore): ConsentLog {
     },
     async erase(address) {
       await kv.del(key(address));
+    },
+    async keep(address, ttlMs) {
+      await kv.expire(key(address), ttlMs);
     },
   };
 }

@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type Resource, type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OidcError, type OidcErrorCode } from '../../src/identity/oidc.ts';
 import { otpProblem, parseOtpCode } from '../../src/identity/otp.ts';
 import { parseCitizenId } from '../../src/identity/parse/citizen-id.ts';
 import { parseVietnameseDate } from '../../src/identity/parse/date.ts';
 import { parsePhone } from '../../src/identity/parse/phone.ts';
-import type { ParseProblem, ParseResult } from '../../src/identity/parse/result.ts';
+import { fail, type ParseProblem, type ParseResult } from '../../src/identity/parse/result.ts';
 import { rateLimitProblem } from '../../src/identity/rate-limit.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -80,7 +81,31 @@ const examples: Record<string, () => ParseProblem> = {
   HOSO_ERR_OTP_THROTTLED: () => otpProblem({ status: 'throttled', retryAfterMs: 42_000 })!,
   HOSO_ERR_OTP_THROTTLED_MINUTES: () => otpProblem({ status: 'throttled', retryAfterMs: 30 * 60_000 }, 0)!,
   HOSO_ERR_LOOKUP_RATE_LIMITED: () => rateLimitProblem({ allowed: false, retryAfterMs: 20 * 60_000 })!,
+  // Linking outcomes (the dialogue shows them with these parameters).
+  HOSO_ERR_LINK_NO_MATCH: () => fail('HOSO_ERR_LINK_NO_MATCH').error,
+  HOSO_ERR_LINK_UNDER_14: () => fail('HOSO_ERR_LINK_UNDER_14', { age: 14 }).error,
+  HOSO_ERR_LINK_NO_PHONE: () => fail('HOSO_ERR_LINK_NO_PHONE').error,
+  HOSO_ERR_CONTACT_NOT_OWN: () => fail('HOSO_ERR_CONTACT_NOT_OWN').error,
+  HOSO_ERR_CONTACT_MISMATCH: () => fail('HOSO_ERR_CONTACT_MISMATCH').error,
+  HOSO_ERR_OIDC_NOT_IN_REGISTRY: () => fail('HOSO_ERR_OIDC_NOT_IN_REGISTRY').error,
+  HOSO_ERR_OIDC_OTHER_CITIZEN: () => fail('HOSO_ERR_OIDC_OTHER_CITIZEN', { provider: 'VNeID' }).error,
+  ...Object.fromEntries(
+    [
+      'HOSO_ERR_OIDC_LINK_EXPIRED',
+      'HOSO_ERR_OIDC_OTHER_BROWSER',
+      'HOSO_ERR_OIDC_DENIED',
+      'HOSO_ERR_OIDC_FAILED',
+      'HOSO_ERR_OIDC_NO_ID',
+      'HOSO_ERR_OIDC_UNAVAILABLE',
+    ].map((code) => [code, () => oidcProblem(code as OidcErrorCode)]),
+  ),
 };
+
+/** How the OIDC routes turn an OidcError into a message. */
+function oidcProblem(code: OidcErrorCode): ParseProblem {
+  const error = new OidcError(code, 'test');
+  return { code: error.code, key: error.key, params: { provider: 'VNeID' } };
+}
 
 /** Codes that are not parse results but errors thrown by the ports; they have no parameters. */
 const thrownCodes = ['HOSO_ERR_POPULATION_UNAVAILABLE', 'HOSO_ERR_SMS_UNAVAILABLE'];
@@ -145,7 +170,9 @@ describe('identity messages', () => {
           else walk(v as Record<string, unknown>, `${prefix}${k}.`);
         }
       };
-      walk(JSON.parse(readFileSync(join(root, 'locales', lang, 'identity.json'), 'utf8')), '');
+      for (const ns of ['identity', 'privacy']) {
+        walk(JSON.parse(readFileSync(join(root, 'locales', lang, `${ns}.json`), 'utf8')), `${ns}:`);
+      }
       return flat.sort();
     };
     expect(keys('en')).toEqual(keys('vi'));
