@@ -182,3 +182,24 @@ export function callbackUpdate(chatId: number, data: string, updateId = ++update
     },
   };
 }
+
+/**
+ * A shared contact, as Telegram sends it after the "share my phone number" keyboard button (`own`: the
+ * sender's own account, so `user_id` is theirs) or when a contact card of someone else is forwarded.
+ */
+export function contactUpdate(chatId: number, phone: string, own: boolean, updateId = ++updateCounter) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private' as const, first_name: 'Lan' },
+      from: { id: chatId, is_bot: false, first_name: 'Lan', language_code: 'vi' },
+      contact: {
+        phone_number: phone,
+        first_name: 'Lan',
+        ...(own ? { user_id: chatId } : { user_id: chatId + 1 }),
+      },
+    },
+  };
+}
