@@ -82,6 +82,15 @@ async function serve(): Promise<number> {
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
   ];
+  // --- Identity and personal data (issue 4) ---
+  if (app.identity.devOutbox)
+    lines.push(`  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent)`);
+  if (app.identity.cipher.current.dev) {
+    lines.push(
+      `  Data key:       DEVELOPMENT key in ${cfg.DATA_DIR}/ (not for production: set HOSO_DATA_KEY)`,
+    );
+  }
+  if (app.identity.oidc) lines.push(`  OIDC login:     ${cfg.OIDC_ISSUER_URL}`);
   if (logs)
     lines.push(
       `  Logs:           ${logs.path}`,

@@ -203,6 +203,8 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
     } catch (error) {
       if (!(error instanceof SmsError)) throw error;
       ctx.log.warn({ code: error.code, status: error.status, err: error.message }, 'one-time code not sent');
+      // At the code step "gửi lại mã" works once the gateway is back.
+      setStep(ctx, 'code');
       ctx.reply(ctx.t(error.key), [{ label: ctx.t('identity:link.resend'), action: 'link:resend' }]);
       return;
     }
