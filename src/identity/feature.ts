@@ -180,6 +180,8 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
       buttons.push({ label: ctx.t('identity:link.shareContact'), action: 'link:contact', kind: 'contact' });
     }
     buttons.push({ label: ctx.t('identity:link.resend'), action: 'link:resend' });
+    // Confirming again may also go through the provider, whichever way the account was linked.
+    if (pending(ctx).mode === 'refresh') buttons.push(...methodButtons(ctx, 'oidc'));
     return buttons;
   }
 

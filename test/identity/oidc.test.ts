@@ -128,6 +128,31 @@ describe('linking through an OpenID Connect provider', () => {
     expect(noId.html).toContain('không có số định danh cá nhân');
   });
 
+  it('confirms a link again only for the same citizen (a fresh login before a sensitive step)', async () => {
+    await new TestBrowser().loginAs(await askForLoginLink(), 'vneid-hoa');
+    await eventually(stream.messages, 'Liên kết thành công');
+    const address = { channel: 'webchat' as const, userId: client.sessionId };
+    const before = await app.identity.service.links.accountLink(address);
+    const oidc = app.identity.oidc!;
+    const someoneElse = await new TestBrowser().loginAs(
+      await oidc.createLink(address, 'vi', 'refresh', new Date()),
+      'vneid-binh',
+    );
+    expect(someoneElse.html).toContain('không phải danh tính đã liên kết với tài khoản chat này');
+    await eventually(stream.messages, 'không phải danh tính đã liên kết');
+    await new Promise((r) => setTimeout(r, 5));
+    const same = await new TestBrowser().loginAs(
+      await oidc.createLink(address, 'vi', 'refresh', new Date()),
+      'vneid-hoa',
+    );
+    expect(same.html).toContain('Danh tính của anh/chị đã được xác nhận lại');
+    await eventually(stream.messages, 'Đã xác nhận lại danh tính');
+    const after = await app.identity.service.links.accountLink(address);
+    expect(after?.citizenKey).toBe(before?.citizenKey);
+    expect(after!.verifiedAt > before!.verifiedAt).toBe(true);
+    expect(after?.linkedAt).toBe(before?.linkedAt);
+  });
+
   it('still offers the ID number and SMS code', async () => {
     await client.say('liên kết VNeID');
     expect(textOf(await client.press('link:sms'))).toContain('số định danh cá nhân gồm 12 chữ số');
