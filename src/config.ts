@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OfficeHoursError, parseOfficeHours } from './support/office-hours.ts';
 
 /** A boolean variable written as true/false, 1/0, yes/no, on/off. */
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
@@ -34,6 +35,29 @@ export const EnvSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: flag.default(true),
+  // --- Support staff (src/support) ---
+  STAFF_FIRST_RESPONSE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  STAFF_MINUTES_PER_TICKET: z.coerce.number().int().min(1).max(240).default(5),
+  STAFF_OFFICE_HOURS: z
+    .string()
+    .default('mon-fri 08:00-17:00')
+    .superRefine((spec, ctx) => {
+      try {
+        parseOfficeHours(spec);
+      } catch (err) {
+        if (!(err instanceof OfficeHoursError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+      }
+    }),
+  STAFF_HOLIDAYS_FILE: z.string().min(1).default('src/support/data/holidays-vn.json'),
+  STAFF_SESSION_TTL_SECONDS: seconds.default(8 * 60 * 60),
+  STAFF_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+  STAFF_LOGIN_LIMIT_PER_USER: z.coerce.number().int().min(1).default(5),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -27,6 +27,7 @@ import { createStore } from './store/create-store.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
+import { createSupportModule, type SupportModule } from './support/module.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -48,6 +49,8 @@ export interface App {
   files: BlobStore;
   http: FastifyInstance;
   telegram?: TelegramChannel;
+  /** Staff handoff: register handoff contributors on `support.registry`; record audited actions on `support.audit`. */
+  support: SupportModule;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     consent: { log: createConsentLog(store), retentionDays: config.DATA_RETENTION_DAYS },
   };
   const features: Feature[] = [coreFeature, notYetOpenFeature, consentFeature];
+
+  // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
+  // the core's "not open yet" answer to talk_to_staff).
+  const support = createSupportModule({ store, sender: notifier, translator, log, config });
+  services.support = support.services;
+  features.unshift(support.gateFeature);
+  features.push(support.feature);
   const engine = createDialogueEngine(features, {
     translator,
     understand,
@@ -113,6 +123,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }),
   ];
 
+  plugins.push(support.routes);
+
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = createTelegramChannel({
@@ -144,6 +156,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     files,
     http,
     ...(telegram ? { telegram } : {}),
+    support,
     async close() {
       await telegram?.stop();
       await http.close();
