@@ -131,8 +131,9 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
     remember(session, 'citizen', describeInbound(inbound), now);
     session.turns += 1;
     await pipeline(ctx);
-    for (const m of messages) remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now);
-    return { session, messages, jobs };
+    const merged = mergeTexts(messages);
+    for (const m of merged) remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now);
+    return { session, messages: merged, jobs };
   }
 
   return { turn, flows };
@@ -156,6 +157,31 @@ function remember(session: Session, from: 'citizen' | 'bot', body: string, now: 
   session.transcript.push({ from, text: scrubPersonalData(body).slice(0, 2000), at: now.toISOString() });
   if (session.transcript.length > TRANSCRIPT_LIMIT)
     session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LIMIT);
+}
+
+/** Telegram's limit for one message; merged texts stay under it. */
+const MAX_TEXT = 4096;
+
+/**
+ * Consecutive texts become one message when the earlier one carries no buttons: fewer bubbles on a phone,
+ * and one channel call instead of several.
+ */
+function mergeTexts(messages: Outbound[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const m of messages) {
+    const last = out.at(-1);
+    if (
+      m.type === 'text' &&
+      last?.type === 'text' &&
+      !last.buttons?.length &&
+      last.text.length + m.text.length + 2 <= MAX_TEXT
+    ) {
+      out[out.length - 1] = { ...m, text: `${last.text}\n\n${m.text}` };
+      continue;
+    }
+    out.push(m);
+  }
+  return out;
 }
 
 function compose(middleware: Middleware[]): (ctx: TurnContext) => Promise<void> {
