@@ -132,7 +132,8 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
     session.turns += 1;
     await pipeline(ctx);
     const merged = mergeTexts(messages);
-    for (const m of merged) remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now);
+    for (const m of merged)
+      remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now, BOT_LINE);
     return { session, messages: merged, jobs };
   }
 
@@ -152,9 +153,20 @@ function describeInbound(inbound: Inbound): string {
   return `[file ${inbound.file?.filename ?? ''}]`.trim();
 }
 
+/** The bot's own long texts (notices, help) are known to staff; the start is enough to follow the thread. */
+const BOT_LINE = 280;
+const CITIZEN_LINE = 2000;
+
 /** Personal numbers are masked before they enter the transcript kept for staff. */
-function remember(session: Session, from: 'citizen' | 'bot', body: string, now: Date): void {
-  session.transcript.push({ from, text: scrubPersonalData(body).slice(0, 2000), at: now.toISOString() });
+function remember(
+  session: Session,
+  from: 'citizen' | 'bot',
+  body: string,
+  now: Date,
+  limit = CITIZEN_LINE,
+): void {
+  const line = body.length > limit ? `${body.slice(0, limit - 1)}…` : body;
+  session.transcript.push({ from, text: scrubPersonalData(line), at: now.toISOString() });
   if (session.transcript.length > TRANSCRIPT_LIMIT)
     session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LIMIT);
 }

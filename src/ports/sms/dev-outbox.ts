@@ -61,7 +61,7 @@ export class DevOutbox implements SmsSender {
   /** Newest first; optionally only those for one phone (any written form). */
   list(filter: { phone?: string } = {}): OutboxMessage[] {
     const all = [...this.messages].reverse();
-    const wanted = filter.phone && parsePhone(filter.phone);
+    const wanted = filter.phone ? parsePhone(filter.phone) : undefined;
     const phone = wanted?.ok ? wanted.value.national : filter.phone;
     return (phone ? all.filter((m) => m.phone === phone) : all).map((m) => ({ ...m }));
   }
