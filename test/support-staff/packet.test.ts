@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newSession } from '../../src/dialogue/session.ts';
+import { maskPhone } from '../../src/privacy/mask.ts';
 import { buildHandoffPacket, HandoffRegistry } from '../../src/support/packet.ts';
 
 const now = new Date('2026-11-25T03:00:00Z');
@@ -41,14 +42,14 @@ describe('handoff packet', () => {
     expect(packet.who).toEqual({
       channel: 'telegram',
       lang: 'vi',
-      displayName: 'Bình 09*****678',
+      displayName: `Bình ${maskPhone('0912345678')}`,
       linkLevel: 0,
     });
     expect(packet.doing).toEqual({
       flow: 'lltp',
       step: 'phone',
       startedAt: now.toISOString(),
-      answers: { phone: '09*****678', form: 2 },
+      answers: { phone: maskPhone('0912345678'), form: 2 },
     });
     expect(packet.transcript).toEqual([{ from: 'citizen', text: 'tôi cần hỏi', at: now.toISOString() }]);
     expect(packet.decision).toBeUndefined();
