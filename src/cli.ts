@@ -24,7 +24,8 @@ const USAGE = `Usage: hoso <command>
   serve                     start Hoso: web chat, Telegram (when configured), terminal chat, consoles
   chat [--lang vi|en]       chat as a citizen in this terminal
   nlu "<text>"              show how Hoso understands one message (JSON)
-  bench                     run the benchmarks and print their figures`;
+  bench                     run the benchmarks and print their figures
+  users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)`;
 
 function config(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -78,6 +79,7 @@ async function serve(): Promise<number> {
   const lines = [
     'Hoso is running.',
     `  Web chat:       ${base}/`,
+    `  Staff console:  ${base}/staff/  (accounts: hoso users add --role staff <username>)`,
     `  Health:         ${base}/healthz`,
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
@@ -153,6 +155,11 @@ async function bench(args: string[]): Promise<number> {
   return runBenchmarks(args, io);
 }
 
+async function users(args: string[]): Promise<number> {
+  const { runUsersCommand } = await import('./support/users-cli.ts');
+  return runUsersCommand(args, { ...io, stdin: process.stdin, prompt: process.stderr }, config());
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -164,6 +171,8 @@ export async function main(argv: string[]): Promise<number> {
       return runNluCommand(args, rawIo);
     case 'bench':
       return bench(args);
+    case 'users':
+      return users(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OfficeHoursError, parseOfficeHours } from './support/office-hours.ts';
 
 /** A boolean variable written as true/false, 1/0, yes/no, on/off. */
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
@@ -70,6 +71,30 @@ export const EnvSchema = z.object({
   PRIVACY_COMPLETE_WITHIN_DAYS: z.coerce.number().int().min(1).max(30).default(15),
   PRIVACY_KEEP_CONSENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
   PRIVACY_KEEP_ERASURE_RECEIPTS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
+
+  // --- Support staff (src/support) ---
+  STAFF_FIRST_RESPONSE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  STAFF_MINUTES_PER_TICKET: z.coerce.number().int().min(1).max(240).default(5),
+  STAFF_OFFICE_HOURS: z
+    .string()
+    .default('mon-fri 08:00-17:00')
+    .superRefine((spec, ctx) => {
+      try {
+        parseOfficeHours(spec);
+      } catch (err) {
+        if (!(err instanceof OfficeHoursError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+      }
+    }),
+  STAFF_HOLIDAYS_FILE: z.string().min(1).default('src/support/data/holidays-vn.json'),
+  STAFF_SESSION_TTL_SECONDS: seconds.default(8 * 60 * 60),
+  STAFF_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+  STAFF_LOGIN_LIMIT_PER_USER: z.coerce.number().int().min(1).default(5),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -58,8 +58,28 @@ export function createTranslator(options: { localesDir?: string } = {}): Transla
   instance.services.formatter?.add('datetime', (value, lng) =>
     formatDateTime(value as Date | string, lngOf(lng)),
   );
-  const fixed = new Map<Lang, TFunction>(LANGS.map((lang) => [lang, instance.getFixedT(lang)]));
+  const fixed = new Map<Lang, TFunction>(LANGS.map((lang) => [lang, memoized(instance.getFixedT(lang))]));
   return { t: (lang) => fixed.get(lang) ?? instance.getFixedT(lang), instance };
+}
+
+/**
+ * Sentences without parameters never change while the process runs: look each up once. i18next's lookup
+ * showed in profiles of the webhook turn (menus translate several labels on every turn).
+ */
+function memoized(t: TFunction): TFunction {
+  const cache = new Map<string, string>();
+  const call = t as unknown as (...a: unknown[]) => string;
+  const wrapped = ((...args: unknown[]) => {
+    if (args.length !== 1 || typeof args[0] !== 'string') return call(...args);
+    const key = args[0];
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = call(key);
+      cache.set(key, hit);
+    }
+    return hit;
+  }) as unknown as TFunction;
+  return wrapped;
 }
 
 function lngOf(lng: string | undefined): Lang {

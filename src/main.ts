@@ -52,6 +52,7 @@ import { createStore } from './store/create-store.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
+import { createSupportModule, type SupportModule } from './support/module.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -83,6 +84,8 @@ export interface App {
     devOutbox?: DevOutbox;
     oidc?: OidcLinker;
   };
+  /** Staff handoff: register handoff contributors on `support.registry`; record audited actions on `support.audit`. */
+  support: SupportModule;
   close(): Promise<void>;
 }
 
@@ -208,6 +211,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     identity.feature,
     privacyFeature,
   ];
+
+  // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
+  // the core's "not open yet" answer to talk_to_staff).
+  const support = createSupportModule({ store, sender: notifier, translator, log, config });
+  services.support = support.services;
+  features.unshift(support.gateFeature);
+  features.push(support.feature);
   const engine = createDialogueEngine(features, {
     translator,
     understand,
@@ -244,6 +254,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       files,
     }),
   ];
+
+  plugins.push(support.routes);
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -321,6 +333,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(devOutbox ? { devOutbox } : {}),
       ...(oidc ? { oidc } : {}),
     },
+    support,
     async close() {
       await telegram?.stop();
       await http.close();

@@ -45,7 +45,14 @@ async function startServer(
   settings: object,
 ): Promise<{ child: ChildProcess; usage: () => Promise<{ cpu: NodeJS.CpuUsage; rss: number }> }> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // HOSO_BENCH_PROFILE=dir writes a V8 CPU profile of each server into that folder.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.HOSO_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSO_BENCH_PROFILE}`]
+        : []),
+    ],
     env: {
       ...process.env,
       HOSO_BENCH_SERVER: JSON.stringify(settings),

@@ -131,8 +131,10 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
     remember(session, 'citizen', describeInbound(inbound), now);
     session.turns += 1;
     await pipeline(ctx);
-    for (const m of messages) remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now);
-    return { session, messages, jobs };
+    const merged = mergeTexts(messages);
+    for (const m of merged)
+      remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now, BOT_LINE);
+    return { session, messages: merged, jobs };
   }
 
   return { turn, flows };
@@ -151,11 +153,47 @@ function describeInbound(inbound: Inbound): string {
   return `[file ${inbound.file?.filename ?? ''}]`.trim();
 }
 
+/** The bot's own long texts (notices, help) are known to staff; the start is enough to follow the thread. */
+const BOT_LINE = 280;
+const CITIZEN_LINE = 2000;
+
 /** Personal numbers are masked before they enter the transcript kept for staff. */
-function remember(session: Session, from: 'citizen' | 'bot', body: string, now: Date): void {
-  session.transcript.push({ from, text: scrubPersonalData(body).slice(0, 2000), at: now.toISOString() });
+function remember(
+  session: Session,
+  from: 'citizen' | 'bot',
+  body: string,
+  now: Date,
+  limit = CITIZEN_LINE,
+): void {
+  const line = body.length > limit ? `${body.slice(0, limit - 1)}…` : body;
+  session.transcript.push({ from, text: scrubPersonalData(line), at: now.toISOString() });
   if (session.transcript.length > TRANSCRIPT_LIMIT)
     session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LIMIT);
+}
+
+/** Telegram's limit for one message; merged texts stay under it. */
+const MAX_TEXT = 4096;
+
+/**
+ * Consecutive texts become one message when the earlier one carries no buttons: fewer bubbles on a phone,
+ * and one channel call instead of several.
+ */
+function mergeTexts(messages: Outbound[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const m of messages) {
+    const last = out.at(-1);
+    if (
+      m.type === 'text' &&
+      last?.type === 'text' &&
+      !last.buttons?.length &&
+      last.text.length + m.text.length + 2 <= MAX_TEXT
+    ) {
+      out[out.length - 1] = { ...m, text: `${last.text}\n\n${m.text}` };
+      continue;
+    }
+    out.push(m);
+  }
+  return out;
 }
 
 function compose(middleware: Middleware[]): (ctx: TurnContext) => Promise<void> {

@@ -59,7 +59,8 @@ export interface IdentityApi {
 
 declare module '../dialogue/context.ts' {
   interface Services {
-    identity: IdentityApi;
+    /** Always present in the app (main.ts); optional so engine tests of other modules need not wire it. */
+    identity?: IdentityApi;
   }
 }
 

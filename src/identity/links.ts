@@ -149,7 +149,9 @@ export class IdentityLinks {
       }
       accounts.push({ ...parsed.data, address });
     }
-    accounts.sort((a, b) => a.linkedAt.localeCompare(b.linkedAt));
+    const name = (a: LinkedAccount) => `${a.address.channel}:${a.address.userId}`;
+    // Oldest first; the same instant falls back to the name, since hash fields come in no fixed order.
+    accounts.sort((a, b) => a.linkedAt.localeCompare(b.linkedAt) || name(a).localeCompare(name(b)));
     return { citizenKey, createdAt: fields.createdAt ?? '', accounts };
   }
 

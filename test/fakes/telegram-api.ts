@@ -11,6 +11,8 @@ export interface RecordedCall {
 export interface FakeTelegram {
   apiRoot: string;
   calls: RecordedCall[];
+  /** Calls answered with a failure on purpose (failNext). */
+  rejected: RecordedCall[];
   /** Calls of one method, in order. */
   sent(method?: string): RecordedCall[];
   /** Make the next N calls of a method fail with an HTTP status (429 tests auto-retry). */
@@ -77,6 +79,7 @@ function parseMultipart(
 /** A local HTTP server speaking the Telegram Bot API (POST /bot<token>/<method>), recording every call. */
 export async function startFakeTelegram(): Promise<FakeTelegram> {
   const calls: RecordedCall[] = [];
+  const rejected: RecordedCall[] = [];
   const failures = new Map<string, { status: number; times: number; retryAfter: number }>();
   let messageId = 1;
   const server: Server = createServer(async (req, res) => {
@@ -109,6 +112,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     const failure = failures.get(method);
     if (failure && failure.times > 0) {
       failure.times--;
+      rejected.push({ method, json, files });
       res.statusCode = failure.status;
       res.end(
         JSON.stringify({
@@ -134,6 +138,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    rejected,
     sent: (method) => (method ? calls.filter((c) => c.method === method) : calls),
     failNext(method, status, times = 1, retryAfter = 1) {
       failures.set(method, { status, times, retryAfter });

@@ -44,8 +44,8 @@ function engineWithIdentity() {
     name: 'health-stand-in',
     intents: {
       health_record: async (ctx: TurnContext) => {
-        if (!(await ctx.services.identity.requireFreshLink(ctx, 'health_data'))) return;
-        seen = await ctx.services.identity.linked(ctx);
+        if (!(await ctx.services.identity!.requireFreshLink(ctx, 'health_data'))) return;
+        seen = await ctx.services.identity!.linked(ctx);
         ctx.reply('SỔ SỨC KHỎE MỞ');
       },
     },

@@ -36,7 +36,7 @@ describe('OTP on the Redis store', () => {
     const { store, cleanup } = testRedisStore();
     cleanups.push(cleanup);
     const otp = new OtpService({ store, hash: (v) => cipher.keyedHash(v) });
-    const subject = 'telegram:4242|001190012345|0901000001';
+    const subject = 'telegram:987654321|001190012345|0901000001';
     const issued = await otp.issue(subject);
     if (issued.status !== 'issued') throw new Error('not issued');
     const wrong = issued.code === '000000' ? '000001' : '000000';
@@ -45,13 +45,13 @@ describe('OTP on the Redis store', () => {
     expect(await otp.verify(subject, issued.code)).toMatchObject({ status: 'locked' });
 
     await checkLookupAllowed(new RateLimiter({ store, hash: (v) => cipher.keyedHash(v) }), {
-      chatAccount: 'telegram:4242',
+      chatAccount: 'telegram:987654321',
       citizenId: '001190012345',
     });
     const keys = await store.keys('');
     const values = await Promise.all(keys.map((k) => store.get(k)));
     const dump = JSON.stringify([keys, values]);
-    for (const secret of ['001190012345', '0901000001', '4242', issued.code])
+    for (const secret of ['001190012345', '0901000001', '987654321', issued.code])
       expect(dump).not.toContain(secret);
   });
 });

@@ -1,4 +1,4 @@
-import type { Feature, Services } from '../../src/dialogue/context.ts';
+import type { Feature } from '../../src/dialogue/context.ts';
 import { createDialogueEngine, type DialogueEngine } from '../../src/dialogue/engine.ts';
 import { consentFeature } from '../../src/dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from '../../src/dialogue/features/core.ts';
@@ -20,8 +20,7 @@ export function testEngine(extra: Feature[] = [], now = () => new Date('2026-11-
     {
       translator: createTranslator(),
       understand,
-      // Only the skeleton's services: features that need others (identity…) are tested on the full app.
-      services: { consent: { log: consentLog, retentionDays: 365 } } as Services,
+      services: { consent: { log: consentLog, retentionDays: 365 } },
       log: silent,
       defaultLang: 'vi',
       now,

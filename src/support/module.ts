@@ -1,0 +1,118 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Feature, TurnLogger } from '../dialogue/context.ts';
+import type { Translator } from '../i18n.ts';
+import { vietnamDate } from '../i18n.ts';
+import type { KeyValueStore } from '../store/types.ts';
+import { type AuditLog, createAuditLog } from './audit.ts';
+import { supportFeature, supportGateFeature } from './escalation.ts';
+import { createOfficeHours, loadHolidays, type OfficeHours, parseOfficeHours } from './office-hours.ts';
+import { HandoffRegistry } from './packet.ts';
+import type { SupportServices } from './services.ts';
+import { createStaffAccounts, type StaffAccounts } from './staff/accounts.ts';
+import { createCannedReplies } from './staff/canned.ts';
+import { type CitizenSender, createStaffDesk, type StaffDesk } from './staff/desk.ts';
+import { createLoginLimiter } from './staff/login-limiter.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { createStaffSessions } from './staff/sessions.ts';
+import { createTicketStore, type TicketStore } from './ticket-store.ts';
+
+/** The configuration the support module reads (a subset of the app's Config). */
+export interface SupportConfig {
+  STAFF_FIRST_RESPONSE_MINUTES: number;
+  STAFF_MINUTES_PER_TICKET: number;
+  STAFF_OFFICE_HOURS: string;
+  STAFF_HOLIDAYS_FILE: string;
+  STAFF_SESSION_TTL_SECONDS: number;
+  STAFF_LOGIN_LIMIT_PER_IP: number;
+  STAFF_LOGIN_LIMIT_PER_USER: number;
+  DATA_DIR: string;
+  DATA_RETENTION_DAYS: number;
+  publicUrl: string;
+}
+
+export interface SupportModuleOptions {
+  store: KeyValueStore;
+  /** Reaches citizens on their channel outside a turn (the app's Notifier). */
+  sender: CitizenSender;
+  translator: Translator;
+  log: TurnLogger;
+  config: SupportConfig;
+  clock?: () => Date;
+  /** Use these accounts instead of the store's (tests). */
+  accounts?: StaffAccounts;
+}
+
+export interface SupportModule {
+  /** Goes into the dialogue's Services as `support`. */
+  services: SupportServices;
+  /** Registered before the core features: keeps the bot quiet while a person handles the chat. */
+  gateFeature: Feature;
+  /** Registered after the core features: escalation (`talk_to_staff`, frustration, offers, ratings). */
+  feature: Feature;
+  /** The staff console and its API. */
+  routes: FastifyPluginAsync;
+  /** Other modules register their handoff contributors and the ID revealer here. */
+  registry: HandoffRegistry;
+  /** Staff actions; the extracts module records `revoke` through `audit.record()`. */
+  audit: AuditLog;
+  accounts: StaffAccounts;
+  tickets: TicketStore;
+  desk: StaffDesk;
+  hours: OfficeHours;
+}
+
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+/** Escalation to a person, the handoff packet, the staff console and the audit log, wired together. */
+export function createSupportModule(options: SupportModuleOptions): SupportModule {
+  const { store, config, translator, log } = options;
+  const clock = options.clock ?? (() => new Date());
+  const hours = createOfficeHours(
+    parseOfficeHours(config.STAFF_OFFICE_HOURS),
+    loadHolidays(config.STAFF_HOLIDAYS_FILE),
+  );
+  const lastHoliday = hours.lastHolidayDate();
+  const thisYear = vietnamDate(clock()).slice(0, 4);
+  if (!lastHoliday || lastHoliday.slice(0, 4) < thisYear) {
+    log.warn(
+      { file: config.STAFF_HOLIDAYS_FILE, lastHoliday },
+      `the holidays file lists no public holiday in ${thisYear}: staff hours will ignore this year's holidays`,
+    );
+  }
+  const retentionMs = config.DATA_RETENTION_DAYS * 24 * 60 * 60 * 1000;
+  const tickets = createTicketStore(store, { retentionMs });
+  const registry = new HandoffRegistry();
+  const audit = createAuditLog(store, clock);
+  const accounts = options.accounts ?? createStaffAccounts(store, config.DATA_DIR);
+  const desk = createStaffDesk({ tickets, audit, sender: options.sender, translator, registry, log, clock });
+  const routes = staffRoutes({
+    accounts,
+    sessions: createStaffSessions(store, { ttlMs: config.STAFF_SESSION_TTL_SECONDS * 1000 }),
+    limiter: createLoginLimiter(store, {
+      perIp: config.STAFF_LOGIN_LIMIT_PER_IP,
+      perUser: config.STAFF_LOGIN_LIMIT_PER_USER,
+      windowMs: LOGIN_WINDOW_MS,
+    }),
+    tickets,
+    desk,
+    audit,
+    canned: createCannedReplies(store),
+    registry,
+    hours,
+    firstResponseMinutes: config.STAFF_FIRST_RESPONSE_MINUTES,
+    secureCookies: config.publicUrl.startsWith('https:'),
+    clock,
+  });
+  return {
+    services: { tickets, registry, hours, minutesPerTicket: config.STAFF_MINUTES_PER_TICKET },
+    gateFeature: supportGateFeature,
+    feature: supportFeature,
+    routes,
+    registry,
+    audit,
+    accounts,
+    tickets,
+    desk,
+    hours,
+  };
+}

@@ -1,0 +1,162 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { ZodError } from 'zod';
+import { createStore } from '../store/create-store.ts';
+import {
+  createStaffAccounts,
+  newStaffAccount,
+  PASSWORD_MIN_LENGTH,
+  StaffAccountError,
+  StaffRoleSchema,
+  UsernameSchema,
+} from './staff/accounts.ts';
+
+export interface UsersCommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: Readable & { isTTY?: boolean };
+  /** Where a hidden password prompt is written (the terminal). */
+  prompt: Writable;
+}
+
+export interface UsersCommandConfig {
+  REDIS_URL?: string | undefined;
+  REDIS_KEY_PREFIX: string;
+  DATA_DIR: string;
+}
+
+export const USERS_USAGE = `Usage:
+  hoso users add --role staff|supervisor [--name "Full Name"] [--force] <username>
+      the password is read from standard input (first line), or asked twice in a terminal
+  hoso users list
+  hoso users remove <username>`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+function positional(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--role' || a === '--name') i++;
+    else if (!a.startsWith('--')) out.push(a);
+  }
+  return out;
+}
+
+async function readFirstLine(input: Readable): Promise<string> {
+  let data = '';
+  for await (const chunk of input) {
+    data += String(chunk);
+    if (data.includes('\n')) break;
+  }
+  return data.split(/\r?\n/)[0] ?? '';
+}
+
+/** Asks without echoing what is typed. */
+function askHidden(question: string, input: Readable, output: Writable): Promise<string> {
+  const rl = createInterface({ input, output, terminal: true });
+  let muted = false;
+  // readline has no public switch for echo; this is the documented-by-practice way to silence it.
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s) => {
+    if (!muted) output.write(s);
+  };
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      output.write('\n');
+      rl.close();
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function readPassword(io: UsersCommandIo): Promise<string | undefined> {
+  if (!io.stdin.isTTY) return readFirstLine(io.stdin);
+  const first = await askHidden(
+    `Password (at least ${PASSWORD_MIN_LENGTH} characters): `,
+    io.stdin,
+    io.prompt,
+  );
+  const again = await askHidden('Password again: ', io.stdin, io.prompt);
+  if (first !== again) {
+    io.stderr('The two passwords differ; nothing was saved.');
+    return undefined;
+  }
+  return first;
+}
+
+/** `hoso users add|list|remove`: staff accounts for the console at /staff/. */
+export async function runUsersCommand(
+  args: string[],
+  io: UsersCommandIo,
+  cfg: UsersCommandConfig,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'add' && sub !== 'list' && sub !== 'remove') {
+    io.stderr(USERS_USAGE);
+    return 2;
+  }
+  const store = createStore({
+    ...(cfg.REDIS_URL ? { redisUrl: cfg.REDIS_URL } : {}),
+    prefix: cfg.REDIS_KEY_PREFIX,
+  });
+  const accounts = createStaffAccounts(store, cfg.DATA_DIR);
+  try {
+    if (sub === 'list') {
+      for (const a of await accounts.list()) io.stdout(`${a.username}\t${a.role}\t${a.displayName}`);
+      return 0;
+    }
+    const [username, extra] = positional(rest);
+    if (!username || extra !== undefined || !UsernameSchema.safeParse(username).success) {
+      io.stderr(
+        `A username is needed: ${UsernameSchema.safeParse(username ?? '').error?.issues[0]?.message ?? ''}`,
+      );
+      io.stderr(USERS_USAGE);
+      return 2;
+    }
+    if (sub === 'remove') {
+      const removed = await accounts.remove(username);
+      io.stdout(removed ? `Account ${username} removed.` : `No account ${username}.`);
+      return removed ? 0 : 1;
+    }
+    const role = StaffRoleSchema.safeParse(option(rest, '--role'));
+    if (!role.success) {
+      io.stderr('--role must be staff or supervisor');
+      return 2;
+    }
+    if (!rest.includes('--force') && (await accounts.get(username))) {
+      io.stderr(`Account ${username} already exists; add --force to replace it (and its password).`);
+      return 1;
+    }
+    const password = await readPassword(io);
+    if (password === undefined) return 1;
+    const name = option(rest, '--name');
+    const account = await newStaffAccount({
+      username,
+      role: role.data,
+      password,
+      ...(name ? { displayName: name } : {}),
+    });
+    await accounts.save(account);
+    io.stdout(`Account ${username} (${role.data}) saved in ${accounts.where}.`);
+    if (store.kind === 'memory') {
+      io.stdout('Without REDIS_URL, `hoso serve` on this machine reads accounts from that file.');
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof StaffAccountError) {
+      io.stderr(err.message);
+      return 1;
+    }
+    if (err instanceof ZodError) {
+      io.stderr(err.issues[0]?.message ?? 'invalid input');
+      return 2;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}

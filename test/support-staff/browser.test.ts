@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/main.ts';
+import { newStaffAccount } from '../../src/support/staff/accounts.ts';
+import { startTestApp } from '../support/app.ts';
+import { PASSWORD } from './staff-client.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+// Outside CI a machine without Chromium skips this file; in CI (.ci/run installs it) a missing browser fails.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const title = skip
+  ? `staff console in a real browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`
+  : 'staff console in a real browser';
+
+const EVIL = '<img src=x onerror=alert(1)>';
+
+describe.skipIf(skip)(title, () => {
+  let app: App & { baseUrl: string };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    app = await startTestApp({ env: { STAFF_OFFICE_HOURS: 'mon-sun 00:00-24:00' } });
+    await app.support.accounts.save(
+      await newStaffAccount({
+        username: 'lan',
+        role: 'staff',
+        password: PASSWORD,
+        displayName: 'Nguyễn Thị Lan',
+      }),
+    );
+    // What the identity and rules modules will contribute; registered here as they will be in main.ts.
+    app.support.registry.register('test-identity-and-rules', async () => ({
+      who: { name: 'Trần Thị Mai', citizenIdMasked: '079190001234', linkLevel: 2 },
+      decision: {
+        service: 'lltp',
+        eligible: false,
+        on: '2026-11-25',
+        reasons: [
+          {
+            code: 'form2_proxy_not_allowed',
+            message: 'Phiếu lý lịch tư pháp số 2 không được ủy quyền cho người khác nhận thay.',
+          },
+        ],
+      },
+      missingDocuments: [
+        { code: 'relationship_proof', message: 'Giấy khai sinh của con (chứng minh quan hệ cha, mẹ – con)' },
+      ],
+      legalBasis: ['Luật Lý lịch tư pháp số 28/2009/QH12, Điều 46'],
+    }));
+    app.support.registry.setRevealer(async () => '079190001234');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** The citizen's last bot bubble containing a text. */
+  const botSays = (page: Page, text: string) =>
+    page.locator('[data-testid=bot-message]', { hasText: text }).last().waitFor({ timeout: 10_000 });
+
+  async function citizenSays(page: Page, text: string) {
+    const replies = page.locator('[data-testid=bot-message]');
+    await page.fill('#text', text);
+    await page.click('#send');
+    // The page shows a typing bubble until the answer (or silence) arrives.
+    await page.locator('.msg--typing').waitFor({ state: 'detached' });
+    return replies;
+  }
+
+  it('a citizen asks for a person; staff claim, see the packet, reply, hand back; the bot answers again', {
+    timeout: 90_000,
+  }, async () => {
+    const alerts: string[] = [];
+    const citizenContext = await browser.newContext({ locale: 'vi-VN' });
+    const staffContext = await browser.newContext({
+      locale: 'vi-VN',
+      viewport: { width: 1366, height: 900 },
+    });
+    try {
+      // --- the citizen, on the web chat page
+      const citizen = await citizenContext.newPage();
+      citizen.on('dialog', (d) => {
+        alerts.push(d.message());
+        void d.dismiss();
+      });
+      await citizen.goto(`${app.baseUrl}/`);
+      await citizen.getByRole('button', { name: 'Đồng ý', exact: true }).click();
+      await botSays(citizen, 'Cảm ơn anh/chị đã đồng ý');
+      await citizenSays(citizen, 'tôi cần xin phiếu lý lịch tư pháp số 2 cho con');
+      await citizenSays(citizen, 'gặp nhân viên');
+      await botSays(citizen, 'mã yêu cầu HT-');
+      const opened = await citizen
+        .locator('[data-testid=bot-message]', { hasText: 'mã yêu cầu' })
+        .last()
+        .textContent();
+      const ticketId = /HT-\d{4}-\d{6}/.exec(opened ?? '')?.[0];
+      expect(ticketId).toBeDefined();
+      await citizenSays(citizen, EVIL);
+
+      // --- a staff member, in a second browser context
+      const staff = await staffContext.newPage();
+      staff.on('dialog', (d) => {
+        alerts.push(d.message());
+        void d.dismiss();
+      });
+      await staff.goto(`${app.baseUrl}/staff/`);
+      await staff.fill('input[name=username]', 'lan');
+      await staff.fill('input[name=password]', PASSWORD);
+      await staff.getByRole('button', { name: 'Đăng nhập' }).click();
+      const row = staff.locator(`[data-testid=queue-row][data-ticket-id="${ticketId}"]`);
+      await row.waitFor();
+      await expect(row.textContent()).resolves.toContain('Trần Thị Mai');
+      await staff.screenshot({ path: `${ARTIFACTS}staff-console-queue.png`, fullPage: true });
+
+      await row.getByRole('button', { name: 'Nhận' }).click();
+      await staff.waitForURL(`**/staff/#/ticket/${ticketId}`);
+      const packet = staff.locator('[data-testid=packet]');
+      await packet.waitFor();
+      const packetText = await packet.textContent();
+      expect(packetText).toContain('Người dân yêu cầu gặp cán bộ');
+      expect(packetText).toContain('Chưa đủ điều kiện');
+      expect(packetText).toContain('form2_proxy_not_allowed');
+      expect(packetText).toContain('Giấy khai sinh của con');
+      expect(packetText).toContain('Luật Lý lịch tư pháp số 28/2009/QH12, Điều 46');
+      // The ID is masked until the staff member asks, and asking is audited.
+      expect(await staff.locator('[data-testid=citizen-id]').textContent()).toBe('079*******34');
+      await staff.click('[data-testid=reveal]');
+      await staff.locator('[data-testid=citizen-id]', { hasText: '079190001234' }).waitFor();
+      await staff.locator('[data-testid=reveal]').waitFor({ state: 'detached' });
+      expect((await app.support.audit.list({ action: 'reveal' })).entries[0]).toMatchObject({
+        actor: 'lan',
+        target: ticketId,
+      });
+      const transcript = staff.locator('[data-testid=transcript]');
+      await transcript.getByText('tôi cần xin phiếu lý lịch tư pháp số 2 cho con').waitFor();
+
+      // HTML in a citizen's message is shown as text and never runs.
+      const evil = transcript.locator('[data-testid=transcript-message] .msg__body', { hasText: EVIL });
+      await evil.waitFor();
+      expect(await evil.textContent()).toBe(EVIL);
+      expect(await transcript.locator('img').count()).toBe(0);
+
+      await staff.fill(
+        '[data-testid=reply-text]',
+        'Chào anh/chị, tôi là Lan. Tôi sẽ hướng dẫn anh/chị ngay.',
+      );
+      await staff.click('[data-testid=reply-send]');
+      await transcript.locator('[data-from=staff]', { hasText: 'tôi là Lan' }).waitFor();
+      await staff.screenshot({ path: `${ARTIFACTS}staff-console-ticket.png`, fullPage: true });
+
+      // --- the citizen's page receives the reply over server-sent events
+      await botSays(citizen, 'Nguyễn Thị Lan (cán bộ hỗ trợ): Chào anh/chị, tôi là Lan.');
+
+      // The citizen writes; it reaches the console live, and the bot stays quiet.
+      const before = await citizen.locator('[data-testid=bot-message]').count();
+      await citizenSays(citizen, 'Dạ vâng, cảm ơn chị');
+      await transcript.locator('[data-from=citizen]', { hasText: 'Dạ vâng, cảm ơn chị' }).waitFor();
+      expect(await citizen.locator('[data-testid=bot-message]').count()).toBe(before);
+
+      // --- staff hand back; the bot answers again
+      await staff.click('[data-testid=hand-back]');
+      await staff.locator('[data-testid=ticket-status]', { hasText: 'Đã trả cho trợ lý' }).waitFor();
+      await botSays(citizen, 'Trợ lý Hoso tiếp tục hỗ trợ');
+      await citizenSays(citizen, 'tro giup');
+      await botSays(citizen, 'Hoso có thể giúp anh/chị');
+      await staff.screenshot({ path: `${ARTIFACTS}staff-console-handed-back.png`, fullPage: true });
+      await citizen.screenshot({ path: `${ARTIFACTS}webchat-citizen.png`, fullPage: true });
+
+      // The console on a phone-sized screen.
+      await staff.setViewportSize({ width: 390, height: 844 });
+      await staff.screenshot({ path: `${ARTIFACTS}staff-console-mobile.png`, fullPage: true });
+
+      expect(alerts).toEqual([]);
+      expect(existsSync(`${ARTIFACTS}staff-console-ticket.png`)).toBe(true);
+    } finally {
+      await citizenContext.close();
+      await staffContext.close();
+    }
+  });
+});
