@@ -25,6 +25,7 @@ import { buildHttpServer } from './http/server.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { identityContributor } from './identity/contributor.ts';
 import { createIdentityFeature } from './identity/feature.ts';
+import { identityHandoffContributor, identityRevealer } from './identity/handoff.ts';
 import { IdentityService } from './identity/linking.ts';
 import { IdentityLinks } from './identity/links.ts';
 import { OIDC_CALLBACK_PATH, OidcLinker } from './identity/oidc.ts';
@@ -293,6 +294,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
     }),
   );
+  support.registry.register('identity', identityHandoffContributor(identityService));
+  support.registry.setRevealer(identityRevealer(identityService));
   jobs.handle(ERASURE_JOB, erasure.handler());
   // Erasures a stopped process left unfinished are queued again.
   for (const requestId of await erasure.pending()) await jobs.enqueue(erasureJob(requestId));
