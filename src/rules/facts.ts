@@ -203,7 +203,7 @@ export function getterFor(name: string): Getter {
   };
 }
 
-function setterFor(name: string): Setter {
+export function setterFor(name: string): Setter {
   const keys = name.split('.');
   const last = keys.pop()!;
   return (o, v) => {

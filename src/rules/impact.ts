@@ -121,7 +121,8 @@ export function impactReport(
   const errors = { from: 0, to: 0 };
   let changed = 0;
   const example = (kind: FlipKind | 'error', e: ImpactExample): void => {
-    const list = (examples[kind] ??= []);
+    const list = examples[kind] ?? [];
+    examples[kind] = list;
     if (list.length < keep) list.push(e);
   };
   for (let i = 0; i < n; i++) {

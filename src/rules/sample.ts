@@ -3,7 +3,7 @@
  * the same seed always gives the same citizens, dates, channels and categories.
  */
 import { addDays, dayNumber, fromDayNumber, todayInVietnam } from './dates.ts';
-import type { Facts } from './facts.ts';
+import { type Facts, setterFor } from './facts.ts';
 import type { FactDecl, ServiceFile } from './schema.ts';
 
 /** mulberry32: small, fast, and good enough to spread samples. */
@@ -32,27 +32,6 @@ function pickWeighted<T>(
     if (x < 0) return values[i]!;
   }
   return values[values.length - 1]!;
-}
-
-function setterFor(name: string): (facts: Facts, value: unknown) => void {
-  const keys = name.split('.');
-  const last = keys.pop()!;
-  if (keys.length === 0)
-    return (f, v) => {
-      f[last] = v;
-    };
-  if (keys.length === 1) {
-    const k = keys[0]!;
-    return (f, v) => {
-      const p = (f[k] ??= {}) as Facts;
-      p[last] = v;
-    };
-  }
-  return (f, v) => {
-    let p = f;
-    for (const k of keys) p = (p[k] ??= {}) as Facts;
-    p[last] = v;
-  };
 }
 
 export interface SampleOptions {
