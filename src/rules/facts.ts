@@ -3,7 +3,7 @@
  * defaults, and derived facts computed once per decision (ages on the decision date, extra copies, …).
  */
 import { z } from 'zod';
-import { ageOn, ISO_DATE_RE, isCalendarDate, todayInVietnam } from './dates.ts';
+import { ageOn, isCalendarDate, todayInVietnam } from './dates.ts';
 import { FactError } from './errors.ts';
 import type { DerivedFact, Expr, FactDecl, ServiceFile } from './schema.ts';
 
@@ -150,7 +150,8 @@ function leafSchema(decl: FactDecl): z.ZodType {
       if (decl.enum) return z.enum(decl.enum as [string, ...string[]]);
       return decl.pattern ? z.string().regex(new RegExp(decl.pattern)) : z.string();
     case 'date':
-      return z.string().regex(ISO_DATE_RE).refine(isCalendarDate);
+      // isCalendarDate checks the YYYY-MM-DD shape itself.
+      return z.string().refine(isCalendarDate);
   }
 }
 

@@ -25,23 +25,22 @@ export const walkPath: PathResolver = (value, path) => {
   return v;
 };
 
-function clone<T>(x: T): T {
-  return structuredClone(x);
-}
-
-/** An engine holding the given rules and the service's named conditions. */
+/**
+ * An engine holding the given rules and the service's named conditions. The engine copies conditions into
+ * its own objects and evaluates on per-run copies, so the catalog's objects are passed as they are.
+ */
 export function buildEngine(
   rules: readonly CompiledRule[],
   named: Readonly<Record<string, TopCondition>>,
   options: { defaultPaths?: boolean } = {},
 ): Engine {
   const engine = new Engine([], options.defaultPaths ? {} : { pathResolver: walkPath });
-  for (const [name, cond] of Object.entries(named)) engine.setCondition(name, clone(cond) as never);
+  for (const [name, cond] of Object.entries(named)) engine.setCondition(name, cond as never);
   for (const r of rules) {
     engine.addRule({
       name: r.id,
-      conditions: clone(r.rule.conditions) as RuleProperties['conditions'],
-      event: { type: r.rule.event.type, params: clone(r.rule.event.params) as Record<string, unknown> },
+      conditions: r.rule.conditions as RuleProperties['conditions'],
+      event: { type: r.rule.event.type, params: { ...r.rule.event.params } },
     });
   }
   return engine;

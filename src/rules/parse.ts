@@ -95,7 +95,16 @@ function issueFinding(file: SourceFile, issue: Issue): Finding {
 }
 
 export function schemaFindings(file: SourceFile, error: z.ZodError): Finding[] {
-  return error.issues.flatMap((i) => flatten(i)).map((i) => issueFinding(file, i));
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  // A malformed date fails both its pattern and its calendar check: report it once.
+  for (const f of error.issues.flatMap((i) => flatten(i)).map((i) => issueFinding(file, i))) {
+    const key = `${f.path}|${f.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
 }
 
 function kindOf(path: string): 'service' | 'rules' | 'scenarios' | 'other' {
