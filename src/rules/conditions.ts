@@ -135,7 +135,7 @@ export function conditionReads(
 
 /**
  * Compiles a condition to a synchronous predicate over normalised facts. Same truth table as
- * json-rules-engine: `all` of nothing holds, `any` of nothing does not, operators keep their validators.
+ * json-rules-engine: an empty `all` or `any` holds, operators keep their fact-value validators.
  */
 export class ConditionCompiler {
   private readonly named: Readonly<Record<string, TopCondition>>;
@@ -163,7 +163,8 @@ export class ConditionCompiler {
     }
     if ('any' in cond) {
       const preds = cond.any.map((c) => this.compile(c));
-      if (preds.length === 0) return () => false;
+      // json-rules-engine treats an empty group as met, `any` included.
+      if (preds.length === 0) return () => true;
       if (preds.length === 1) return preds[0]!;
       return (f) => {
         for (const p of preds) if (p(f)) return true;

@@ -51,6 +51,8 @@ export class ExclusivityChecker {
       return this.dnf(target, negate, new Set([...seen, cond.condition]));
     }
     const children = 'all' in cond ? cond.all : cond.any;
+    // An empty group always holds in json-rules-engine, `any` included.
+    if (children.length === 0) return negate ? [] : [[]];
     const conjunctive = 'all' in cond !== negate;
     const parts = children.map((c) => this.dnf(c, negate, seen));
     if (conjunctive) {
@@ -65,7 +67,6 @@ export class ExclusivityChecker {
     }
     const union = parts.flat();
     if (union.length > MAX_TERMS) throw new TooBig();
-    // An empty disjunction never holds (json-rules-engine: `any: []` is false).
     return union;
   }
 

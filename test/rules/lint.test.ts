@@ -10,6 +10,7 @@ import {
   writeMooringCatalog,
 } from './fixtures.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit catalog JSON freely, the linter is what checks it
 type Json = Record<string, any>;
 
 let cleanups: (() => void)[] = [];

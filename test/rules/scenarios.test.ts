@@ -34,7 +34,13 @@ describe('scenario coverage', () => {
   });
 
   it('covers forms, proxies, foreigners, every fee category and copies', () => {
-    const facts = lltp.map((s) => s.facts as Record<string, any>);
+    type LltpFacts = {
+      requester: { nationality?: string };
+      subject?: { relation?: string };
+      request?: { form?: number; copies?: number };
+      feeCategory?: string;
+    };
+    const facts = lltp.map((s) => s.facts as LltpFacts);
     expect(new Set(facts.map((f) => f.request?.form ?? 1))).toEqual(new Set([1, 2]));
     expect(new Set(facts.map((f) => f.subject?.relation ?? 'self'))).toEqual(
       new Set(['self', 'child', 'parent', 'spouse', 'other']),
@@ -50,9 +56,12 @@ describe('scenario coverage', () => {
     for (const code of ['identity_level_too_low', 'consent_required', 'child_consent_required', 'underage']) {
       expect(reasons.has(code), code).toBe(true);
     }
-    expect(health.some((s) => (s.facts.subject as any)?.relation === 'child' && s.expect.eligible)).toBe(
-      true,
-    );
+    expect(
+      health.some(
+        (s) =>
+          (s.facts.subject as { relation?: string } | undefined)?.relation === 'child' && s.expect.eligible,
+      ),
+    ).toBe(true);
   });
 });
 
