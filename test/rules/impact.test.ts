@@ -7,11 +7,18 @@ import { REPO_RULES } from './fixtures.ts';
 
 const lltp = (await loadCatalog(REPO_RULES)).get('lltp');
 
-async function draft(
-  edit: (rules: { id: string; effective: { from: string; to?: string }; event: any }[]) => void,
-) {
+type RuleJson = { id: string; effective: { from: string; to?: string } };
+type SampleFacts = {
+  on: string;
+  channel?: string;
+  feeCategory?: string;
+  requester: { nationality?: string };
+};
+
+async function draft(edit: (rules: RuleJson[]) => void) {
   const source = await readServiceDir(`${REPO_RULES}/lltp`, 'lltp', []);
-  for (const f of source.files) if (f.path.includes('/rules/')) edit((f.content as { rules: any[] }).rules);
+  for (const f of source.files)
+    if (f.path.includes('/rules/')) edit((f.content as { rules: RuleJson[] }).rules);
   return loadServiceSource(source).compiled;
 }
 
