@@ -75,7 +75,10 @@ export async function traceWithEngine(
   facts: Facts,
 ): Promise<{ trace: TraceEntry[]; fired: Set<string> }> {
   const engine = buildEngine(considered, svc.named);
-  const result = await engine.run({ ...facts });
+  // The engine throws on a fact it has never heard of; an optional fact left out is simply undefined here.
+  const runFacts: Facts = { ...facts };
+  for (const top of svc.model.tops.keys()) if (!(top in runFacts)) runFacts[top] = undefined;
+  const result = await engine.run(runFacts);
   const byName = new Map([...result.results, ...result.failureResults].map((r) => [r.name, r]));
   const trace: TraceEntry[] = considered.map((r) => {
     const rr = byName.get(r.id);
