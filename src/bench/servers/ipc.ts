@@ -1,0 +1,22 @@
+/** Child servers of the benchmark answer the parent's questions about their own CPU and memory. */
+export function answerResourceQueries(): void {
+  process.on('message', (message: unknown) => {
+    if (message === 'usage') {
+      process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+    }
+    if (message === 'stop') process.exit(0);
+  });
+}
+
+export interface ServerSettings {
+  port: number;
+  redisUrl: string;
+  apiRoot: string;
+  token: string;
+  secret: string;
+}
+
+export function settingsFromEnv(): ServerSettings {
+  const s = JSON.parse(process.env.HOSO_BENCH_SERVER ?? '{}') as ServerSettings;
+  return s;
+}

@@ -1,0 +1,220 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../../test/fakes/telegram-api.ts';
+import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+
+const RATE = 500; // turns per second offered
+const CITIZENS = 300;
+const WARMUP_S = 3;
+const MEASURE_S = 10;
+const SECRET = 'bench-secret-0123456789abcdef';
+const TOKEN = '123456:BENCH-token-for-the-fake-bot-api';
+
+/** A simulated citizen's conversation, repeated: greeting, consent, help, a question, language back and forth. */
+const SCRIPT = [
+  '/start',
+  'đồng ý',
+  'tro giup',
+  'phí làm lý lịch tư pháp bao nhiêu',
+  'English please',
+  'help',
+  'cảm ơn',
+  'tiếng việt',
+];
+
+interface Result {
+  name: string;
+  turns: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuMsPerTurn: number;
+  rssMb: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function startServer(
+  file: string,
+  settings: object,
+): Promise<{ child: ChildProcess; usage: () => Promise<{ cpu: NodeJS.CpuUsage; rss: number }> }> {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    // HOSO_BENCH_PROFILE=dir writes a V8 CPU profile of each server into that folder.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.HOSO_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSO_BENCH_PROFILE}`]
+        : []),
+    ],
+    env: {
+      ...process.env,
+      HOSO_BENCH_SERVER: JSON.stringify(settings),
+      HOSO_BENCH_BOT_INFO: JSON.stringify(FAKE_BOT_INFO),
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return {
+    child,
+    usage: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as { cpu: NodeJS.CpuUsage; rss: number }));
+        child.send('usage');
+      }),
+  };
+}
+
+async function drive(name: string, file: string, redisUrl: string, apiRoot: string): Promise<Result> {
+  const port = await freePort();
+  const server = await startServer(file, { port, redisUrl, apiRoot, token: TOKEN, secret: SECRET });
+  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/telegram/webhook',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-telegram-bot-api-secret-token': SECRET,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - started)
+              : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  const step = new Array<number>(CITIZENS).fill(0);
+  const busy = new Array<boolean>(CITIZENS).fill(false);
+  let next = 0;
+  let update = 1;
+  const latencies: number[] = [];
+  let errors = 0;
+  let measuring = false;
+  let inFlight = 0;
+
+  function fire(): void {
+    for (let tries = 0; tries < CITIZENS; tries++) {
+      const c = next;
+      next = (next + 1) % CITIZENS;
+      if (busy[c]) continue;
+      busy[c] = true;
+      const textLine = SCRIPT[step[c]! % SCRIPT.length]!;
+      step[c]! += 1;
+      const body = JSON.stringify(textUpdate(9_000_000 + c, textLine, update++));
+      inFlight++;
+      const counted = measuring;
+      post(body)
+        .then((ms) => {
+          if (counted) latencies.push(ms);
+        })
+        .catch(() => {
+          if (counted) errors++;
+        })
+        .finally(() => {
+          busy[c] = false;
+          inFlight--;
+        });
+      return;
+    }
+    if (measuring) errors++; // every citizen still waiting: the offered turn could not be sent
+  }
+
+  async function run(seconds: number): Promise<number> {
+    const total = Math.round(seconds * RATE);
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      fire();
+    }
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    return (performance.now() - start) / 1000;
+  }
+
+  await run(WARMUP_S);
+  const before = await server.usage();
+  measuring = true;
+  const seconds = await run(MEASURE_S);
+  const after = await server.usage();
+  server.child.send('stop');
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;
+  return {
+    name,
+    turns: latencies.length,
+    seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    cpuMsPerTurn: cpuMs / Math.max(1, latencies.length),
+    rssMb: after.rss / 1024 / 1024,
+    errors,
+  };
+}
+
+/**
+ * Issue 2's benchmark: simulated citizens in multi-turn conversations over the real webhook path with Redis
+ * sessions, against a bare grammY echo bot with a Redis session (the framework floor), at a fixed offered rate.
+ */
+export async function runSkeletonBench(print: (line: string) => void): Promise<void> {
+  const redis = await startThrowawayRedis();
+  const telegram = await startFakeTelegram();
+  try {
+    print(
+      `Webhook turns: ${CITIZENS} simulated citizens, ${RATE} turns/s offered, ${MEASURE_S} s measured after ${WARMUP_S} s warm-up`,
+    );
+    const floor = await drive(
+      'grammY echo + Redis session (floor)',
+      './servers/echo-floor.ts',
+      redis.url,
+      telegram.apiRoot,
+    );
+    telegram.calls.length = 0;
+    const hoso = await drive('Hoso webhook turn', './servers/hoso-webhook.ts', redis.url, telegram.apiRoot);
+    const fmt = (n: number) => n.toFixed(2).padStart(8);
+    print(
+      '  path                                   turns/s   p50 ms   p99 ms   max ms  CPU ms/turn  RSS MB  errors',
+    );
+    for (const r of [floor, hoso]) {
+      print(
+        `  ${r.name.padEnd(38)} ${fmt(r.turns / r.seconds)} ${fmt(r.p50)} ${fmt(r.p99)} ${fmt(r.max)} ${fmt(r.cpuMsPerTurn)}    ${r.rssMb.toFixed(0).padStart(4)}  ${String(r.errors).padStart(6)}`,
+      );
+    }
+    const ratio = hoso.cpuMsPerTurn / floor.cpuMsPerTurn;
+    print(
+      `  CPU per turn, Hoso / floor: ${ratio.toFixed(2)}× (target ≤ 1.5×) ${ratio <= 1.5 ? 'OK' : 'MISSED'}`,
+    );
+    print(
+      `  Hoso p99 at ${(hoso.turns / hoso.seconds).toFixed(0)} turns/s: ${hoso.p99.toFixed(2)} ms (target ≤ 10 ms at 500 turns/s) ${hoso.p99 <= 10 && hoso.turns / hoso.seconds >= 490 ? 'OK' : 'MISSED'}`,
+    );
+  } finally {
+    await telegram.close();
+    await redis.stop();
+  }
+}

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
+import type { BlobStore } from '../../files/types.ts';
+import { HttpError } from '../../http/errors.ts';
+import type { DownloadLinks } from './downloads.ts';
+import type { WebchatOutbox } from './outbox.ts';
+import { toWire } from './render.ts';
+import type { WebchatSessions } from './sessions.ts';
+
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export interface WebchatRoutesOptions {
+  handle: ConversationHandler;
+  sessions: WebchatSessions;
+  outbox: WebchatOutbox;
+  links: DownloadLinks;
+  files: BlobStore;
+  /** Session creations allowed per client address per minute. */
+  sessionRateLimit?: number;
+  /** Seconds between keep-alive comments on the event stream. */
+  heartbeatSeconds?: number;
+}
+
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a web chat session id');
+
+const MessageBody = z.union([
+  z.object({
+    sessionId: SessionId,
+    text: z.string().trim().min(1, 'tin nhắn trống / empty message').max(4096),
+    messageId: z.string().max(64).optional(),
+  }),
+  z.object({
+    sessionId: SessionId,
+    action: z.string().min(1).max(64),
+    messageId: z.string().max(64).optional(),
+  }),
+]);
+
+function bearer(request: FastifyRequest, query?: string): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  return query;
+}
+
+/** The web chat API of contracts §4, the page at `/` that uses it, and one-time download links. */
+export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync {
+  const { handle, sessions, outbox, links, files } = options;
+
+  async function authorize(sessionId: string, token: string | undefined): Promise<void> {
+    if (!token || !(await sessions.verify(sessionId, token))) {
+      throw new HttpError(
+        401,
+        'HOSO_ERR_WEBCHAT_UNAUTHORIZED',
+        'Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Anh/chị vui lòng tải lại trang để bắt đầu phiên mới.',
+      );
+    }
+    await sessions.touch(sessionId);
+  }
+
+  return async (app) => {
+    await app.register(fastifyRateLimit, { global: false });
+    await app.register(fastifyStatic, { root: join(WEB_DIR, 'webchat'), prefix: '/', index: 'index.html' });
+
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    // Event streams never go idle; end them on shutdown so the server can close.
+    const streams = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of streams) end();
+    });
+
+    r.post(
+      '/api/webchat/sessions',
+      {
+        schema: { body: z.object({ lang: z.enum(['vi', 'en']).optional() }).default({}) },
+        config: { rateLimit: { max: options.sessionRateLimit ?? 30, timeWindow: '1 minute' } },
+      },
+      async (request) => {
+        const { sessionId, token } = await sessions.create();
+        const lang = request.body.lang;
+        const result = await handle({
+          channel: 'webchat',
+          userId: sessionId,
+          action: 'intent:greeting',
+          ...(lang ? { localeHint: lang } : {}),
+        });
+        return {
+          sessionId,
+          token,
+          messages: await Promise.all(result.messages.map((m) => toWire(m, links))),
+        };
+      },
+    );
+
+    r.post('/api/webchat/messages', { schema: { body: MessageBody } }, async (request) => {
+      const body = request.body;
+      await authorize(body.sessionId, bearer(request));
+      const result = await handle({
+        channel: 'webchat',
+        userId: body.sessionId,
+        ...('text' in body ? { text: body.text } : { action: body.action }),
+        ...(body.messageId ? { updateId: `${body.sessionId}:${body.messageId}` } : {}),
+      });
+      return { messages: await Promise.all(result.messages.map((m) => toWire(m, links))) };
+    });
+
+    r.get(
+      '/api/webchat/events',
+      { schema: { querystring: z.object({ sessionId: SessionId, token: z.string().max(128).optional() }) } },
+      async (request, reply) => {
+        const { sessionId } = request.query;
+        await authorize(sessionId, bearer(request, request.query.token));
+        const lastSeen = Number(request.headers['last-event-id'] ?? 0) || 0;
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let delivered = lastSeen;
+        const write = async (entry: { seq: number; message: Parameters<typeof toWire>[0] }) => {
+          if (entry.seq <= delivered) return;
+          delivered = entry.seq;
+          const wire = await toWire(entry.message, links);
+          res.write(`id: ${entry.seq}\ndata: ${JSON.stringify(wire)}\n\n`);
+        };
+        // Subscribe first, then replay what was missed, so nothing falls between the two.
+        const unsubscribe = await outbox.subscribe(sessionId, (entry) => void write(entry));
+        for (const entry of await outbox.since(sessionId, lastSeen)) await write(entry);
+        res.write(': connected\n\n');
+        const heartbeat = setInterval(() => res.write(': ping\n\n'), (options.heartbeatSeconds ?? 25) * 1000);
+        const end = () => {
+          clearInterval(heartbeat);
+          streams.delete(end);
+          void unsubscribe();
+          res.end();
+        };
+        streams.add(end);
+        request.raw.on('close', end);
+      },
+    );
+
+    r.get(
+      '/api/webchat/files/:token',
+      { schema: { params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) }) } },
+      async (request, reply) => {
+        const link = await links.consume(request.params.token);
+        const file = link ? await files.get(link.fileId) : undefined;
+        if (!link || !file) {
+          throw new HttpError(
+            410,
+            'HOSO_ERR_DOWNLOAD_GONE',
+            'Liên kết tải tệp đã hết hạn hoặc đã được sử dụng. Anh/chị vui lòng yêu cầu gửi lại trong cuộc trò chuyện.',
+          );
+        }
+        return reply
+          .header('content-type', file.meta.mimeType)
+          .header('content-disposition', `attachment; filename="${link.filename.replace(/[^\w.-]/g, '_')}"`)
+          .header('cache-control', 'no-store')
+          .send(Buffer.from(file.bytes));
+      },
+    );
+  };
+}

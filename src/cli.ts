@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { TELEGRAM_WEBHOOK_PATH } from './channels/telegram/channel.ts';
+import { startTerminalChat } from './channels/terminal/chat.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { runNluCommand } from './dialogue/nlu/cli.ts';
+import { createLogger, type Logger } from './log.ts';
+import { type App, createApp } from './main.ts';
+
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const io: CommandIo = {
+  stdout: (s) => process.stdout.write(`${s}\n`),
+  stderr: (s) => process.stderr.write(`${s}\n`),
+};
+
+const USAGE = `Usage: hoso <command>
+
+  serve                     start Hoso: web chat, Telegram (when configured), terminal chat, consoles
+  chat [--lang vi|en]       chat as a citizen in this terminal
+  nlu "<text>"              show how Hoso understands one message (JSON)
+  bench                     run the benchmarks and print their figures`;
+
+function config(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig();
+}
+
+/** When a terminal chat shares the screen, logs go to a file instead of interleaving with the conversation. */
+function fileLogger(cfg: Config): { logger: Logger; path: string } {
+  mkdirSync(cfg.DATA_DIR, { recursive: true });
+  const path = join(cfg.DATA_DIR, 'hoso.log');
+  return {
+    logger: createLogger({
+      level: cfg.LOG_LEVEL,
+      destination: pino.destination({ dest: path, mkdir: true }),
+    }),
+    path,
+  };
+}
+
+function onShutdown(app: App): void {
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function serve(): Promise<number> {
+  const cfg = config();
+  const interactive = process.stdin.isTTY === true && cfg.NODE_ENV !== 'production';
+  const logs = interactive ? fileLogger(cfg) : undefined;
+  const app = await createApp(cfg, logs ? { logger: logs.logger } : {});
+  onShutdown(app);
+  await app.http.listen({ host: cfg.HOST, port: cfg.PORT });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.PORT;
+  const base = cfg.PUBLIC_URL ?? `http://${cfg.HOST}:${port}`;
+
+  if (app.telegram) {
+    if (cfg.TELEGRAM_WEBHOOK_URL) {
+      await app.telegram.bot.api.setWebhook(cfg.TELEGRAM_WEBHOOK_URL, {
+        ...(cfg.TELEGRAM_WEBHOOK_SECRET ? { secret_token: cfg.TELEGRAM_WEBHOOK_SECRET } : {}),
+      });
+      app.log.info({ path: TELEGRAM_WEBHOOK_PATH }, 'telegram webhook set');
+    } else {
+      await app.telegram.startPolling();
+    }
+  }
+
+  const lines = [
+    'Hoso is running.',
+    `  Web chat:       ${base}/`,
+    `  Health:         ${base}/healthz`,
+    `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
+    `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
+  ];
+  if (logs)
+    lines.push(
+      `  Logs:           ${logs.path}`,
+      '',
+      'Terminal chat (type /quit to stop chatting; Ctrl+C stops Hoso):',
+    );
+  io.stderr(lines.join('\n'));
+
+  if (interactive) {
+    const chat = startTerminalChat({
+      input: process.stdin,
+      output: process.stdout,
+      handle: app.handle,
+      translator: app.translator,
+      files: app.files,
+      downloadDir: join(cfg.DATA_DIR, 'downloads'),
+      userId: `local-${userInfo().username}`,
+      lang: cfg.DEFAULT_LANG,
+    });
+    app.notifier.register('terminal', chat.sender);
+    await chat.done;
+    io.stderr('Terminal chat closed; Hoso keeps serving. Ctrl+C stops it.');
+  }
+  return new Promise<number>(() => {});
+}
+
+async function chat(args: string[]): Promise<number> {
+  const cfg = config();
+  const langArg = args[args.indexOf('--lang') + 1];
+  const lang = args.includes('--lang') ? langArg : cfg.DEFAULT_LANG;
+  if (lang !== 'vi' && lang !== 'en') {
+    io.stderr('--lang must be vi or en');
+    return 2;
+  }
+  const logs = fileLogger(cfg);
+  const app = await createApp(cfg, { logger: logs.logger });
+  const session = startTerminalChat({
+    input: process.stdin,
+    output: process.stdout,
+    handle: app.handle,
+    translator: app.translator,
+    files: app.files,
+    downloadDir: join(cfg.DATA_DIR, 'downloads'),
+    userId: `local-${userInfo().username}`,
+    lang,
+  });
+  app.notifier.register('terminal', session.sender);
+  await session.done;
+  await app.close();
+  return 0;
+}
+
+const rawIo = {
+  stdout: (s: string) => process.stdout.write(s),
+  stderr: (s: string) => process.stderr.write(s),
+};
+
+async function bench(args: string[]): Promise<number> {
+  const { runBenchmarks } = await import('./bench/index.ts');
+  return runBenchmarks(args, io);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'chat':
+      return chat(args);
+    case 'nlu':
+      return runNluCommand(args, rawIo);
+    case 'bench':
+      return bench(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr(`Unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    io.stderr(err.message);
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { LangSchema } from '../i18n.ts';
+
+export const SESSION_VERSION = 1;
+
+export const ConsentRecordSchema = z.object({
+  decision: z.enum(['accepted', 'declined']),
+  /** Version of the notice text shown, so that a changed notice is asked again. */
+  version: z.string(),
+  at: z.string(),
+});
+export type ConsentRecord = z.infer<typeof ConsentRecordSchema>;
+
+export const TranscriptEntrySchema = z.object({
+  from: z.enum(['citizen', 'bot', 'staff']),
+  text: z.string(),
+  at: z.string(),
+});
+export type TranscriptEntry = z.infer<typeof TranscriptEntrySchema>;
+
+export const FlowStateSchema = z.object({
+  id: z.string(),
+  step: z.string(),
+  data: z.record(z.string(), z.unknown()).default({}),
+  startedAt: z.string(),
+});
+export type FlowState = z.infer<typeof FlowStateSchema>;
+
+export const SessionSchema = z.object({
+  lang: LangSchema,
+  /** True once the citizen chose a language; until then the channel's hint may switch it. */
+  langChosen: z.boolean().default(false),
+  consent: ConsentRecordSchema.optional(),
+  flow: FlowStateSchema.optional(),
+  /** Messages in a row the bot did not understand. */
+  misses: z.number().int().nonnegative().default(0),
+  /** Recent messages with personal numbers masked, for a staff member who takes over. */
+  transcript: z.array(TranscriptEntrySchema).default([]),
+  /** Parts of the session owned by modules (identity link, handoff…), each checked by its own schema. */
+  slices: z.record(z.string(), z.unknown()).default({}),
+  createdAt: z.string(),
+  turns: z.number().int().nonnegative().default(0),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const TRANSCRIPT_LIMIT = 40;
+
+export function newSession(lang: 'vi' | 'en', now: Date): Session {
+  return {
+    lang,
+    langChosen: false,
+    misses: 0,
+    transcript: [],
+    slices: {},
+    createdAt: now.toISOString(),
+    turns: 0,
+  };
+}
+
+/** A typed part of the session owned by one module (as grammY plugins own their session key). */
+export interface SessionSlice<T> {
+  get(session: Session): T;
+  set(session: Session, value: T | undefined): void;
+}
+
+export function defineSlice<S extends z.ZodType>(name: string, schema: S, initial: () => z.infer<S>) {
+  const slice: SessionSlice<z.infer<S>> = {
+    get(session) {
+      const parsed = schema.safeParse(session.slices[name]);
+      return parsed.success ? parsed.data : initial();
+    },
+    set(session, value) {
+      if (value === undefined) delete session.slices[name];
+      else session.slices[name] = value;
+    },
+  };
+  return slice;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '../log.ts';
+import type { KeyValueStore } from '../store/types.ts';
+import { installErrorHandler } from './errors.ts';
+
+export interface HttpServerOptions {
+  logger: Logger;
+  store: KeyValueStore;
+  /** Route plugins of the channels and consoles, registered in order. */
+  plugins: FastifyPluginAsync[];
+  /** Behind a reverse proxy, trust X-Forwarded-For for client addresses (rate limits). */
+  trustProxy?: boolean;
+}
+
+/** Fastify with zod schemas on every route, coded errors, and health endpoints. */
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    // Event streams and kept-alive sockets would hold a shutdown open; clients reconnect elsewhere.
+    forceCloseConnections: true,
+    // Per-request lines would log URLs with session ids and tokens; routes log what matters themselves.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const storeOk = await options.store.ping();
+    return reply
+      .code(storeOk ? 200 : 503)
+      .send({ status: storeOk ? 'ready' : 'unavailable', store: { kind: options.store.kind, ok: storeOk } });
+  });
+
+  for (const plugin of options.plugins) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,41 @@
+/**
+ * What a parser hands back: a value, never a throw. A user can meet every error, so each one carries a
+ * stable code and the i18next key of a message that says exactly what is wrong, with its parameters.
+ */
+export type Params = Record<string, string | number>;
+
+export interface ParseProblem<Code extends string = string> {
+  code: Code;
+  key: string;
+  params: Params;
+}
+
+export type ParseError = ParseProblem<`HOSO_ERR_${string}`>;
+export type ParseWarning = ParseProblem<`HOSO_WARN_${string}`>;
+
+export type ParseResult<T> =
+  | { ok: true; value: T; warnings: ParseWarning[] }
+  | { ok: false; error: ParseError };
+
+/** Message keys live in the `identity` namespace, under `errors.<code>` and `warnings.<code>`. */
+export function fail(code: `HOSO_ERR_${string}`, params: Params = {}): { ok: false; error: ParseError } {
+  return { ok: false, error: { code, key: `identity:errors.${code}`, params } };
+}
+
+export function warning(code: `HOSO_WARN_${string}`, params: Params = {}): ParseWarning {
+  return { code, key: `identity:warnings.${code}`, params };
+}
+
+export function succeed<T>(
+  value: T,
+  warnings: ParseWarning[] = [],
+): { ok: true; value: T; warnings: ParseWarning[] } {
+  return { ok: true, value, warnings };
+}
+
+/** Characters a user typed that do not belong in a number, quoted and de-duplicated for the message. */
+export function listStrayCharacters(text: string, allowed: RegExp): string {
+  const seen = new Set<string>();
+  for (const ch of text) if (!allowed.test(ch)) seen.add(ch);
+  return [...seen].map((ch) => `“${ch}”`).join(', ');
+}

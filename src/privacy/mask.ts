@@ -1,0 +1,61 @@
+import { normalizeName } from '../identity/parse/name.ts';
+import { parsePhone } from '../identity/parse/phone.ts';
+
+/**
+ * Masked forms of personal data for logs, staff screens and confirmations ("we sent a code to 091*****78").
+ * ID and phone numbers are basic personal data under Decree 13/2023 and Law 91/2025 (shared/domain/vietnam.md
+ * §5): never in clear in logs.
+ */
+
+const MASK = '*';
+
+/** Keeps `keepStart` leading and `keepEnd` trailing characters; never reveals more than half of a short value. */
+function maskMiddle(value: string, keepStart: number, keepEnd: number): string {
+  if (value.length <= keepStart + keepEnd || keepStart + keepEnd > value.length / 2) {
+    const end = Math.min(keepEnd, Math.floor(value.length / 4));
+    return MASK.repeat(value.length - end) + value.slice(value.length - end);
+  }
+  return value.slice(0, keepStart) + MASK.repeat(value.length - keepStart - keepEnd) + value.slice(-keepEnd);
+}
+
+/** `001099012345` → `001*******45`: the birth-registration code and two last digits stay readable. */
+export function maskCitizenId(id: string): string {
+  return maskMiddle(id.replace(/[\s.]/g, ''), 3, 2);
+}
+
+/** `0912345678`, `+84 912 345 678` → `091*****78`. */
+export function maskPhone(phone: string): string {
+  const parsed = parsePhone(phone);
+  const digits = parsed.ok ? parsed.value.national : phone.replace(/\D/g, '');
+  return maskMiddle(digits, 3, 2);
+}
+
+/** `Nguyễn Thị Minh Thư` → `N. T. M. Thư`: initials, then the given name (the last word). */
+export function maskName(fullName: string): string {
+  const words = normalizeName(fullName).split(' ').filter(Boolean);
+  if (words.length <= 1) return words[0] ?? '';
+  return [...words.slice(0, -1).map((w) => `${[...w][0]}.`), words.at(-1)].join(' ');
+}
+
+/** Twelve digits, possibly grouped with spaces or dots ("001 099 012 345"), standing alone. */
+const TWELVE_DIGITS = /(?<!\d)\d(?:[ .]?\d){11}(?!\d)/g;
+
+/** Vietnamese mobile numbers in any usual form: 0912345678, 0912 345 678, +84 912-345-678, 84912345678. */
+const MOBILE = /(?<![\d+])(?:(?:\+|00)84\)?[ .-]?|84[ .-]?|0)[35789](?:[ .-]?\d){8}(?!\d)/g;
+
+/** A 9-digit CMND number counts only next to words that name an identity document. */
+const CMND_IN_CONTEXT =
+  /((?:cmnd|cmt|cccd|căn cước|can cuoc|chứng minh|chung minh|định danh|dinh danh|\bid\b)[^\d\n]{0,24}?)(?<!\d)(\d{9})(?!\d)/giu;
+
+/**
+ * Replaces personal numbers in free text with their masked forms: 12-digit ID numbers, Vietnamese mobile
+ * numbers, and 9-digit CMND numbers written next to an ID word. Used by the log redaction.
+ */
+export function scrubPersonalData(text: string): string {
+  // The log hot path: most lines hold no run of nine digits at all.
+  if (!/\d{9}/.test(text.replace(/[\s.+()-]/g, ''))) return text;
+  return text
+    .replace(TWELVE_DIGITS, (m) => maskCitizenId(m))
+    .replace(MOBILE, (m) => maskPhone(m))
+    .replace(CMND_IN_CONTEXT, (_m, context: string, digits: string) => context + maskMiddle(digits, 0, 2));
+}

@@ -1,0 +1,10 @@
+import { MemoryStore } from './memory.ts';
+import { RedisStore } from './redis.ts';
+import type { KeyValueStore } from './types.ts';
+
+/** The one place that picks the store: Redis when a URL is configured, memory otherwise. */
+export function createStore(options: { redisUrl?: string; prefix: string }): KeyValueStore {
+  return options.redisUrl
+    ? new RedisStore({ url: options.redisUrl, prefix: options.prefix })
+    : new MemoryStore();
+}

@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { KeyValueStore } from './types.ts';
+
+/** Upgrades stored data written at version `from` to version `from + 1`. */
+export type Migration = (data: unknown) => unknown;
+
+export interface SessionStoreOptions<S extends z.ZodType> {
+  /** Key namespace, e.g. `sess:`. */
+  prefix: string;
+  schema: S;
+  /** The version written now. Stored data of an older version is migrated step by step. */
+  version: number;
+  /** `migrations[n]` upgrades version n to n + 1. */
+  migrations?: Record<number, Migration>;
+  ttlMs: number;
+  /** Told when stored data cannot be read or migrated and is dropped (the conversation starts over). */
+  onDiscard?: (key: string, reason: string) => void;
+}
+
+export interface SessionStore<T> {
+  load(key: string): Promise<T | undefined>;
+  save(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Versioned JSON sessions with a time to live. A deployment that changes the session shape bumps the
+ * version and adds a migration, so conversations under way survive the upgrade instead of crashing.
+ */
+export function createSessionStore<S extends z.ZodType>(
+  kv: KeyValueStore,
+  options: SessionStoreOptions<S>,
+): SessionStore<z.infer<S>> {
+  const { prefix, schema, version, migrations = {}, ttlMs, onDiscard } = options;
+
+  function upgrade(key: string, raw: string): z.infer<S> | undefined {
+    let envelope: { v?: unknown; data?: unknown };
+    try {
+      envelope = JSON.parse(raw) as typeof envelope;
+    } catch {
+      onDiscard?.(key, 'not JSON');
+      return undefined;
+    }
+    let v = typeof envelope.v === 'number' ? envelope.v : Number.NaN;
+    if (!Number.isInteger(v) || v > version) {
+      onDiscard?.(key, `unknown version ${String(envelope.v)}`);
+      return undefined;
+    }
+    let data = envelope.data;
+    while (v < version) {
+      const migrate = migrations[v];
+      if (!migrate) {
+        onDiscard?.(key, `no migration from version ${v}`);
+        return undefined;
+      }
+      try {
+        data = migrate(data);
+      } catch (err) {
+        onDiscard?.(key, `migration from version ${v} failed: ${(err as Error).message}`);
+        return undefined;
+      }
+      v++;
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      onDiscard?.(key, `invalid at version ${version}: ${parsed.error.issues[0]?.message ?? 'schema'}`);
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  return {
+    async load(key) {
+      const raw = await kv.get(prefix + key);
+      return raw === null ? undefined : upgrade(key, raw);
+    },
+    async save(key, value) {
+      await kv.set(prefix + key, JSON.stringify({ v: version, data: value }), { ttlMs });
+    },
+    async delete(key) {
+      await kv.del(prefix + key);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// Web chat page: talks to the API of contracts §4. Every text is shown with textContent, never as HTML.
+const log = document.getElementById('log');
+const form = document.getElementById('composer');
+const input = document.getElementById('text');
+const sendButton = document.getElementById('send');
+const STORAGE_KEY = 'hoso.webchat';
+const UI = {
+  vi: {
+    error: 'Không gửi được tin nhắn. Anh/chị vui lòng thử lại.',
+    typing: 'Hoso đang trả lời…',
+    placeholder: 'Nhập tin nhắn…',
+  },
+  en: {
+    error: 'The message could not be sent. Please try again.',
+    typing: 'Hoso is typing…',
+    placeholder: 'Type a message…',
+  },
+};
+let session = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+let events;
+const lang = (navigator.language || 'vi').toLowerCase().startsWith('en') ? 'en' : 'vi';
+input.placeholder = UI[lang].placeholder;
+
+function scrollDown() {
+  log.scrollTop = log.scrollHeight;
+}
+
+function bubble(kind, text) {
+  const li = document.createElement('li');
+  li.className = `msg msg--${kind}`;
+  if (text !== undefined) li.textContent = text;
+  log.appendChild(li);
+  scrollDown();
+  return li;
+}
+
+function renderMessage(message) {
+  const li = bubble('bot');
+  li.dataset.testid = 'bot-message';
+  if (message.type === 'document') {
+    const a = document.createElement('a');
+    a.className = 'doc';
+    a.href = message.url;
+    a.textContent = `📄 ${message.filename}`;
+    a.setAttribute('download', message.filename);
+    li.appendChild(a);
+    if (message.caption) li.appendChild(document.createTextNode(`\n${message.caption}`));
+    return;
+  }
+  li.appendChild(document.createTextNode(message.text));
+  if (message.buttons && message.buttons.length > 0) {
+    const row = document.createElement('div');
+    row.className = 'buttons';
+    for (const b of message.buttons) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = b.label;
+      button.addEventListener('click', () => {
+        for (const other of row.querySelectorAll('button')) other.disabled = true;
+        send({ action: b.action }, b.label);
+      });
+      row.appendChild(button);
+    }
+    li.appendChild(row);
+  }
+}
+
+async function api(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok)
+    throw Object.assign(new Error(data?.error?.message || response.statusText), { status: response.status });
+  return data;
+}
+
+async function start() {
+  const data = await api('/api/webchat/sessions', { lang });
+  session = { sessionId: data.sessionId, token: data.token };
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  for (const m of data.messages) renderMessage(m);
+  listen();
+}
+
+function listen() {
+  events?.close();
+  const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}`;
+  events = new EventSource(url);
+  events.onmessage = (e) => renderMessage(JSON.parse(e.data));
+}
+
+let busy = false;
+async function send(payload, shown) {
+  if (busy) return;
+  busy = true;
+  sendButton.disabled = true;
+  bubble('me', shown);
+  const typing = bubble('bot', UI[lang].typing);
+  typing.classList.add('msg--typing');
+  try {
+    const data = await api('/api/webchat/messages', { sessionId: session.sessionId, ...payload });
+    typing.remove();
+    for (const m of data.messages) renderMessage(m);
+  } catch (err) {
+    typing.remove();
+    if (err.status === 401) {
+      sessionStorage.removeItem(STORAGE_KEY);
+      session = null;
+      bubble('error', err.message);
+      await start();
+    } else {
+      bubble('error', err.message || UI[lang].error);
+    }
+  } finally {
+    busy = false;
+    sendButton.disabled = false;
+    input.focus();
+  }
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = '';
+  send({ text }, text);
+});
+
+if (session) {
+  bubble('bot', lang === 'vi' ? 'Chào mừng anh/chị quay lại.' : 'Welcome back.');
+  listen();
+} else {
+  start().catch((err) => bubble('error', err.message || UI[lang].error));
+}

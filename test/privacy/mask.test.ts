@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { maskCitizenId, maskName, maskPhone, scrubPersonalData } from '../../src/privacy/mask.ts';
+
+describe('masking', () => {
+  it('masks an ID number, keeping the birth-registration code and the last two digits', () => {
+    expect(maskCitizenId('001099012345')).toBe('001*******45');
+    expect(maskCitizenId('001 099 012 345')).toBe('001*******45');
+  });
+
+  it('masks a phone number in any form to the same shape', () => {
+    expect(maskPhone('0912345678')).toBe('091*****78');
+    expect(maskPhone('+84 912 345 678')).toBe('091*****78');
+  });
+
+  it('never reveals more than half of a short value', () => {
+    const masked = maskCitizenId('12345');
+    expect(masked.replace(/\*/g, '').length).toBeLessThanOrEqual(2);
+  });
+
+  it('reduces a name to initials and the given name', () => {
+    expect(maskName('Nguyễn Thị Minh Thư')).toBe('N. T. M. Thư');
+    expect(maskName('  Đỗ   Quốc Hùng ')).toBe('Đ. Q. Hùng');
+    expect(maskName('Kim Ji-woo')).toBe('K. Ji-woo');
+    expect(maskName('Thư')).toBe('Thư');
+  });
+});
+
+describe('scrubPersonalData', () => {
+  it('masks ID numbers and phones in a sentence and leaves the rest alone', () => {
+    const text =
+      'Công dân 001099012345 (SĐT 0912 345 678) nộp hồ sơ ngày 02/10/2024, phí 200.000 ₫, mã 123456.';
+    expect(scrubPersonalData(text)).toBe(
+      'Công dân 001*******45 (SĐT 091*****78) nộp hồ sơ ngày 02/10/2024, phí 200.000 ₫, mã 123456.',
+    );
+  });
+
+  it('masks grouped ID numbers and international phone forms', () => {
+    expect(scrubPersonalData('id=001.099.012.345')).toBe('id=001*******45');
+    expect(scrubPersonalData('to +84912345678, alt 84 912 345 678')).toBe('to 091*****78, alt 091*****78');
+    expect(scrubPersonalData('GET /citizens/048188006789/children')).toBe(
+      'GET /citizens/048*******89/children',
+    );
+  });
+
+  it('masks a 9-digit CMND only next to a word naming an identity card', () => {
+    expect(scrubPersonalData('Số CMND: 012345678')).toBe('Số CMND: *******78');
+    expect(scrubPersonalData('so chung minh nhan dan la 012345678')).toBe(
+      'so chung minh nhan dan la *******78',
+    );
+    expect(scrubPersonalData('order 012345678 shipped')).toBe('order 012345678 shipped');
+  });
+
+  it('leaves longer digit runs such as timestamps untouched', () => {
+    expect(scrubPersonalData('at 1730000000000')).toBe('at 1730000000000');
+  });
+
+  it('masks two numbers written side by side separately', () => {
+    expect(scrubPersonalData('001099012345 0912345678')).toBe('001*******45 091*****78');
+  });
+
+  it('leaves no ID or phone digits in clear whatever the surrounding punctuation', () => {
+    const id = '079085004321';
+    const phone = '0901000002';
+    for (const wrap of ['"%s"', '(%s)', '[%s]', 'x:%s;', '%s.', '\n%s\n']) {
+      const scrubbed = scrubPersonalData(`${wrap.replace('%s', id)} ${wrap.replace('%s', phone)}`);
+      expect(scrubbed).not.toContain(id);
+      expect(scrubbed).not.toContain(phone);
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createConversationLocks } from '../../src/store/conversation-lock.ts';
+import { createSessionStore } from '../../src/store/session-store.ts';
+import type { KeyValueStore } from '../../src/store/types.ts';
+import { createUpdateDedupe } from '../../src/store/update-dedupe.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The behaviour both stores promise. Run by memory.test.ts and redis.test.ts. */
+export function storeContract(
+  name: string,
+  make: () => { store: KeyValueStore; cleanup: () => Promise<void> },
+) {
+  describe(`${name} store contract`, () => {
+    let store: KeyValueStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(() => {
+      ({ store, cleanup } = make());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it('keeps a value and forgets it after its time to live', async () => {
+      expect(await store.set('a', '1', { ttlMs: 80 })).toBe(true);
+      expect(await store.get('a')).toBe('1');
+      expect(await store.pttl('a')).toBeGreaterThan(0);
+      await sleep(150);
+      expect(await store.get('a')).toBeNull();
+      expect(await store.pttl('a')).toBe(-2);
+    });
+
+    it('refuses to overwrite with nx and reports which call won', async () => {
+      expect(await store.set('k', 'first', { nx: true })).toBe(true);
+      expect(await store.set('k', 'second', { nx: true })).toBe(false);
+      expect(await store.get('k')).toBe('first');
+    });
+
+    it('deletes a key only while it still holds the expected value', async () => {
+      await store.set('lock', 'mine');
+      expect(await store.delIfEquals('lock', 'theirs')).toBe(false);
+      expect(await store.delIfEquals('lock', 'mine')).toBe(true);
+      expect(await store.get('lock')).toBeNull();
+    });
+
+    it('counts with incr and sets the expiry only when it creates the key', async () => {
+      expect(await store.incr('n', { ttlMs: 5000 })).toBe(1);
+      expect(await store.incr('n', { ttlMs: 5000 })).toBe(2);
+      const ttl = await store.pttl('n');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(5000);
+      expect(await store.incr('plain')).toBe(1);
+      expect(await store.pttl('plain')).toBe(-1);
+    });
+
+    it('keeps lists in order with Redis index semantics', async () => {
+      expect(await store.rpush('l', 'a', 'b', 'c', 'd')).toBe(4);
+      expect(await store.lrange('l', 0, -1)).toEqual(['a', 'b', 'c', 'd']);
+      expect(await store.lrange('l', -2, -1)).toEqual(['c', 'd']);
+      await store.ltrim('l', -3, -1);
+      expect(await store.lrange('l', 0, -1)).toEqual(['b', 'c', 'd']);
+      expect(await store.lrem('l', 'c')).toBe(1);
+      expect(await store.llen('l')).toBe(2);
+    });
+
+    it('stores hash fields, set members and scores', async () => {
+      await store.hset('h', { a: '1', b: '2' });
+      expect(await store.hget('h', 'a')).toBe('1');
+      expect(await store.hgetall('h')).toEqual({ a: '1', b: '2' });
+      expect(await store.hdel('h', 'a', 'zz')).toBe(1);
+      expect(await store.hgetall('missing')).toEqual({});
+
+      expect(await store.sadd('s', 'x', 'y', 'x')).toBe(2);
+      expect((await store.smembers('s')).sort()).toEqual(['x', 'y']);
+      expect(await store.srem('s', 'x')).toBe(1);
+
+      await store.zadd('z', 30, 'c');
+      await store.zadd('z', 10, 'a');
+      await store.zadd('z', 20, 'b');
+      expect(await store.zrangeByScore('z', 0, 25)).toEqual(['a', 'b']);
+      expect(await store.zrangeByScore('z', Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 2)).toEqual([
+        'a',
+        'b',
+      ]);
+      expect(await store.zrem('z', 'a')).toBe(1);
+      expect(await store.zcard('z')).toBe(2);
+    });
+
+    it('lists keys by prefix and deletes them', async () => {
+      await store.set('user:1:a', 'x');
+      await store.rpush('user:1:b', 'y');
+      await store.set('user:2:a', 'z');
+      expect((await store.keys('user:1:')).sort()).toEqual(['user:1:a', 'user:1:b']);
+      expect(await store.del('user:1:a', 'user:1:b')).toBe(2);
+      expect(await store.keys('user:1:')).toEqual([]);
+    });
+
+    it('delivers a published message to every subscriber until they leave', async () => {
+      const seen: string[] = [];
+      const stop = await store.subscribe('news', (m) => seen.push(m));
+      await store.publish('news', 'hello');
+      await expect.poll(() => seen).toEqual(['hello']);
+      await stop();
+      await store.publish('news', 'again');
+      await sleep(50);
+      expect(seen).toEqual(['hello']);
+    });
+
+    it('lets exactly one delivery of an update claim it, and remembers when it is done', async () => {
+      const dedupe = createUpdateDedupe(store);
+      const results = await Promise.all([1, 2, 3].map(() => dedupe.claim('telegram', '42')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await dedupe.isDone('telegram', '42')).toBe(false);
+      await dedupe.complete('telegram', '42');
+      expect(await dedupe.isDone('telegram', '42')).toBe(true);
+      expect(await dedupe.claim('telegram', '42')).toBe(false);
+      expect(await dedupe.claim('telegram', '43')).toBe(true);
+    });
+
+    it('never lets two turns of one conversation overlap', async () => {
+      const locks = createConversationLocks(store);
+      let inside = 0;
+      let maxInside = 0;
+      const order: number[] = [];
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          locks.run('conv', async () => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            await sleep(1);
+            order.push(i);
+            inside--;
+          }),
+        ),
+      );
+      expect(maxInside).toBe(1);
+      expect(order).toHaveLength(20);
+    });
+
+    it('keeps two lock holders apart even when they do not share a process queue', async () => {
+      const a = createConversationLocks(store);
+      const b = createConversationLocks(store);
+      let inside = 0;
+      let maxInside = 0;
+      const work = async () => {
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        await sleep(5);
+        inside--;
+      };
+      await Promise.all([a.run('c', work), b.run('c', work), a.run('c', work), b.run('c', work)]);
+      expect(maxInside).toBe(1);
+    });
+
+    it('gives up waiting for a lock held too long with a coded error', async () => {
+      const holder = createConversationLocks(store, { ttlMs: 5000 });
+      const waiter = createConversationLocks(store, { waitMs: 60 });
+      let release!: () => void;
+      const held = holder.run('busy', () => new Promise<void>((r) => (release = r)));
+      await sleep(10);
+      await expect(waiter.run('busy', async () => 'never')).rejects.toMatchObject({ code: 'HOSO_ERR_BUSY' });
+      release();
+      await held;
+    });
+
+    describe('sessions', () => {
+      const V2 = z.object({ lang: z.enum(['vi', 'en']), visits: z.number() });
+
+      it('saves and loads a session as versioned JSON with a time to live', async () => {
+        const sessions = createSessionStore(store, {
+          prefix: 'sess:',
+          schema: V2,
+          version: 2,
+          ttlMs: 60_000,
+        });
+        await sessions.save('u1', { lang: 'vi', visits: 3 });
+        expect(await sessions.load('u1')).toEqual({ lang: 'vi', visits: 3 });
+        expect(JSON.parse((await store.get('sess:u1'))!)).toMatchObject({ v: 2 });
+        expect(await store.pttl('sess:u1')).toBeGreaterThan(50_000);
+        await sessions.delete('u1');
+        expect(await sessions.load('u1')).toBeUndefined();
+      });
+
+      it('migrates a session written by an older version', async () => {
+        await store.set('sess:old', JSON.stringify({ v: 1, data: { language: 'en' } }));
+        const sessions = createSessionStore(store, {
+          prefix: 'sess:',
+          schema: V2,
+          version: 2,
+          ttlMs: 60_000,
+          migrations: { 1: (d) => ({ lang: (d as { language: string }).language, visits: 0 }) },
+        });
+        expect(await sessions.load('old')).toEqual({ lang: 'en', visits: 0 });
+      });
+
+      it('drops unreadable or future sessions and says why instead of crashing', async () => {
+        const dropped: string[] = [];
+        const sessions = createSessionStore(store, {
+          prefix: 'sess:',
+          schema: V2,
+          version: 2,
+          ttlMs: 60_000,
+          onDiscard: (_key, reason) => dropped.push(reason),
+        });
+        await store.set('sess:bad', '{not json');
+        await store.set('sess:future', JSON.stringify({ v: 9, data: {} }));
+        await store.set('sess:wrong', JSON.stringify({ v: 2, data: { lang: 'fr', visits: 1 } }));
+        expect(await sessions.load('bad')).toBeUndefined();
+        expect(await sessions.load('future')).toBeUndefined();
+        expect(await sessions.load('wrong')).toBeUndefined();
+        expect(dropped).toEqual([
+          'not JSON',
+          'unknown version 9',
+          expect.stringContaining('invalid at version 2'),
+        ]);
+      });
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
+import { type App, createApp } from '../../src/main.ts';
+import { FAKE_BOT_INFO } from '../fakes/telegram-api.ts';
+import { freePort } from './global-setup.ts';
+
+export interface CapturedLogs {
+  lines: string[];
+  logger: Logger;
+}
+
+/** A logger whose JSON lines the test can read. */
+export function captureLogs(level = 'info'): CapturedLogs {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { lines, logger: createLogger({ level, destination }) };
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  telegramApiRoot?: string;
+  logs?: CapturedLogs;
+  /** Without Redis: the embedded memory store. */
+  memory?: boolean;
+}
+
+/** A full Hoso app on the test run's Redis, under a key prefix of its own. */
+export async function startTestApp(
+  options: TestAppOptions = {},
+): Promise<App & { baseUrl: string; cfg: Config }> {
+  const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const port = await freePort();
+  const cfg = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...(options.memory ? {} : { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: prefix }),
+    ...(options.telegramApiRoot
+      ? {
+          TELEGRAM_BOT_TOKEN: '123456:TEST-token-for-the-fake-bot-api',
+          TELEGRAM_API_ROOT: options.telegramApiRoot,
+          TELEGRAM_THROTTLE: 'false',
+        }
+      : {}),
+    ...options.env,
+  });
+  const app = await createApp(cfg, {
+    logger: options.logs?.logger ?? createLogger({ level: 'silent' }),
+    telegramBotInfo: FAKE_BOT_INFO,
+  });
+  await app.http.listen({ host: '127.0.0.1', port });
+  const close = app.close.bind(app);
+  return Object.assign(app, {
+    cfg,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      if (!options.memory) {
+        const keys = await app.store.keys('');
+        if (keys.length > 0) await app.store.del(...keys);
+      }
+      await close();
+    },
+  });
+}
