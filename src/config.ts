@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseApiKeys } from './rules/api-keys.ts';
 
 /** A boolean variable written as true/false, 1/0, yes/no, on/off. */
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
@@ -34,6 +35,10 @@ export const EnvSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: flag.default(true),
+  // --- Rules (issue 3) ---
+  RULES_DIR: z.string().min(1).default('rules'),
+  RULES_API_KEYS: z.string().optional(),
+  RULES_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -75,6 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !values.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address that links in messages point to');
+  }
+  // --- Rules (issue 3): a malformed key list stops start-up rather than locking agencies out silently.
+  try {
+    parseApiKeys(values.RULES_API_KEYS);
+  } catch (err) {
+    problems.push((err as Error).message);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, '');

@@ -22,6 +22,11 @@ import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createConsentLog } from './privacy/consent-log.ts';
+import { rulesAdminRoutes } from './rules/admin-routes.ts';
+import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
+import { RulesAdmin } from './rules/publish.ts';
+import { RuleRegistry } from './rules/registry.ts';
+import { RuleVersionStore } from './rules/versions.ts';
 import { createConversationLocks } from './store/conversation-lock.ts';
 import { createStore } from './store/create-store.ts';
 import { createSessionStore } from './store/session-store.ts';
@@ -47,6 +52,8 @@ export interface App {
   jobs: JobQueue;
   files: BlobStore;
   http: FastifyInstance;
+  /** Rule sets in force, swapped on publication (issue 3). */
+  rules: RuleRegistry;
   telegram?: TelegramChannel;
   close(): Promise<void>;
 }
@@ -130,6 +137,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins.push(telegram.webhookRoutes);
   }
 
+  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
+  const rulesAdmin = new RulesAdmin({ versions: new RuleVersionStore(store) });
+  await rulesAdmin.seed(config.RULES_DIR);
+  const rules = new RuleRegistry({
+    versions: rulesAdmin.versions,
+    log,
+    pollMs: config.RULES_POLL_SECONDS * 1000,
+  });
+  await rules.start();
+  plugins.push(
+    rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
+  );
+
   const http = await buildHttpServer({ logger: log, store, plugins });
 
   return {
@@ -143,10 +163,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     jobs,
     files,
     http,
+    rules,
     ...(telegram ? { telegram } : {}),
     async close() {
       await telegram?.stop();
       await http.close();
+      await rules.close();
       await jobs.close();
       if (!options.store) await store.close();
     },

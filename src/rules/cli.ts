@@ -2,9 +2,12 @@
  * `hoso rules lint | test | eval | impact | explain | schema` (contracts §1). JSON goes to stdout alone,
  * diagnostics to stderr; the exit code says whether the command succeeded.
  */
+import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Catalog, catalogFromSource, loadCatalog } from './catalog.ts';
+import type { KeyValueStore } from '../store/types.ts';
+import { type Catalog, catalogFromSource, loadCatalog, loadServiceSource } from './catalog.ts';
+import type { CompiledService } from './compile.ts';
 import { isCalendarDate } from './dates.ts';
 import { CatalogError, RulesError } from './errors.ts';
 import { impactReport } from './impact.ts';
@@ -12,6 +15,7 @@ import { catalogJsonSchemaText } from './json-schema.ts';
 import { hasErrors, lintCatalogSource } from './lint.ts';
 import { runScenarios } from './scenarios.ts';
 import { readCatalogDir } from './source.ts';
+import { RuleVersionStore } from './versions.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -23,7 +27,8 @@ const USAGE = `usage:
   hoso rules test [DIR]
   hoso rules eval SERVICE --facts FILE|JSON [--trace] [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
   hoso rules explain SERVICE --facts FILE|JSON [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
-  hoso rules impact SERVICE --from DIR --to DIR [--sample N] [--seed N]
+  hoso rules impact SERVICE --from DIR|VERSION --to DIR [--sample N] [--seed N]
+                  (a VERSION is read from the store configured by REDIS_URL and REDIS_KEY_PREFIX)
   hoso rules schema [--write | --check]   (rules/schema.json, generated from the zod schema)
 `;
 
@@ -170,7 +175,38 @@ async function explainCommand(p: Parsed, io: CommandIo): Promise<number> {
   return 0;
 }
 
-async function impact(p: Parsed, io: CommandIo): Promise<number> {
+export interface RulesCommandOptions {
+  /** The store holding rule-set versions (default: the one configured by the environment). */
+  store?: KeyValueStore;
+}
+
+/** A rule set given as a catalog folder, or as a version kept in the store. */
+async function ruleSet(service: string, ref: string, options: RulesCommandOptions): Promise<CompiledService> {
+  if (existsSync(ref) && statSync(ref).isDirectory()) return (await loadCatalog(ref)).get(service).compiled;
+  let store = options.store;
+  let close: (() => Promise<void>) | undefined;
+  if (!store) {
+    const { loadConfig } = await import('../config.ts');
+    const { createStore } = await import('../store/create-store.ts');
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    const cfg = loadConfig();
+    store = createStore({ redisUrl: cfg.REDIS_URL, prefix: cfg.REDIS_KEY_PREFIX });
+    close = () => store!.close();
+  }
+  try {
+    const doc = await new RuleVersionStore(store).get(service, ref);
+    if (!doc)
+      throw new RulesError(
+        'HOSO_ERR_RULES_UNKNOWN_VERSION',
+        `"${ref}" is neither a folder nor a stored version of ${service}`,
+      );
+    return loadServiceSource(doc.source).compiled;
+  } finally {
+    await close?.();
+  }
+}
+
+async function impact(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
   const id = p.positional[0];
   const fromDir = flag(p, 'from');
   const toDir = flag(p, 'to');
@@ -179,8 +215,8 @@ async function impact(p: Parsed, io: CommandIo): Promise<number> {
   const seed = Number(flag(p, 'seed') ?? 1);
   if (!Number.isInteger(sample) || sample < 1) throw new UsageError('--sample must be a positive integer');
   if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
-  const [from, to] = await Promise.all([loadCatalog(fromDir), loadCatalog(toDir)]);
-  io.stdout(json(impactReport(from.get(id).compiled, to.get(id).compiled, { sample, seed })));
+  const [from, to] = await Promise.all([ruleSet(id, fromDir, options), ruleSet(id, toDir, options)]);
+  io.stdout(json(impactReport(from, to, { sample, seed })));
   return 0;
 }
 
@@ -202,17 +238,22 @@ async function schema(p: Parsed, io: CommandIo): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (p: Parsed, io: CommandIo) => Promise<number>> = {
-  lint,
-  test,
-  eval: evalCommand,
-  explain: explainCommand,
-  impact,
-  schema,
-};
+const COMMANDS: Record<string, (p: Parsed, io: CommandIo, options: RulesCommandOptions) => Promise<number>> =
+  {
+    lint,
+    test,
+    eval: evalCommand,
+    explain: explainCommand,
+    impact,
+    schema,
+  };
 
 /** Runs `hoso rules …` with the arguments after `rules`; returns the exit code. */
-export async function runRulesCommand(args: string[], io: CommandIo): Promise<number> {
+export async function runRulesCommand(
+  args: string[],
+  io: CommandIo,
+  options: RulesCommandOptions = {},
+): Promise<number> {
   const [name, ...rest] = args;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
@@ -220,7 +261,7 @@ export async function runRulesCommand(args: string[], io: CommandIo): Promise<nu
     return 2;
   }
   try {
-    return await command(parseArgs(rest), io);
+    return await command(parseArgs(rest), io, options);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`${err.message}\n${USAGE}`);
