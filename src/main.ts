@@ -138,13 +138,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 
   // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
-  const rulesAdmin = new RulesAdmin({ versions: new RuleVersionStore(store) });
+  const ruleVersions = new RuleVersionStore(store);
+  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
+  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
   await rulesAdmin.seed(config.RULES_DIR);
-  const rules = new RuleRegistry({
-    versions: rulesAdmin.versions,
-    log,
-    pollMs: config.RULES_POLL_SECONDS * 1000,
-  });
   await rules.start();
   plugins.push(
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),

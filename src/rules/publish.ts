@@ -62,17 +62,21 @@ export interface RulesAdminOptions {
   /** Requests sampled for the impact report kept with a published version. */
   impactSample?: number;
   now?: () => Date;
+  /** Called after a publish or roll back, so this process serves the change before the announcement arrives. */
+  onChange?: (service: string) => Promise<void>;
 }
 
 export class RulesAdmin {
   readonly versions: RuleVersionStore;
   private readonly impactSample: number;
   private readonly now: () => Date;
+  private readonly onChange: (service: string) => Promise<void>;
 
   constructor(options: RulesAdminOptions) {
     this.versions = options.versions;
     this.impactSample = options.impactSample ?? 10_000;
     this.now = options.now ?? (() => new Date());
+    this.onChange = options.onChange ?? (async () => {});
   }
 
   private async audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
@@ -303,6 +307,7 @@ export class RulesAdmin {
     });
     if (!result)
       throw new RulesError('HOSO_ERR_RULES_BUSY', `Another change to ${service} is under way; try again`);
+    await this.onChange(service);
     return result;
   }
 
@@ -341,6 +346,7 @@ export class RulesAdmin {
     });
     if (!result)
       throw new RulesError('HOSO_ERR_RULES_BUSY', `Another change to ${service} is under way; try again`);
+    await this.onChange(service);
     return result;
   }
 

@@ -2,17 +2,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runRulesCommand } from '../../src/rules/cli.ts';
+import { RulesAdmin } from '../../src/rules/publish.ts';
+import { RuleVersionStore } from '../../src/rules/versions.ts';
+import { testRedisStore } from '../support/redis.ts';
 import { captureIo, copyRepoCatalog, mooringRules, REPO_RULES, writeMooringCatalog } from './fixtures.ts';
 
+let options: Parameters<typeof runRulesCommand>[2] = {};
 let cleanups: (() => void)[] = [];
 afterEach(() => {
+  options = {};
   for (const c of cleanups) c();
   cleanups = [];
 });
 
 async function run(...args: string[]) {
   const c = captureIo();
-  const code = await runRulesCommand(args, c.io);
+  const code = await runRulesCommand(args, c.io, options);
   return { code, stdout: c.stdout(), stderr: c.stderr() };
 }
 
@@ -172,6 +177,26 @@ describe('hoso rules impact', () => {
     });
     expect(report.examples.processing[0].facts.on >= '2026-07-01').toBe(true);
     expect(report.from.hash).not.toBe(report.to.hash);
+  });
+});
+
+describe('hoso rules impact against a stored version', () => {
+  it('reads --from VERSION from the store', async () => {
+    const redis = testRedisStore();
+    try {
+      await new RulesAdmin({ versions: new RuleVersionStore(redis.store) }).seed(REPO_RULES);
+      options = { store: redis.store };
+      const r = await run('impact', 'lltp', '--from', '2026.11.0', '--to', REPO_RULES, '--sample', '500');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ from: { version: '2026.11.0' }, changed: 0 });
+      const missing = await run('impact', 'lltp', '--from', '1.0.0', '--to', REPO_RULES);
+      expect([missing.code, JSON.parse(missing.stderr).error.code]).toEqual([
+        1,
+        'HOSO_ERR_RULES_UNKNOWN_VERSION',
+      ]);
+    } finally {
+      await redis.cleanup();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
  * A made-up service (a harbour mooring permit) that no code knows about: if the engine, linter and
  * conversation helpers handle it, they are catalog-driven. Tests mutate copies of it to provoke findings.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -245,4 +245,37 @@ export function captureIo() {
     stdout: () => out.join(''),
     stderr: () => err.join(''),
   };
+}
+
+/** A service folder of the repository catalog as the admin API takes it: paths relative to the folder. */
+export function serviceFiles(service: string): Record<string, unknown> {
+  const root = join(REPO_RULES, service);
+  const files: Record<string, unknown> = {
+    'service.json': JSON.parse(readFileSync(join(root, 'service.json'), 'utf8')),
+  };
+  for (const sub of ['rules', 'scenarios']) {
+    for (const name of readdirSync(join(root, sub)).filter((n) => n.endsWith('.json'))) {
+      files[`${sub}/${name}`] = JSON.parse(readFileSync(join(root, sub, name), 'utf8'));
+    }
+  }
+  return files;
+}
+
+type RuleJson = {
+  id: string;
+  effective: { from: string; to?: string };
+  event: { params: Record<string, unknown> };
+};
+
+/** Edits the rule with this id in a copy of service files, and sets the service version. */
+export function withRule(
+  files: Record<string, unknown>,
+  version: string,
+  id: string,
+  edit: (rule: RuleJson) => void,
+): Record<string, unknown> {
+  const copy = structuredClone(files) as Record<string, { rules?: RuleJson[]; version?: string }>;
+  copy['service.json']!.version = version;
+  for (const f of Object.values(copy)) for (const r of f.rules ?? []) if (r.id === id) edit(r);
+  return copy;
 }
