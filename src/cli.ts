@@ -24,7 +24,9 @@ const USAGE = `Usage: hoso <command>
   serve                     start Hoso: web chat, Telegram (when configured), terminal chat, consoles
   chat [--lang vi|en]       chat as a citizen in this terminal
   nlu "<text>"              show how Hoso understands one message (JSON)
-  bench                     run the benchmarks and print their figures`;
+  bench                     run the benchmarks and print their figures
+  rules lint|test|eval|impact|explain|schema
+                            the service catalog and its rules (see \`hoso rules\`)`;
 
 function config(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -155,6 +157,11 @@ export async function main(argv: string[]): Promise<number> {
       return runNluCommand(args, rawIo);
     case 'bench':
       return bench(args);
+    // --- Rules (issue 3)
+    case 'rules': {
+      const { runRulesCommand } = await import('./rules/cli.ts');
+      return runRulesCommand(args, rawIo);
+    }
     case undefined:
     case 'help':
     case '--help':
