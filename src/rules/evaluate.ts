@@ -50,22 +50,31 @@ function roundDong(x: number): number {
   return r === 0 ? 0 : r;
 }
 
-export function buildDecision(svc: CompiledService, firing: Firing, lang: Lang): Decision {
-  const reasons: { code: string; message: string }[] = [];
-  const documents: { code: string; message: string }[] = [];
-  const lines: { code: string; amount: number }[] = [];
+/** The events of the fired rules folded into one outcome, before any message is chosen. */
+export interface Outcome {
+  reasons: CompiledRule[];
+  documents: CompiledRule[];
+  lines: { rule: CompiledRule; amount: number }[];
+  total: number;
+  processing: CompiledRule | null;
+  authority: CompiledRule | null;
+}
+
+/**
+ * Reasons and documents once per code, in rule order; amount and per-unit fee lines, then percent lines
+ * on their sum; the longest processing time; the first authority (the linter keeps authorities exclusive).
+ */
+export function foldEvents(firing: Firing): Outcome {
+  const out: Outcome = { reasons: [], documents: [], lines: [], total: 0, processing: null, authority: null };
   const percents: CompiledRule[] = [];
   let sum = 0;
-  let processing: { days: number; unit: 'working' | 'calendar' } | null = null;
-  let authority: string | null = null;
   for (const r of firing.fired) {
     switch (r.type) {
       case 'deny':
-        if (!reasons.some((x) => x.code === r.code)) reasons.push({ code: r.code!, message: r.label![lang] });
+        if (!out.reasons.some((x) => x.code === r.code)) out.reasons.push(r);
         break;
       case 'require':
-        if (!documents.some((x) => x.code === r.code))
-          documents.push({ code: r.code!, message: r.label![lang] });
+        if (!out.documents.some((x) => x.code === r.code)) out.documents.push(r);
         break;
       case 'fee': {
         const fee = r.fee!;
@@ -75,34 +84,43 @@ export function buildDecision(svc: CompiledService, firing: Firing, lang: Lang):
         }
         const amount =
           fee.kind === 'amount' ? fee.amount : roundDong(fee.unitAmount * Number(fee.units(firing.facts)));
-        lines.push({ code: r.code!, amount });
+        out.lines.push({ rule: r, amount });
         sum += amount;
         break;
       }
       case 'processing':
-        if (!processing || r.processing!.days > processing.days) processing = { ...r.processing! };
+        if (!out.processing || r.processing!.days > out.processing.processing!.days) out.processing = r;
         break;
       case 'authority':
-        authority ??= r.label![lang];
+        out.authority ??= r;
         break;
     }
   }
-  let total = sum;
+  out.total = sum;
   for (const r of percents) {
     const amount = roundDong((sum * (r.fee as { percent: number }).percent) / 100);
-    lines.push({ code: r.code!, amount });
-    total += amount;
+    out.lines.push({ rule: r, amount });
+    out.total += amount;
   }
+  return out;
+}
+
+export function buildDecision(svc: CompiledService, firing: Firing, lang: Lang): Decision {
+  const o = foldEvents(firing);
   return {
     service: svc.id,
     ruleSet: { version: svc.ruleSet.version, hash: svc.ruleSet.hash },
     on: firing.on,
-    eligible: reasons.length === 0,
-    reasons,
-    documents,
-    fee: { total, currency: 'VND', lines },
-    processing,
-    authority,
+    eligible: o.reasons.length === 0,
+    reasons: o.reasons.map((r) => ({ code: r.code!, message: r.label![lang] })),
+    documents: o.documents.map((r) => ({ code: r.code!, message: r.label![lang] })),
+    fee: {
+      total: o.total,
+      currency: 'VND',
+      lines: o.lines.map((l) => ({ code: l.rule.code!, amount: l.amount })),
+    },
+    processing: o.processing ? { ...o.processing.processing! } : null,
+    authority: o.authority ? o.authority.label![lang] : null,
   };
 }
 

@@ -3,8 +3,7 @@
  * with the number of decisions that flip (eligibility, fee total, documents, processing, …) and examples.
  */
 import type { CompiledService } from './compile.ts';
-import type { Decision } from './decision.ts';
-import { buildDecision, fireNormalized } from './evaluate.ts';
+import { type Firing, fireNormalized, foldEvents } from './evaluate.ts';
 import type { Facts } from './facts.ts';
 import { sampler } from './sample.ts';
 
@@ -54,14 +53,17 @@ export interface ImpactOptions {
   examples?: number;
 }
 
-function summarize(d: Decision): DecisionSummary {
+/** What a decision amounts to, compared across rule sets by codes (messages may be reworded). */
+function summarize(firing: Firing): DecisionSummary {
+  const o = foldEvents(firing);
+  const p = o.processing?.processing;
   return {
-    eligible: d.eligible,
-    reasons: d.reasons.map((r) => r.code).sort(),
-    documents: d.documents.map((r) => r.code).sort(),
-    feeTotal: d.fee.total,
-    processing: d.processing ? `${d.processing.days} ${d.processing.unit}` : null,
-    authority: d.authority,
+    eligible: o.reasons.length === 0,
+    reasons: o.reasons.map((r) => r.code!).sort(),
+    documents: o.documents.map((r) => r.code!).sort(),
+    feeTotal: o.total,
+    processing: p ? `${p.days} ${p.unit}` : null,
+    authority: o.authority ? (o.authority.code ?? o.authority.label!.vi) : null,
   };
 }
 
@@ -79,7 +81,7 @@ function normalize(svc: CompiledService, facts: Facts): Normalized {
 function decide(svc: CompiledService, n: Normalized): Outcome {
   if (!n.ok) return { error: n.error };
   try {
-    return summarize(buildDecision(svc, fireNormalized(svc, n.facts), 'vi'));
+    return summarize(fireNormalized(svc, n.facts));
   } catch (err) {
     return { error: (err as Error).message };
   }
