@@ -30,8 +30,8 @@ const rulesDir = fileURLToPath(new URL('../../rules', import.meta.url));
 async function perSecond(
   requests: readonly Facts[],
   decide: (f: Facts) => unknown,
-  rounds = 6,
-  roundMs = 300,
+  rounds = 10,
+  roundMs = 250,
 ): Promise<number> {
   for (const f of requests.slice(0, 2_000)) await decide(f);
   let best = 0;
