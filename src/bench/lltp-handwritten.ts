@@ -12,16 +12,16 @@ import type { Lang, ServiceFile } from '../rules/schema.ts';
 const IsoDate = z.string().refine(isCalendarDate);
 const Country = z.string().regex(/^[A-Z]{2}$/);
 
-const LltpFacts = z.strictObject({
+const LltpFacts = z.object({
   on: IsoDate.optional(),
   channel: z.enum(['online', 'in_person', 'post']).optional(),
-  requester: z.strictObject({
+  requester: z.object({
     identityLevel: z.literal([0, 1, 2]).optional(),
     nationality: Country.optional(),
     dateOfBirth: IsoDate,
   }),
   subject: z
-    .strictObject({
+    .object({
       relation: z.enum(['self', 'child', 'parent', 'spouse', 'other']).optional(),
       dateOfBirth: IsoDate.optional(),
       nationality: Country.optional(),
@@ -31,7 +31,7 @@ const LltpFacts = z.strictObject({
     })
     .optional(),
   request: z
-    .strictObject({
+    .object({
       form: z.literal([1, 2]).optional(),
       copies: z.int().optional(),
       hasAuthorization: z.boolean().optional(),

@@ -81,7 +81,14 @@ function schemaPath(): string {
 }
 
 async function readFacts(value: string): Promise<unknown> {
-  const text = value.trimStart().startsWith('{') ? value : await readFile(value, 'utf8');
+  let text = value;
+  if (!value.trimStart().startsWith('{')) {
+    try {
+      text = await readFile(value, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--facts: cannot read ${value}: ${(err as Error).message}`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

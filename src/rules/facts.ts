@@ -170,8 +170,24 @@ function nodeSchema(node: Node): z.ZodType {
   if (node.decl) return node.decl.required ? leafSchema(node.decl) : leafSchema(node.decl).optional();
   const shape: Record<string, z.ZodType> = {};
   for (const [key, child] of node.children) shape[key] = nodeSchema(child);
-  const obj = z.strictObject(shape);
+  // Unknown keys are refused by `unknownFact` before zod runs: zod's strict objects skip its fast path.
+  const obj = z.object(shape);
   return requiredBelow(node) ? obj : obj.optional();
+}
+
+/** The first key of the input that names no declared fact, as a dotted name. */
+function unknownFact(node: Node, input: Facts, prefix: string): string | undefined {
+  for (const key in input) {
+    const child = node.children.get(key);
+    const name = prefix + key;
+    if (!child) return name;
+    const value = input[key];
+    if (!child.decl && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const deeper = unknownFact(child, value as Facts, `${name}.`);
+      if (deeper) return deeper;
+    }
+  }
+  return undefined;
 }
 
 type Getter = (o: Facts) => unknown;
@@ -302,7 +318,7 @@ export class FactNormalizer {
       shape[key] = nodeSchema(child);
       if (!child.decl) this.objectTops.push(key);
     }
-    this.schema = z.strictObject(shape);
+    this.schema = z.object(shape);
 
     const byName = new Map(decls.map((d) => [d.name, d]));
     const { order } = topoOrder(
@@ -350,6 +366,8 @@ export class FactNormalizer {
       throw new FactError('', 'Facts must be a JSON object');
     }
     const input = options.on === undefined ? raw : { ...(raw as Facts), on: options.on };
+    const unknown = unknownFact(this.tree, input as Facts, '');
+    if (unknown) throw new FactError(unknown, `Unknown fact "${unknown}"`);
     const result = options.partial ? this.partialSchema().safeParse(input) : this.schema.safeParse(input);
     if (!result.success) throw this.factError(result.error, input as Facts);
     const facts = result.data as Facts;
@@ -380,7 +398,7 @@ export class FactNormalizer {
       });
       const shape: Record<string, z.ZodType> = {};
       for (const [key, child] of this.tree.children) shape[key] = nodeSchema(strip(child));
-      this.partial = z.strictObject(shape);
+      this.partial = z.object(shape);
     }
     return this.partial;
   }
