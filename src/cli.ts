@@ -25,7 +25,9 @@ const USAGE = `Usage: hoso <command>
   chat [--lang vi|en]       chat as a citizen in this terminal
   nlu "<text>"              show how Hoso understands one message (JSON)
   bench                     run the benchmarks and print their figures
-  users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)`;
+  users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
+  rules lint|test|eval|impact|explain|schema
+                            the service catalog and its rules (see \`hoso rules\`)`;
 
 function config(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -173,6 +175,11 @@ export async function main(argv: string[]): Promise<number> {
       return bench(args);
     case 'users':
       return users(args);
+    // --- Rules (issue 3)
+    case 'rules': {
+      const { runRulesCommand } = await import('./rules/cli.ts');
+      return runRulesCommand(args, rawIo);
+    }
     case undefined:
     case 'help':
     case '--help':

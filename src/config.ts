@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseApiKeys } from './rules/api-keys.ts';
 import { OfficeHoursError, parseOfficeHours } from './support/office-hours.ts';
 
 /** A boolean variable written as true/false, 1/0, yes/no, on/off. */
@@ -95,6 +96,10 @@ export const EnvSchema = z.object({
   STAFF_SESSION_TTL_SECONDS: seconds.default(8 * 60 * 60),
   STAFF_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   STAFF_LOGIN_LIMIT_PER_USER: z.coerce.number().int().min(1).default(5),
+  // --- Rules (issue 3) ---
+  RULES_DIR: z.string().min(1).default('rules'),
+  RULES_API_KEYS: z.string().optional(),
+  RULES_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -154,6 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && values.OIDC_ISSUER_URL?.startsWith('http:')) {
     problems.push('OIDC_ISSUER_URL: production needs an https issuer');
+  }
+  // --- Rules (issue 3): a malformed key list stops start-up rather than locking agencies out silently.
+  try {
+    parseApiKeys(values.RULES_API_KEYS);
+  } catch (err) {
+    problems.push((err as Error).message);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, '');

@@ -48,6 +48,11 @@ import { PersonalDataRegistry } from './privacy/contributors.ts';
 import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
 import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
+import { rulesAdminRoutes } from './rules/admin-routes.ts';
+import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
+import { RulesAdmin } from './rules/publish.ts';
+import { RuleRegistry } from './rules/registry.ts';
+import { RuleVersionStore } from './rules/versions.ts';
 import { createConversationLocks } from './store/conversation-lock.ts';
 import { createStore } from './store/create-store.ts';
 import { createSessionStore } from './store/session-store.ts';
@@ -74,6 +79,8 @@ export interface App {
   jobs: JobQueue;
   files: BlobStore;
   http: FastifyInstance;
+  /** Rule sets in force, swapped on publication (issue 3). */
+  rules: RuleRegistry;
   telegram?: TelegramChannel;
   /** Identity linking and personal data (issue 4): modules register their PersonalDataContributor here. */
   identity: {
@@ -313,6 +320,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
   }
   if (devOutbox && !config.production) plugins.push(devOutboxRoutes(devOutbox));
+  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
+  const ruleVersions = new RuleVersionStore(store);
+  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
+  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
+  await rulesAdmin.seed(config.RULES_DIR);
+  await rules.start();
+  plugins.push(
+    rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
+  );
 
   const http = await buildHttpServer({ logger: log, store, plugins });
 
@@ -327,6 +343,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     jobs,
     files,
     http,
+    rules,
     ...(telegram ? { telegram } : {}),
     identity: {
       service: identityService,
@@ -340,6 +357,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       await telegram?.stop();
       await http.close();
+      await rules.close();
       await jobs.close();
       if (!options.store) await store.close();
     },

@@ -1,0 +1,207 @@
+/**
+ * The loader the rest of the app uses: a validated, linted, compiled catalog. Loading refuses a catalog
+ * with any error finding (CatalogError lists them all), so a bad rule set never serves.
+ */
+import { type CompiledService, compileService } from './compile.ts';
+import { isCalendarDate, todayInVietnam } from './dates.ts';
+import type { Decision } from './decision.ts';
+import { CatalogError, RulesError } from './errors.ts';
+import { decideSync, type EvaluateOptions, evaluate } from './evaluate.ts';
+import { defaultPhrases, explain } from './explain.ts';
+import { type Facts, getterFor } from './facts.ts';
+import { hasErrors, lintCatalogSource, lintServiceSource } from './lint.ts';
+import type { Finding } from './lint-types.ts';
+import { parseExplain } from './parse.ts';
+import type { Input, Lang, LocalizedText, Phrases } from './schema.ts';
+import { type CatalogSource, readCatalogDir, type ServiceSource } from './source.ts';
+
+export type AnswerResult = { ok: true; facts: Facts; value: unknown } | { ok: false; error: RulesError };
+
+export interface LoadedService {
+  readonly id: string;
+  readonly title: LocalizedText;
+  readonly description: LocalizedText | undefined;
+  /** What the conversation asks, in order; an input with `when` is asked only when it holds. */
+  readonly inputs: readonly Input[];
+  readonly ruleSet: { version: string; hash: string };
+  readonly compiled: CompiledService;
+  /** Warnings the linter left (errors prevent loading). */
+  readonly findings: readonly Finding[];
+  decide(facts: unknown, options?: EvaluateOptions): Promise<Decision>;
+  decideSync(facts: unknown, options?: Omit<EvaluateOptions, 'trace'>): Decision;
+  explain(decision: Decision, lang: Lang): string;
+  /** The next question for facts known so far, or undefined when nothing is left to ask. */
+  nextInput(known: Facts, options?: { on?: string }): Input | undefined;
+  /** Checks one answer against its input and returns the facts with the answer filled in. */
+  applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult;
+}
+
+function setIn(facts: Facts, name: string, value: unknown): Facts {
+  const keys = name.split('.');
+  const out: Facts = { ...facts };
+  let p = out;
+  for (const k of keys.slice(0, -1)) {
+    const next = { ...((p[k] as Facts | undefined) ?? {}) };
+    p[k] = next;
+    p = next;
+  }
+  p[keys[keys.length - 1]!] = value;
+  return out;
+}
+
+function answerError(input: Input, message: string): AnswerResult {
+  return { ok: false, error: new RulesError('HOSO_ERR_RULES_ANSWER_INVALID', `${input.id}: ${message}`) };
+}
+
+function checkAnswer(
+  input: Input,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  switch (input.type) {
+    case 'choice': {
+      const option = input.options.find((o) => o.value === value);
+      return option ? { ok: true, value: option.value } : { ok: false, message: 'not one of the options' };
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return { ok: false, message: 'not a whole number' };
+      if (input.min !== undefined && value < input.min)
+        return { ok: false, message: `less than ${input.min}` };
+      if (input.max !== undefined && value > input.max)
+        return { ok: false, message: `more than ${input.max}` };
+      return { ok: true, value };
+    }
+    case 'date': {
+      if (typeof value !== 'string' || !isCalendarDate(value))
+        return { ok: false, message: 'not a date YYYY-MM-DD' };
+      if (input.notInFuture && value > todayInVietnam()) return { ok: false, message: 'in the future' };
+      if (input.min && value < input.min) return { ok: false, message: `before ${input.min}` };
+      if (input.max && value > input.max) return { ok: false, message: `after ${input.max}` };
+      return { ok: true, value };
+    }
+    case 'yesno':
+      return typeof value === 'boolean' ? { ok: true, value } : { ok: false, message: 'not yes or no' };
+    case 'text': {
+      if (typeof value !== 'string') return { ok: false, message: 'not a text' };
+      const text = (input.uppercase ? value.toUpperCase() : value).normalize('NFC').trim();
+      if (input.maxLength !== undefined && text.length > input.maxLength)
+        return { ok: false, message: 'too long' };
+      if (input.pattern && !new RegExp(input.pattern).test(text))
+        return { ok: false, message: 'wrong format' };
+      return { ok: true, value: text };
+    }
+  }
+}
+
+class Service implements LoadedService {
+  readonly id: string;
+  readonly title: LocalizedText;
+  readonly description: LocalizedText | undefined;
+  readonly inputs: readonly Input[];
+  readonly ruleSet: { version: string; hash: string };
+  readonly compiled: CompiledService;
+  readonly findings: readonly Finding[];
+  private readonly phrases: { vi: Phrases; en: Phrases } | undefined;
+  private readonly whens: ((f: Facts) => boolean)[];
+
+  constructor(
+    compiled: CompiledService,
+    findings: readonly Finding[],
+    phrases: { vi: Phrases; en: Phrases } | undefined,
+  ) {
+    this.compiled = compiled;
+    this.id = compiled.id;
+    this.title = compiled.title;
+    this.description = compiled.description;
+    this.inputs = compiled.inputs;
+    this.ruleSet = compiled.ruleSet;
+    this.findings = findings;
+    this.phrases = phrases;
+    this.whens = this.inputs.map((i) => (i.when ? compiled.compiler.compile(i.when) : () => true));
+  }
+
+  decide(facts: unknown, options?: EvaluateOptions): Promise<Decision> {
+    return evaluate(this.compiled, facts, options);
+  }
+
+  decideSync(facts: unknown, options?: Omit<EvaluateOptions, 'trace'>): Decision {
+    return decideSync(this.compiled, facts, options);
+  }
+
+  explain(decision: Decision, lang: Lang): string {
+    return explain(decision, lang, { title: this.title, phrases: this.phrases });
+  }
+
+  nextInput(known: Facts, options: { on?: string } = {}): Input | undefined {
+    const facts = this.compiled.normalizer.normalize(known, { partial: true, on: options.on });
+    for (const [i, input] of this.inputs.entries()) {
+      if (getterFor(input.fills)(known) !== undefined) continue;
+      if (!this.whens[i]!(facts)) continue;
+      return input;
+    }
+    return undefined;
+  }
+
+  applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult {
+    const input = this.inputs.find((i) => i.id === inputId);
+    if (!input) {
+      return {
+        ok: false,
+        error: new RulesError('HOSO_ERR_RULES_UNKNOWN_INPUT', `${this.id} has no input "${inputId}"`),
+      };
+    }
+    const checked = checkAnswer(input, value);
+    if (!checked.ok) return answerError(input, checked.message);
+    return { ok: true, facts: setIn(known, input.fills, checked.value), value: checked.value };
+  }
+}
+
+export class Catalog {
+  readonly services: readonly LoadedService[];
+  readonly findings: readonly Finding[];
+  private readonly byId: Map<string, LoadedService>;
+
+  constructor(services: readonly LoadedService[], findings: readonly Finding[]) {
+    this.services = services;
+    this.findings = findings;
+    this.byId = new Map(services.map((s) => [s.id, s]));
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: string): LoadedService {
+    const s = this.byId.get(id);
+    if (!s) {
+      throw new RulesError(
+        'HOSO_ERR_RULES_UNKNOWN_SERVICE',
+        `Unknown service "${id}"; known: ${[...this.byId.keys()].join(', ')}`,
+      );
+    }
+    return s;
+  }
+}
+
+/** One service from plain source (a directory read, or a version kept in the store). */
+export function loadServiceSource(
+  source: ServiceSource,
+  phrases: { vi: Phrases; en: Phrases } | undefined = undefined,
+): LoadedService {
+  const { parsed, findings } = lintServiceSource(source);
+  if (!parsed || hasErrors(findings)) throw new CatalogError(findings);
+  return new Service(compileService(parsed), findings, phrases);
+}
+
+export function catalogFromSource(source: CatalogSource): Catalog {
+  const { findings, services } = lintCatalogSource(source);
+  if (hasErrors(findings)) throw new CatalogError(findings);
+  const phrases = source.explain ? parseExplain(source.explain).explain?.phrases : defaultPhrases();
+  const loaded = services.map((s) => new Service(compileService(s.parsed!), s.findings, phrases));
+  return new Catalog(loaded, findings);
+}
+
+/** Reads, lints and compiles the catalog in `dir`; throws CatalogError listing every finding if any is an error. */
+export async function loadCatalog(dir: string): Promise<Catalog> {
+  return catalogFromSource(await readCatalogDir(dir));
+}

@@ -1,0 +1,283 @@
+/**
+ * `hoso rules lint | test | eval | impact | explain | schema` (contracts §1). JSON goes to stdout alone,
+ * diagnostics to stderr; the exit code says whether the command succeeded.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { KeyValueStore } from '../store/types.ts';
+import { type Catalog, catalogFromSource, loadCatalog, loadServiceSource } from './catalog.ts';
+import type { CompiledService } from './compile.ts';
+import { isCalendarDate } from './dates.ts';
+import { CatalogError, RulesError } from './errors.ts';
+import { impactReport } from './impact.ts';
+import { catalogJsonSchemaText } from './json-schema.ts';
+import { hasErrors, lintCatalogSource } from './lint.ts';
+import { runScenarios } from './scenarios.ts';
+import { readCatalogDir } from './source.ts';
+import { RuleVersionStore } from './versions.ts';
+
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const USAGE = `usage:
+  hoso rules lint [DIR]
+  hoso rules test [DIR]
+  hoso rules eval SERVICE --facts FILE|JSON [--trace] [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
+  hoso rules explain SERVICE --facts FILE|JSON [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
+  hoso rules impact SERVICE --from DIR|VERSION --to DIR [--sample N] [--seed N]
+                  (a VERSION is read from the store configured by REDIS_URL and REDIS_KEY_PREFIX)
+  hoso rules schema [--write | --check]   (rules/schema.json, generated from the zod schema)
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const BOOLEAN_FLAGS = new Set(['trace', 'write', 'check']);
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq > 0 ? eq : undefined);
+    if (eq > 0) flags.set(name, a.slice(eq + 1));
+    else if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
+    else {
+      const v = args[i + 1];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, v);
+      i++;
+    }
+  }
+  return { positional, flags };
+}
+
+function flag(p: Parsed, name: string): string | undefined {
+  const v = p.flags.get(name);
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
+
+function defaultDir(): string {
+  return resolve('rules');
+}
+
+function schemaPath(): string {
+  return new URL('../../rules/schema.json', import.meta.url).pathname;
+}
+
+async function readFacts(value: string): Promise<unknown> {
+  let text = value;
+  if (!value.trimStart().startsWith('{')) {
+    try {
+      text = await readFile(value, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--facts: cannot read ${value}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--facts is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function langOf(p: Parsed): 'vi' | 'en' {
+  const lang = flag(p, 'lang') ?? 'vi';
+  if (lang !== 'vi' && lang !== 'en') throw new UsageError('--lang must be vi or en');
+  return lang;
+}
+
+function onOf(p: Parsed): string | undefined {
+  const on = flag(p, 'on');
+  if (on !== undefined && !isCalendarDate(on)) throw new UsageError('--on must be a date YYYY-MM-DD');
+  return on;
+}
+
+async function lint(p: Parsed, io: CommandIo): Promise<number> {
+  const source = await readCatalogDir(p.positional[0] ?? defaultDir());
+  const { findings } = lintCatalogSource(source);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  io.stdout(json({ ok: errors === 0, errors, warnings: findings.length - errors, findings }));
+  return errors === 0 ? 0 : 1;
+}
+
+async function test(p: Parsed, io: CommandIo): Promise<number> {
+  const source = await readCatalogDir(p.positional[0] ?? defaultDir());
+  const { findings, services } = lintCatalogSource(source);
+  let passed = 0;
+  let failed = 0;
+  if (hasErrors(findings)) {
+    io.stderr(
+      json({
+        error: 'catalog has errors; scenarios cannot run',
+        findings: findings.filter((f) => f.severity === 'error'),
+      }),
+    );
+    for (const s of services) failed += s.parsed?.scenarios.length ?? 0;
+  } else {
+    const catalog = catalogFromSource(source);
+    for (const svc of catalog.services) {
+      for (const r of await runScenarios(svc.compiled)) {
+        if (r.passed) passed++;
+        else {
+          failed++;
+          io.stderr(
+            `${JSON.stringify({ failed: `${r.service}/${r.id}`, file: r.file, failures: r.failures })}\n`,
+          );
+        }
+      }
+    }
+  }
+  io.stdout(`${passed} passed, ${failed} failed\n`);
+  return failed === 0 && !hasErrors(findings) ? 0 : 1;
+}
+
+async function serviceFrom(p: Parsed): Promise<{ catalog: Catalog; id: string }> {
+  const id = p.positional[0];
+  if (!id) throw new UsageError('SERVICE is required');
+  return { catalog: await loadCatalog(flag(p, 'dir') ?? defaultDir()), id };
+}
+
+async function evalCommand(p: Parsed, io: CommandIo): Promise<number> {
+  const factsArg = flag(p, 'facts');
+  if (!factsArg) throw new UsageError('--facts FILE|JSON is required');
+  const facts = await readFacts(factsArg);
+  const options = { lang: langOf(p), on: onOf(p), trace: p.flags.get('trace') === true };
+  const { catalog, id } = await serviceFrom(p);
+  io.stdout(json(await catalog.get(id).decide(facts, options)));
+  return 0;
+}
+
+async function explainCommand(p: Parsed, io: CommandIo): Promise<number> {
+  const factsArg = flag(p, 'facts');
+  if (!factsArg) throw new UsageError('--facts FILE|JSON is required');
+  const facts = await readFacts(factsArg);
+  const lang = langOf(p);
+  const { catalog, id } = await serviceFrom(p);
+  const service = catalog.get(id);
+  const decision = await service.decide(facts, { lang, on: onOf(p), trace: true });
+  io.stdout(
+    json({
+      service: id,
+      on: decision.on,
+      eligible: decision.eligible,
+      explanation: service.explain(decision, lang),
+    }),
+  );
+  return 0;
+}
+
+export interface RulesCommandOptions {
+  /** The store holding rule-set versions (default: the one configured by the environment). */
+  store?: KeyValueStore;
+}
+
+/** A rule set given as a catalog folder, or as a version kept in the store. */
+async function ruleSet(service: string, ref: string, options: RulesCommandOptions): Promise<CompiledService> {
+  if (existsSync(ref) && statSync(ref).isDirectory()) return (await loadCatalog(ref)).get(service).compiled;
+  let store = options.store;
+  let close: (() => Promise<void>) | undefined;
+  if (!store) {
+    const { loadConfig } = await import('../config.ts');
+    const { createStore } = await import('../store/create-store.ts');
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    const cfg = loadConfig();
+    store = createStore({ redisUrl: cfg.REDIS_URL, prefix: cfg.REDIS_KEY_PREFIX });
+    close = () => store!.close();
+  }
+  try {
+    const doc = await new RuleVersionStore(store).get(service, ref);
+    if (!doc)
+      throw new RulesError(
+        'HOSO_ERR_RULES_UNKNOWN_VERSION',
+        `"${ref}" is neither a folder nor a stored version of ${service}`,
+      );
+    return loadServiceSource(doc.source).compiled;
+  } finally {
+    await close?.();
+  }
+}
+
+async function impact(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
+  const id = p.positional[0];
+  const fromDir = flag(p, 'from');
+  const toDir = flag(p, 'to');
+  if (!id || !fromDir || !toDir) throw new UsageError('SERVICE, --from DIR and --to DIR are required');
+  const sample = Number(flag(p, 'sample') ?? 10_000);
+  const seed = Number(flag(p, 'seed') ?? 1);
+  if (!Number.isInteger(sample) || sample < 1) throw new UsageError('--sample must be a positive integer');
+  if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+  const [from, to] = await Promise.all([ruleSet(id, fromDir, options), ruleSet(id, toDir, options)]);
+  io.stdout(json(impactReport(from, to, { sample, seed })));
+  return 0;
+}
+
+async function schema(p: Parsed, io: CommandIo): Promise<number> {
+  const text = catalogJsonSchemaText();
+  if (p.flags.get('write') === true) {
+    await writeFile(schemaPath(), text);
+    io.stdout(json({ written: schemaPath() }));
+    return 0;
+  }
+  if (p.flags.get('check') === true) {
+    const current = await readFile(schemaPath(), 'utf8').catch(() => '');
+    const fresh = current === text;
+    io.stdout(json({ path: schemaPath(), fresh }));
+    if (!fresh) io.stderr('rules/schema.json is stale: run `hoso rules schema --write`\n');
+    return fresh ? 0 : 1;
+  }
+  io.stdout(text);
+  return 0;
+}
+
+const COMMANDS: Record<string, (p: Parsed, io: CommandIo, options: RulesCommandOptions) => Promise<number>> =
+  {
+    lint,
+    test,
+    eval: evalCommand,
+    explain: explainCommand,
+    impact,
+    schema,
+  };
+
+/** Runs `hoso rules …` with the arguments after `rules`; returns the exit code. */
+export async function runRulesCommand(
+  args: string[],
+  io: CommandIo,
+  options: RulesCommandOptions = {},
+): Promise<number> {
+  const [name, ...rest] = args;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  try {
+    return await command(parseArgs(rest), io, options);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof CatalogError || err instanceof RulesError) {
+      io.stderr(json({ error: err.toJSON() }));
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * Managing rule-set versions: seed from the catalog folder, upload drafts, lint, test, impact, publish
+ * behind a gate (lint clean and every scenario passing), roll back, and an audit entry for every action.
+ */
+import { loadServiceSource } from './catalog.ts';
+import { type CompiledService, compileService, ruleSetContent } from './compile.ts';
+import { DraftInvalidError, PublishRefusedError, RulesError } from './errors.ts';
+import { contentHash } from './hash.ts';
+import { type ImpactReport, impactReport } from './impact.ts';
+import { hasErrors, lintServiceSource } from './lint.ts';
+import type { Finding } from './lint-types.ts';
+import { runScenarios } from './scenarios.ts';
+import { readCatalogDir, type ServiceSource } from './source.ts';
+import {
+  type Actor,
+  type AuditEntry,
+  type RuleVersionStore,
+  VERSION_RE,
+  type VersionDoc,
+} from './versions.ts';
+
+const FILE_RE = /^(service\.json|(rules|scenarios)\/[A-Za-z0-9_.-]+\.json)$/;
+
+export interface VersionSummary {
+  service: string;
+  version: string;
+  hash: string;
+  status: VersionDoc['status'];
+  inForce: boolean;
+  createdAt: string;
+  createdBy: Actor;
+  publishedAt?: string;
+  publishedBy?: Actor;
+  errors: number;
+  warnings: number;
+  tests?: { passed: number; failed: number };
+  impact?: { sample: number; changed: number; flips: ImpactReport['flips'] };
+}
+
+export function summarize(doc: VersionDoc, current: string | null): VersionSummary {
+  const errors = doc.findings.filter((f) => f.severity === 'error').length;
+  const impact = doc.impact as ImpactReport | undefined;
+  return {
+    service: doc.service,
+    version: doc.version,
+    hash: doc.hash,
+    status: doc.status,
+    inForce: doc.version === current,
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+    ...(doc.publishedAt ? { publishedAt: doc.publishedAt } : {}),
+    ...(doc.publishedBy ? { publishedBy: doc.publishedBy } : {}),
+    errors,
+    warnings: doc.findings.length - errors,
+    ...(doc.tests ? { tests: { passed: doc.tests.passed, failed: doc.tests.failed } } : {}),
+    ...(impact ? { impact: { sample: impact.sample, changed: impact.changed, flips: impact.flips } } : {}),
+  };
+}
+
+export interface RulesAdminOptions {
+  versions: RuleVersionStore;
+  /** Requests sampled for the impact report kept with a published version. */
+  impactSample?: number;
+  now?: () => Date;
+  /** Called after a publish or roll back, so this process serves the change before the announcement arrives. */
+  onChange?: (service: string) => Promise<void>;
+}
+
+export class RulesAdmin {
+  readonly versions: RuleVersionStore;
+  private readonly impactSample: number;
+  private readonly now: () => Date;
+  private readonly onChange: (service: string) => Promise<void>;
+
+  constructor(options: RulesAdminOptions) {
+    this.versions = options.versions;
+    this.impactSample = options.impactSample ?? 10_000;
+    this.now = options.now ?? (() => new Date());
+    this.onChange = options.onChange ?? (async () => {});
+  }
+
+  private async audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    await this.versions.audit({ at: this.now().toISOString(), ...entry });
+  }
+
+  private async doc(service: string, version: string): Promise<VersionDoc> {
+    const doc = await this.versions.get(service, version);
+    if (!doc) throw new RulesError('HOSO_ERR_RULES_UNKNOWN_VERSION', `No version ${version} of ${service}`);
+    return doc;
+  }
+
+  /**
+   * First start: every service of the catalog folder becomes its own first version, in force. A service
+   * that already has a version in force is left alone, so later starts never override published rules.
+   */
+  async seed(dir: string): Promise<string[]> {
+    const catalog = await readCatalogDir(dir);
+    const seeded: string[] = [];
+    const actor = { name: 'catalog', role: 'system' };
+    for (const source of catalog.services) {
+      if (await this.versions.current(source.id)) continue;
+      const { parsed, findings } = lintServiceSource(source);
+      if (!parsed || hasErrors(findings))
+        throw new DraftInvalidError(`The catalog's ${source.id} has errors`, findings);
+      const compiled = compileService(parsed);
+      const doc: VersionDoc = {
+        service: source.id,
+        version: compiled.ruleSet.version,
+        hash: compiled.ruleSet.hash,
+        status: 'published',
+        source,
+        createdAt: this.now().toISOString(),
+        createdBy: actor,
+        findings,
+        publishedAt: this.now().toISOString(),
+        publishedBy: actor,
+      };
+      await this.versions.create(doc);
+      if (await this.versions.setCurrent(source.id, doc.version, { onlyIfUnset: true })) {
+        await this.audit({
+          actor,
+          action: 'seed',
+          service: source.id,
+          version: doc.version,
+          hash: doc.hash,
+          outcome: 'ok',
+        });
+        seeded.push(source.id);
+      }
+    }
+    return seeded;
+  }
+
+  /** Stores a draft from the files of a service folder (paths relative to it). Lint findings come back with it. */
+  async upload(service: string, files: Record<string, unknown>, actor: Actor): Promise<VersionDoc> {
+    const bad = Object.keys(files).filter((p) => !FILE_RE.test(p));
+    const pathFindings: Finding[] = bad.map((p) => ({
+      severity: 'error',
+      file: p,
+      rule: null,
+      path: '$',
+      code: 'bad_file_name',
+      message: 'files are service.json, rules/<name>.json or scenarios/<name>.json',
+    }));
+    const source: ServiceSource = {
+      id: service,
+      files: Object.entries(files).map(([path, content]) => ({ path: `${service}/${path}`, content })),
+    };
+    const { parsed, findings } = lintServiceSource(source);
+    const all = [...pathFindings, ...findings];
+    if (!parsed || bad.length > 0 || all.some((f) => f.code === 'service_id_mismatch')) {
+      throw new DraftInvalidError(`The upload is not a rule set of ${service}`, all);
+    }
+    const version = parsed.service.version;
+    if (!VERSION_RE.test(version)) {
+      throw new DraftInvalidError(
+        `Version "${version}" must be 1–64 letters, digits, dots, dashes or underscores`,
+        all,
+      );
+    }
+    const doc: VersionDoc = {
+      service,
+      version,
+      hash: contentHash(ruleSetContent(parsed)),
+      status: 'draft',
+      source,
+      createdAt: this.now().toISOString(),
+      createdBy: actor,
+      findings: all,
+    };
+    if (!(await this.versions.create(doc))) {
+      throw new RulesError(
+        'HOSO_ERR_RULES_VERSION_EXISTS',
+        `${service} already has a version ${version}; raise "version" in service.json`,
+      );
+    }
+    await this.audit({ actor, action: 'upload', service, version, hash: doc.hash, outcome: 'ok' });
+    return doc;
+  }
+
+  async lint(service: string, version: string, actor: Actor): Promise<Finding[]> {
+    const doc = await this.doc(service, version);
+    const { findings } = lintServiceSource(doc.source);
+    await this.versions.update({ ...doc, findings });
+    await this.audit({
+      actor,
+      action: 'lint',
+      service,
+      version,
+      hash: doc.hash,
+      outcome: hasErrors(findings) ? 'refused' : 'ok',
+    });
+    return findings;
+  }
+
+  private compiled(doc: VersionDoc): CompiledService {
+    const { parsed, findings } = lintServiceSource(doc.source);
+    if (!parsed || hasErrors(findings)) {
+      throw new PublishRefusedError(`${doc.service} ${doc.version} has lint errors`, findings, []);
+    }
+    return compileService(parsed);
+  }
+
+  async test(service: string, version: string, actor: Actor): Promise<NonNullable<VersionDoc['tests']>> {
+    const doc = await this.doc(service, version);
+    const results = await runScenarios(this.compiled(doc));
+    const tests = {
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.passed).length,
+      failures: results.filter((r) => !r.passed).map((r) => ({ id: r.id, failures: r.failures })),
+    };
+    await this.versions.update({ ...doc, tests });
+    await this.audit({
+      actor,
+      action: 'test',
+      service,
+      version,
+      hash: doc.hash,
+      outcome: tests.failed ? 'refused' : 'ok',
+    });
+    return tests;
+  }
+
+  /** Which decisions this version would change against the one in force. */
+  async impact(service: string, version: string, actor: Actor, sample?: number): Promise<ImpactReport> {
+    const doc = await this.doc(service, version);
+    const current = await this.versions.current(service);
+    const to = this.compiled(doc);
+    const from = current ? this.compiled(await this.doc(service, current)) : to;
+    const report = impactReport(from, to, { sample: sample ?? this.impactSample });
+    await this.audit({
+      actor,
+      action: 'impact',
+      service,
+      version,
+      hash: doc.hash,
+      outcome: 'ok',
+      detail: `${report.changed} of ${report.sample} change`,
+    });
+    return report;
+  }
+
+  /** Puts a draft in force, only if lint is clean and every scenario passes; keeps the impact report with it. */
+  async publish(service: string, version: string, actor: Actor): Promise<VersionDoc> {
+    const result = await this.versions.withLock(service, async () => {
+      const doc = await this.doc(service, version);
+      const currentId = await this.versions.current(service);
+      if (currentId === version)
+        throw new RulesError('HOSO_ERR_RULES_ALREADY_IN_FORCE', `${service} ${version} is already in force`);
+      const refuse = async (err: PublishRefusedError): Promise<never> => {
+        await this.audit({
+          actor,
+          action: 'publish_refused',
+          service,
+          version,
+          hash: doc.hash,
+          outcome: 'refused',
+          detail: err.message,
+        });
+        throw err;
+      };
+      const { parsed, findings } = lintServiceSource(doc.source);
+      if (!parsed || hasErrors(findings)) {
+        return refuse(new PublishRefusedError(`${service} ${version} has lint errors`, findings, []));
+      }
+      const to = compileService(parsed);
+      const results = await runScenarios(to);
+      const failures = results.filter((r) => !r.passed).map((r) => ({ id: r.id, failures: r.failures }));
+      const tests = { passed: results.length - failures.length, failed: failures.length, failures };
+      if (failures.length > 0) {
+        await this.versions.update({ ...doc, findings, tests });
+        return refuse(
+          new PublishRefusedError(
+            `${failures.length} scenario(s) of ${service} ${version} fail`,
+            findings,
+            failures,
+          ),
+        );
+      }
+      const previous = currentId ? await this.doc(service, currentId) : null;
+      const impact = previous
+        ? impactReport(this.compiled(previous), to, { sample: this.impactSample })
+        : undefined;
+      const published: VersionDoc = {
+        ...doc,
+        status: 'published',
+        findings,
+        tests,
+        ...(impact ? { impact } : {}),
+        publishedAt: this.now().toISOString(),
+        publishedBy: actor,
+      };
+      await this.versions.update(published);
+      await this.versions.setCurrent(service, version);
+      await this.audit({
+        actor,
+        action: 'publish',
+        service,
+        version,
+        hash: doc.hash,
+        ...(previous ? { previous: { version: previous.version, hash: previous.hash } } : {}),
+        outcome: 'ok',
+        ...(impact ? { detail: `${impact.changed} of ${impact.sample} sampled decisions change` } : {}),
+      });
+      await this.versions.announce(service, version, doc.hash);
+      return published;
+    });
+    if (!result)
+      throw new RulesError('HOSO_ERR_RULES_BUSY', `Another change to ${service} is under way; try again`);
+    await this.onChange(service);
+    return result;
+  }
+
+  /** Puts a previously published version back in force (by default the one before the current). */
+  async rollback(service: string, actor: Actor, to?: string): Promise<VersionDoc> {
+    const result = await this.versions.withLock(service, async () => {
+      const currentId = await this.versions.current(service);
+      const history = (await this.versions.history(service)).filter((d) => d.status === 'published');
+      const index = history.findIndex((d) => d.version === currentId);
+      const target = to ? history.find((d) => d.version === to) : history[index - 1];
+      if (!target) {
+        throw new RulesError(
+          to ? 'HOSO_ERR_RULES_UNKNOWN_VERSION' : 'HOSO_ERR_RULES_NOTHING_TO_ROLL_BACK',
+          to ? `${service} has no published version ${to}` : `${service} has no earlier published version`,
+        );
+      }
+      if (target.version === currentId)
+        throw new RulesError(
+          'HOSO_ERR_RULES_ALREADY_IN_FORCE',
+          `${service} ${target.version} is already in force`,
+        );
+      this.compiled(target);
+      await this.versions.setCurrent(service, target.version);
+      const previous = currentId ? await this.versions.get(service, currentId) : null;
+      await this.audit({
+        actor,
+        action: 'rollback',
+        service,
+        version: target.version,
+        hash: target.hash,
+        ...(previous ? { previous: { version: previous.version, hash: previous.hash } } : {}),
+        outcome: 'ok',
+      });
+      await this.versions.announce(service, target.version, target.hash);
+      return target;
+    });
+    if (!result)
+      throw new RulesError('HOSO_ERR_RULES_BUSY', `Another change to ${service} is under way; try again`);
+    await this.onChange(service);
+    return result;
+  }
+
+  async history(service: string): Promise<VersionSummary[]> {
+    const current = await this.versions.current(service);
+    return (await this.versions.history(service)).map((d) => summarize(d, current));
+  }
+
+  async version(service: string, version: string): Promise<VersionDoc> {
+    return this.doc(service, version);
+  }
+
+  /** A stored version as a loaded service (for deciding on it). */
+  async load(service: string, version: string) {
+    return loadServiceSource((await this.doc(service, version)).source);
+  }
+}

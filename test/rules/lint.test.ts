@@ -1,0 +1,271 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/rules/catalog.ts';
+import { CatalogError } from '../../src/rules/errors.ts';
+import { type Finding, lintCatalog } from '../../src/rules/lint.ts';
+import {
+  mooringRules,
+  mooringScenarios,
+  mooringService,
+  REPO_RULES,
+  writeMooringCatalog,
+} from './fixtures.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests edit catalog JSON freely, the linter is what checks it
+type Json = Record<string, any>;
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+async function lintWith(edit: {
+  service?: (s: Json) => void;
+  rules?: (r: Json) => void;
+  scenarios?: (s: Json) => void;
+}) {
+  const service = mooringService() as Json;
+  const rules = mooringRules() as Json;
+  const scenarios = mooringScenarios() as Json;
+  edit.service?.(service);
+  edit.rules?.(rules);
+  edit.scenarios?.(scenarios);
+  const { dir, cleanup } = writeMooringCatalog({ service, rules, scenarios });
+  cleanups.push(cleanup);
+  return { dir, findings: await lintCatalog(dir) };
+}
+
+const errors = (fs: Finding[]) => fs.filter((f) => f.severity === 'error');
+
+describe('lintCatalog', () => {
+  it('finds nothing wrong in the shipped catalog', async () => {
+    expect(await lintCatalog(REPO_RULES)).toEqual([]);
+  });
+
+  it('finds nothing wrong in the made-up service', async () => {
+    expect((await lintWith({})).findings).toEqual([]);
+  });
+
+  it('catches a typo in a fact path, which json-rules-engine would silently read as undefined', async () => {
+    const { findings } = await lintWith({ rules: (r) => (r.rules[1].conditions.all[1].path = '$.lenght') });
+    expect(errors(findings)).toEqual([
+      {
+        severity: 'error',
+        file: 'mooring/rules/main.json',
+        rule: 'M-too-long',
+        path: '$.rules[1].conditions.all[1]',
+        code: 'unknown_path',
+        message: 'unknown fact path "$.lenght" of "boat" (did you mean "boat.length"?)',
+      },
+    ]);
+  });
+
+  it('catches an unknown fact and a path on a single-valued fact', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[0].conditions.all[0].fact = 'ownr';
+        r.rules[2].conditions.all.push({ fact: 'on', path: '$.year', operator: 'equal', value: 1 });
+      },
+    });
+    expect(errors(findings).map((f) => [f.rule, f.code])).toEqual([
+      ['M-underage', 'unknown_fact'],
+      ['M-insurance', 'unknown_path'],
+    ]);
+    expect(findings[0]!.message).toContain('did you mean "owner"');
+  });
+
+  it('catches an unknown operator, which the engine would only notice when evaluating it', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => (r.rules[0].conditions.all[0].operator = 'lessThen'),
+    });
+    expect(errors(findings)).toMatchObject([
+      { rule: 'M-underage', path: '$.rules[0].conditions.all[0].operator', code: 'unknown_operator' },
+    ]);
+  });
+
+  it('accepts decorated operators and rejects unknown decorators', async () => {
+    const ok = await lintWith({
+      rules: (r) => (r.rules[0].conditions.all[0].operator = 'not:greaterThanInclusive'),
+    });
+    expect(errors(ok.findings)).toEqual([]);
+    const bad = await lintWith({ rules: (r) => (r.rules[0].conditions.all[0].operator = 'never:lessThan') });
+    expect(errors(bad.findings)).toMatchObject([{ code: 'unknown_operator' }]);
+  });
+
+  it('catches a value of the wrong type or outside the declared values', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[1].conditions.all[0].value = 'fishng';
+        r.rules[0].conditions.all[0].value = '18';
+        r.rules[2].conditions.all[0].operator = 'in';
+      },
+    });
+    expect(errors(findings).map((f) => [f.rule, f.code, f.message])).toEqual([
+      ['M-underage', 'value_type', '"lessThan" needs a number, got string'],
+      ['M-too-long', 'value_type', 'boat.kind: "fishng" is not one of fishing, leisure'],
+      ['M-insurance', 'value_type', '"in" needs a list, got boolean'],
+    ]);
+  });
+
+  it('catches an event outside the vocabulary', async () => {
+    const { findings } = await lintWith({ rules: (r) => (r.rules[2].event = { type: 'warn', params: {} }) });
+    expect(errors(findings)).toMatchObject([
+      {
+        file: 'mooring/rules/main.json',
+        rule: 'M-insurance',
+        path: '$.rules[2].event.type',
+        code: 'unknown_event',
+      },
+    ]);
+  });
+
+  it('catches a code without a Vietnamese or English message', async () => {
+    const { findings } = await lintWith({
+      service: (s) => {
+        delete s.messages.reasons.too_long.en;
+        delete s.messages.documents.insurance_certificate;
+      },
+    });
+    expect(errors(findings).map((f) => [f.rule, f.code, f.message])).toEqual([
+      ['M-too-long', 'missing_message', 'reasons code "too_long" has no en message'],
+      ['M-insurance', 'missing_message', 'documents code "insurance_certificate" has no vi or en message'],
+    ]);
+  });
+
+  it('catches two fee lines with one code whose windows overlap', async () => {
+    const { findings } = await lintWith({ rules: (r) => (r.rules[3].effective.to = '2026-01-01') });
+    expect(errors(findings)).toMatchObject([{ rule: 'M-fee-2026', code: 'double_count' }]);
+  });
+
+  it('accepts overlapping fee windows when the conditions exclude each other', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[3].effective.to = undefined;
+        r.rules[3].conditions = {
+          all: [{ fact: 'boat', path: '$.kind', operator: 'equal', value: 'fishing' }],
+        };
+        r.rules[4].effective.from = '2024-01-01';
+        r.rules[4].conditions = {
+          not: { all: [{ fact: 'boat', path: '$.kind', operator: 'in', value: ['fishing'] }] },
+        };
+      },
+    });
+    expect(errors(findings)).toEqual([]);
+  });
+
+  it('warns about an input that no rule reads', async () => {
+    const { findings } = await lintWith({ rules: (r) => r.rules.splice(2, 1) });
+    expect(errors(findings)).toEqual([]);
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'insured',
+        code: 'input_never_read',
+        path: '$.inputs[2].fills',
+      }),
+    );
+  });
+
+  it('catches malformed dates, including days that do not exist', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[3].effective.to = '2025-02-30';
+        r.rules[4].effective.from = '2026-1-1';
+      },
+    });
+    expect(errors(findings).map((f) => [f.rule, f.path, f.code])).toEqual([
+      ['M-fee-2024', '$.rules[3].effective.to', 'malformed_date'],
+      ['M-fee-2026', '$.rules[4].effective.from', 'malformed_date'],
+    ]);
+  });
+
+  it('catches duplicate rule ids and inverted windows', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[4].id = 'M-fee-2024';
+        r.rules[4].effective = { from: '2026-01-01', to: '2025-01-01' };
+      },
+    });
+    expect(errors(findings).map((f) => f.code)).toEqual(['duplicate_rule_id', 'window_inverted']);
+  });
+
+  it('asks for a note on a rule whose reading is uncertain', async () => {
+    const { findings } = await lintWith({ rules: (r) => delete r.rules[1].note });
+    expect(errors(findings)).toMatchObject([{ rule: 'M-too-long', code: 'note_missing' }]);
+  });
+
+  it('catches an input whose condition reads a later answer', async () => {
+    const { findings } = await lintWith({
+      service: (s) =>
+        (s.inputs[0].when = { all: [{ fact: 'boat', path: '$.insured', operator: 'equal', value: true }] }),
+    });
+    expect(errors(findings)).toMatchObject([{ rule: 'kind', code: 'when_refers_later_input' }]);
+  });
+
+  it('catches inputs that fill unknown facts or do not fit the fact', async () => {
+    const { findings } = await lintWith({
+      service: (s) => {
+        s.inputs[1].fills = 'boat.lenght';
+        s.inputs[2].type = 'integer';
+        s.inputs[0].options[0].value = 'canoe';
+      },
+    });
+    expect(errors(findings).map((f) => [f.rule, f.code])).toEqual([
+      ['kind', 'input_option'],
+      ['length', 'unknown_fact'],
+      ['insured', 'input_type'],
+    ]);
+  });
+
+  it('catches scenarios whose facts the service would refuse', async () => {
+    const { findings } = await lintWith({ scenarios: (s) => (s.scenarios[0].facts.boat.length = 'long') });
+    expect(errors(findings)).toMatchObject([
+      {
+        rule: 'leisure-2025',
+        code: 'scenario_facts',
+        message: 'Fact "boat.length" must be an integer from 1 to 100; got "long"',
+      },
+    ]);
+  });
+
+  it('reports a file that is not JSON', async () => {
+    const { dir, cleanup } = writeMooringCatalog();
+    cleanups.push(cleanup);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${dir}/mooring/rules/broken.json`, '{ "rules": [ }');
+    expect(errors(await lintCatalog(dir))).toMatchObject([
+      { file: 'mooring/rules/broken.json', code: 'invalid_json' },
+    ]);
+  });
+});
+
+describe('a catalog with errors', () => {
+  it('is never loaded, and the error lists every finding', async () => {
+    const rules = mooringRules() as Json;
+    rules.rules[0].conditions.all[0].operator = 'lessThen';
+    rules.rules[1].conditions.all[1].path = '$.lenght';
+    const { dir, cleanup } = writeMooringCatalog({ rules });
+    cleanups.push(cleanup);
+    const err = await loadCatalog(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CatalogError);
+    const e = err as CatalogError;
+    expect(e.code).toBe('HOSO_ERR_RULES_CATALOG_INVALID');
+    expect(e.findings.map((f) => f.code)).toEqual(['unknown_operator', 'unknown_path']);
+    expect(e.message).toContain('M-underage');
+    expect(e.message).toContain('M-too-long');
+  });
+
+  it('loads when only warnings remain, and keeps them', async () => {
+    const rules = mooringRules() as Json;
+    rules.rules.splice(2, 1);
+    const { dir, cleanup } = writeMooringCatalog({ rules });
+    cleanups.push(cleanup);
+    const catalog = await loadCatalog(dir);
+    expect(
+      catalog
+        .get('mooring')
+        .findings.map((f) => f.code)
+        .sort(),
+    ).toEqual(['input_never_read', 'unused_message']);
+  });
+});
