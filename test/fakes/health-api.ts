@@ -44,6 +44,9 @@ export async function startFakeHealthApi(): Promise<FakeHealthApi> {
       ...(url.searchParams.get('visitId') ? { visitId: url.searchParams.get('visitId') } : {}),
     });
     if (!scope.success) return json(400, { error: 'bad scope' });
+    if (scope.data.scope === 'visit' && !book.visits.some((v) => v.id === scope.data.visitId)) {
+      return json(200, { ...book, history: { allergies: [], diseases: [], vaccinations: [] }, visits: [] });
+    }
     return json(200, cutToScope(book, scope.data));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -78,6 +78,12 @@ for (const kind of ['embedded', 'http'] as const) {
       expect(one.visits.map((v) => v.id)).toEqual([visits[0]!.id]);
     });
 
+    it('says so when the chosen visit is not in the book', async () => {
+      await expect(port.getBook(HOA, { scope: 'visit', visitId: 'KCB-NOPE' })).rejects.toMatchObject({
+        code: 'HOSO_ERR_HEALTH_VISIT_NOT_FOUND',
+      });
+    });
+
     it('leaves the HIV clinic visit out of the list of visits', async () => {
       expect((await port.listVisits(SENSITIVE)).map((v) => v.id)).toEqual(['KCB-0042-2']);
     });
