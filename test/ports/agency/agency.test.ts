@@ -93,7 +93,7 @@ describe('the agency HTTP adapter', () => {
 
   beforeAll(async () => {
     fake = await startFakeAgency();
-    agency = new HttpAgency({ baseUrl: fake.baseUrl, token: 'agency-token', timeoutMs: 300 });
+    agency = new HttpAgency({ baseUrl: fake.baseUrl, token: 'agency-token', timeoutMs: 3000 });
   });
   afterAll(async () => fake.close());
 
@@ -120,9 +120,10 @@ describe('the agency HTTP adapter', () => {
       retryable: true,
     });
     fake.failNextSubmissions(1, 'hang');
-    await expect(agency.submit(submission({ code: 'LLTP-2026-000203' }))).rejects.toMatchObject({
+    const impatient = new HttpAgency({ baseUrl: fake.baseUrl, timeoutMs: 200 });
+    await expect(impatient.submit(submission({ code: 'LLTP-2026-000203' }))).rejects.toMatchObject({
       code: 'HOSO_ERR_AGENCY_UNAVAILABLE',
-      message: expect.stringContaining('timed out'),
+      message: expect.stringContaining('timed out after 200 ms'),
     });
   });
 

@@ -44,7 +44,7 @@ for (const kind of ['embedded', 'http'] as const) {
       if (kind === 'embedded') port = new EmbeddedHealthRecords();
       else {
         fake = await startFakeHealthApi();
-        port = new HttpHealthRecords({ baseUrl: fake.baseUrl, token: 'health-token', timeoutMs: 500 });
+        port = new HttpHealthRecords({ baseUrl: fake.baseUrl, token: 'health-token', timeoutMs: 3000 });
       }
     });
     afterAll(async () => fake?.close());
@@ -106,7 +106,7 @@ describe('the health-records HTTP adapter', () => {
   let port: HttpHealthRecords;
   beforeAll(async () => {
     fake = await startFakeHealthApi();
-    port = new HttpHealthRecords({ baseUrl: fake.baseUrl, token: 'health-token', timeoutMs: 300 });
+    port = new HttpHealthRecords({ baseUrl: fake.baseUrl, token: 'health-token', timeoutMs: 3000 });
   });
   afterAll(async () => fake.close());
 
@@ -125,7 +125,8 @@ describe('the health-records HTTP adapter', () => {
       code: 'HOSO_ERR_HEALTH_UNAVAILABLE',
     });
     fake.mode = 'slow';
-    await expect(port.getBook(HOA, { scope: 'all' })).rejects.toMatchObject({
+    const impatient = new HttpHealthRecords({ baseUrl: fake.baseUrl, timeoutMs: 200 });
+    await expect(impatient.getBook(HOA, { scope: 'all' })).rejects.toMatchObject({
       code: 'HOSO_ERR_HEALTH_UNAVAILABLE',
     });
     fake.mode = 'garbage';
