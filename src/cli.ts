@@ -22,6 +22,7 @@ const io: CommandIo = {
 const USAGE = `Usage: hoso <command>
 
   serve                     start Hoso: web chat, Telegram (when configured), terminal chat, consoles
+  worker                    run job workers only (submissions, status, notifications); needs REDIS_URL
   chat [--lang vi|en]       chat as a citizen in this terminal
   nlu "<text>"              show how Hoso understands one message (JSON)
   bench                     run the benchmarks and print their figures
@@ -121,6 +122,19 @@ async function serve(): Promise<number> {
   return new Promise<number>(() => {});
 }
 
+/** `hoso worker`: job workers only, no HTTP server, scaled out beside `hoso serve` (issue 5). */
+async function worker(): Promise<number> {
+  const cfg = config();
+  if (!cfg.REDIS_URL) {
+    io.stderr('hoso worker needs REDIS_URL: without Redis, jobs run inside `hoso serve` itself.');
+    return 2;
+  }
+  const app = await createApp(cfg, { workers: true });
+  onShutdown(app);
+  io.stderr('Hoso job workers are running on Redis. Ctrl+C stops them.');
+  return new Promise<number>(() => {});
+}
+
 async function chat(args: string[]): Promise<number> {
   const cfg = config();
   const langArg = args[args.indexOf('--lang') + 1];
@@ -167,6 +181,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve();
+    case 'worker':
+      return worker();
     case 'chat':
       return chat(args);
     case 'nlu':

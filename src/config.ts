@@ -100,6 +100,28 @@ export const EnvSchema = z.object({
   RULES_DIR: z.string().min(1).default('rules'),
   RULES_API_KEYS: z.string().optional(),
   RULES_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
+  // --- Requests: jobs, agency, health records, payments (issue 5) ---
+  JOBS_WORKERS: flag.default(true),
+  JOBS_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  JOBS_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  AGENCY_API_URL: optionalUrl,
+  AGENCY_API_TOKEN: z.string().min(1).optional(),
+  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  AGENCY_SIM_DELAY_SECONDS: z.coerce.number().min(0).default(20),
+  AGENCY_POLL_SECONDS: z.coerce.number().positive().default(5),
+  HEALTH_API_URL: optionalUrl,
+  HEALTH_API_TOKEN: z.string().min(1).optional(),
+  PAYMENT_CALLBACK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  PAYMENT_CALLBACK_TOLERANCE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  VIETQR_BANK_BIN: z
+    .string()
+    .regex(/^\d{6}$/, "the bank's six-digit NAPAS BIN")
+    .default('970436'),
+  VIETQR_ACCOUNT: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,19}$/, '1 to 19 letters or digits')
+    .default('0011000000000'),
+  VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -165,6 +187,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parseApiKeys(values.RULES_API_KEYS);
   } catch (err) {
     problems.push((err as Error).message);
+  }
+  // Issue 5: the embedded back office and health books are fictional, and the dev "mark as paid" is off.
+  if (production && !values.AGENCY_API_URL) {
+    problems.push(
+      'AGENCY_API_URL: production refuses the simulated back office, which issues fictional results',
+    );
+  }
+  if (production && !values.HEALTH_API_URL) {
+    problems.push('HEALTH_API_URL: production refuses the fictional e-health books');
+  }
+  if (production && !values.PAYMENT_CALLBACK_SECRET) {
+    problems.push("PAYMENT_CALLBACK_SECRET: production needs the payment gateway's signing secret");
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, '');

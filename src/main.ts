@@ -19,7 +19,7 @@ import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
 import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
-import { MemoryBlobStore } from './files/memory-blob-store.ts';
+import { DEFAULT_ALLOWED_TYPES, LocalBlobStore } from './files/local-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createTranslator, type Translator } from './i18n.ts';
@@ -32,9 +32,22 @@ import { OIDC_CALLBACK_PATH, OidcLinker } from './identity/oidc.ts';
 import { oidcRoutes } from './identity/oidc-routes.ts';
 import { OtpService } from './identity/otp.ts';
 import { RateLimiter } from './identity/rate-limit.ts';
+// --- Requests (issue 5) ---
+import { BullJobQueue } from './jobs/bull-queue.ts';
+import { createDeadLetterList, type DeadLetterList } from './jobs/dead-letters.ts';
 import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
+// --- end requests imports ---
 import { createLogger, type Logger } from './log.ts';
+import { VietQrPayments } from './payments/port.ts';
+import { devPaymentRoutes, paymentCallbackRoutes } from './payments/routes.ts';
+import { HttpAgency } from './ports/agency/http.ts';
+import { SimulatedBackOffice } from './ports/agency/simulated.ts';
+import type { AgencyPort } from './ports/agency/types.ts';
+import { EmbeddedHealthRecords } from './ports/health/embedded.ts';
+import { HttpHealthRecords } from './ports/health/http.ts';
+import type { HealthRecords } from './ports/health/schema.ts';
+import { EmbeddedJudicialRecords } from './ports/judicial/embedded.ts';
 import { EmbeddedPopulationRegistry } from './ports/population/embedded.ts';
 import { HttpPopulationRegistry } from './ports/population/http.ts';
 import type { PopulationRegistry } from './ports/population/registry.ts';
@@ -48,6 +61,11 @@ import { PersonalDataRegistry } from './privacy/contributors.ts';
 import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
 import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
+import { PlaceholderExtractIssuer } from './requests/extract-issuer.ts';
+import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
+import { registerRequestJobs } from './requests/jobs.ts';
+import { RequestRepository } from './requests/repository.ts';
+import { RequestService } from './requests/service.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
 import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
 import { RulesAdmin } from './rules/publish.ts';
@@ -66,6 +84,8 @@ export interface AppOptions {
   telegramBotInfo?: UserFromGetMe;
   /** Use this store instead of the configured one (tests that share one between two apps). */
   store?: KeyValueStore;
+  /** Run the job workers in this process (`hoso worker` forces it on); defaults to JOBS_WORKERS. */
+  workers?: boolean;
 }
 
 export interface App {
@@ -94,6 +114,11 @@ export interface App {
   };
   /** Staff handoff: register handoff contributors on `support.registry`; record audited actions on `support.audit`. */
   support: SupportModule;
+  /** Requests: lifecycle, payment, submission (issue 5). */
+  requests: RequestService;
+  /** Jobs that failed every attempt, for staff. */
+  deadLetters: DeadLetterList;
+  health: HealthRecords;
   close(): Promise<void>;
 }
 
@@ -114,11 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const translator = createTranslator();
   const ttlMs = config.SESSION_TTL_SECONDS * 1000;
-  const files: BlobStore = new MemoryBlobStore();
-  const notifier = new Notifier();
-  const jobs = createInProcessJobQueue({ log });
-
-  // --- Identity and personal data (issue 4) ---
+  // Personal data at rest (records, files, ID numbers) is sealed with one AES-256-GCM data key (issue 4).
   const DAY_MS = 24 * 60 * 60 * 1000;
   const dataKey = await loadOrCreateDataKey(config.DATA_DIR, {
     production: config.production,
@@ -135,6 +156,69 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       'HOSO_DATA_KEY is not set: personal data is encrypted with a DEVELOPMENT key generated on first run. NOT FOR PRODUCTION: set HOSO_DATA_KEY.',
     );
   }
+  const files: BlobStore = new LocalBlobStore({
+    dir: join(config.DATA_DIR, 'files'),
+    cipher: {
+      encrypt: (bytes, ad) => Buffer.from(cipher.encrypt(bytes, ad)),
+      decrypt: (bytes, ad) => cipher.decrypt(Buffer.from(bytes).toString(), ad),
+    },
+    // Data exports are JSON; what citizens may upload is checked by the upload flow itself.
+    allowedTypes: [...DEFAULT_ALLOWED_TYPES, 'application/json'],
+  });
+  const notifier = new Notifier();
+  // --- Requests (issue 5): the queue, the back offices, payments ---
+  const deadLetters = createDeadLetterList(store);
+  const jobOptions = { log, attempts: config.JOBS_ATTEMPTS, backoffMs: config.JOBS_BACKOFF_MS, deadLetters };
+  // BullMQ opens its own connections from REDIS_URL (workers need maxRetriesPerRequest: null).
+  const jobs: JobQueue = config.REDIS_URL
+    ? new BullJobQueue({
+        ...jobOptions,
+        redisUrl: config.REDIS_URL,
+        prefix: `${config.REDIS_KEY_PREFIX}bull`,
+      })
+    : createInProcessJobQueue(jobOptions);
+  const health: HealthRecords = config.HEALTH_API_URL
+    ? new HttpHealthRecords({
+        baseUrl: config.HEALTH_API_URL,
+        ...(config.HEALTH_API_TOKEN ? { token: config.HEALTH_API_TOKEN } : {}),
+      })
+    : new EmbeddedHealthRecords();
+  const lltpAgency: AgencyPort = config.AGENCY_API_URL
+    ? new HttpAgency({
+        baseUrl: config.AGENCY_API_URL,
+        timeoutMs: config.AGENCY_TIMEOUT_MS,
+        ...(config.AGENCY_API_TOKEN ? { token: config.AGENCY_API_TOKEN } : {}),
+      })
+    : new SimulatedBackOffice(store, new EmbeddedJudicialRecords(), {
+        processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
+      });
+  const requests = new RequestService({
+    repo: new RequestRepository(store, {
+      sealer: {
+        seal: (p, context) => cipher.encrypt(p, context),
+        open: (e, context) => cipher.decryptString(e, context),
+      },
+    }),
+    queue: jobs,
+    payments: new VietQrPayments({
+      bankBin: config.VIETQR_BANK_BIN,
+      account: config.VIETQR_ACCOUNT,
+      ...(config.VIETQR_ACCOUNT_NAME ? { accountName: config.VIETQR_ACCOUNT_NAME } : {}),
+    }),
+  });
+  registerRequestJobs({
+    service: requests,
+    queue: jobs,
+    agencies: { lltp: lltpAgency, health_record: new HealthRecordsFulfilment(health) },
+    // The extracts module's renderer and signer replace the placeholder when it lands.
+    issuer: new PlaceholderExtractIssuer(files, store),
+    notifier,
+    translator,
+    log,
+    pollMs: config.AGENCY_POLL_SECONDS * 1000,
+  });
+  // --- end requests setup ---
+
   const population: PopulationRegistry = config.POPULATION_REGISTRY_URL
     ? new HttpPopulationRegistry({
         baseUrl: config.POPULATION_REGISTRY_URL,
@@ -261,6 +345,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       links: createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 }),
       files,
     }),
+    // --- Requests (issue 5): payment routes ---
+    paymentCallbackRoutes({
+      service: requests,
+      kv: store,
+      secret: config.PAYMENT_CALLBACK_SECRET,
+      toleranceSeconds: config.PAYMENT_CALLBACK_TOLERANCE_SECONDS,
+    }),
+    ...(config.production ? [] : [devPaymentRoutes({ service: requests })]),
   ];
 
   plugins.push(support.routes);
@@ -331,6 +423,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
 
   const http = await buildHttpServer({ logger: log, store, plugins });
+  // Workers start last, once every handler and channel sender is registered.
+  if (options.workers ?? config.JOBS_WORKERS) await jobs.start?.();
 
   return {
     config,
@@ -354,6 +448,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(oidc ? { oidc } : {}),
     },
     support,
+    requests,
+    deadLetters,
+    health,
     async close() {
       await telegram?.stop();
       await http.close();

@@ -1,14 +1,22 @@
 import type { TurnLogger } from '../dialogue/context.ts';
 import type { Job } from '../dialogue/message.ts';
-import type { JobHandler, JobQueue } from './types.ts';
+import { type DeadLetterList, errorCode } from './dead-letters.ts';
+import { type HandleOptions, type JobHandler, type JobQueue, PermanentJobError } from './types.ts';
 
 export interface InProcessQueueOptions {
   attempts?: number;
   /** First retry delay; each further retry doubles it. */
   backoffMs?: number;
   log: TurnLogger;
-  /** Told when a job has failed every attempt (the dead-letter list). */
+  /** Told when a job has failed every attempt. */
   onDeadLetter?: (job: Job, error: Error) => void;
+  /** Where jobs that failed every attempt are kept for staff. */
+  deadLetters?: DeadLetterList;
+}
+
+interface Registration {
+  handler: JobHandler;
+  options: HandleOptions;
 }
 
 /**
@@ -18,8 +26,8 @@ export interface InProcessQueueOptions {
 export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueue {
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 500;
-  const handlers = new Map<string, JobHandler>();
-  const waiting = new Map<string, Job[]>();
+  const handlers = new Map<string, Registration>();
+  const waiting = new Map<string, { job: Job; delayMs: number }[]>();
   const seenKeys = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -32,36 +40,60 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
     timers.add(timer);
   }
 
-  function run(job: Job, handler: JobHandler, attempt: number): void {
-    handler(job.data, { attempt, ...(job.key ? { key: job.key } : {}) }).catch((err: Error) => {
-      if (attempt >= attempts) {
-        options.log.error({ job: job.name, key: job.key, err }, 'job failed on every attempt');
-        options.onDeadLetter?.(job, err);
-        return;
-      }
-      options.log.warn({ job: job.name, key: job.key, attempt, err: err.message }, 'job failed, will retry');
-      later(() => run(job, handler, attempt + 1), backoffMs * 2 ** (attempt - 1));
-    });
+  async function deadLetter(job: Job, registration: Registration, err: Error, attempt: number) {
+    options.log.error({ job: job.name, key: job.key, err }, 'job failed on every attempt');
+    try {
+      await options.deadLetters?.add({
+        name: job.name,
+        ...(job.key ? { key: job.key } : {}),
+        data: job.data,
+        attempts: attempt,
+        error: { message: err.message, ...(errorCode(err) ? { code: errorCode(err) } : {}) },
+      });
+      options.onDeadLetter?.(job, err);
+      await registration.options.onDeadLetter?.(job.data, err);
+    } catch (hookError) {
+      options.log.error({ job: job.name, key: job.key, err: hookError }, 'dead-letter handling failed');
+    }
+  }
+
+  function run(job: Job, registration: Registration, attempt: number): void {
+    registration
+      .handler(job.data, { attempt, attempts, ...(job.key ? { key: job.key } : {}) })
+      .catch((err: Error) => {
+        if (attempt >= attempts || err instanceof PermanentJobError) {
+          void deadLetter(job, registration, err, attempt);
+          return;
+        }
+        options.log.warn(
+          { job: job.name, key: job.key, attempt, err: err.message },
+          'job failed, will retry',
+        );
+        later(() => run(job, registration, attempt + 1), backoffMs * 2 ** (attempt - 1));
+      });
   }
 
   return {
-    async enqueue(job) {
+    async enqueue(job, enqueueOptions = {}) {
       if (job.key) {
         if (seenKeys.has(job.key)) return;
         seenKeys.add(job.key);
       }
-      const handler = handlers.get(job.name);
-      if (!handler) {
-        waiting.set(job.name, [...(waiting.get(job.name) ?? []), job]);
+      const delayMs = enqueueOptions.delayMs ?? 0;
+      const registration = handlers.get(job.name);
+      if (!registration) {
+        waiting.set(job.name, [...(waiting.get(job.name) ?? []), { job, delayMs }]);
         return;
       }
-      later(() => run(job, handler, 1), 0);
+      later(() => run(job, registration, 1), delayMs);
     },
-    handle(name, handler) {
-      handlers.set(name, handler);
-      for (const job of waiting.get(name) ?? []) later(() => run(job, handler, 1), 0);
+    handle(name, handler, handleOptions = {}) {
+      const registration = { handler, options: handleOptions };
+      handlers.set(name, registration);
+      for (const { job, delayMs } of waiting.get(name) ?? []) later(() => run(job, registration, 1), delayMs);
       waiting.delete(name);
     },
+    async start() {},
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { productionEnv } from '../support/production-env.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -12,11 +13,7 @@ function problems(env: Record<string, string>): string[] {
   return [];
 }
 
-const production = {
-  NODE_ENV: 'production',
-  PUBLIC_URL: 'https://hoso.example.vn',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-};
+const production = productionEnv({ HOSO_DATA_KEY: '', POPULATION_REGISTRY_URL: '', SMS_GATEWAY_URL: '' });
 
 describe('identity configuration', () => {
   it('refuses the development key, the fictional registry and the dev outbox in production', () => {

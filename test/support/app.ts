@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -38,8 +41,11 @@ export async function startTestApp(
 ): Promise<App & { baseUrl: string; cfg: Config }> {
   const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const port = await freePort();
+  // Each app keeps its files and development keys in a folder of its own, removed on close.
+  const dataDir = mkdtempSync(join(tmpdir(), 'hoso-test-data-'));
   const cfg = loadConfig({
     NODE_ENV: 'test',
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -68,6 +74,7 @@ export async function startTestApp(
         if (keys.length > 0) await app.store.del(...keys);
       }
       await close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../../src/main.ts';
 import type { OutboxMessage } from '../../../src/ports/sms/dev-outbox.ts';
 import { startTestApp } from '../../support/app.ts';
+import { productionEnv } from '../../support/production-env.ts';
 
 describe('GET /api/dev/outbox', () => {
   let app: App & { baseUrl: string };
@@ -27,13 +27,7 @@ describe('GET /api/dev/outbox', () => {
 
   it('does not exist in production', async () => {
     app = await startTestApp({
-      env: {
-        NODE_ENV: 'production',
-        REDIS_URL: inject('redisUrl'),
-        HOSO_DATA_KEY: randomBytes(32).toString('base64'),
-        POPULATION_REGISTRY_URL: 'http://127.0.0.1:9/registry',
-        SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
-      },
+      env: productionEnv({ REDIS_URL: inject('redisUrl') }),
     });
     const res = await fetch(`${app.baseUrl}/api/dev/outbox`);
     expect(res.status).toBe(404);
