@@ -53,7 +53,7 @@ export async function loadPkcs12Identity(path: string, passphrase: string): Prom
 export function identityFromPkcs12(der: Buffer, passphrase: string): SigningIdentity {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString('binary')), passphrase);
+    p12 = openPkcs12(der, passphrase);
   } catch (cause) {
     throw new ExtractError(
       'HOSO_ERR_SIGNING_KEY_UNREADABLE',
@@ -82,6 +82,24 @@ export function identityFromPkcs12(der: Buffer, passphrase: string): SigningIden
     return asn1 ? [new X509Certificate(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'))] : [];
   });
   return assembleIdentity(privateKey, certs);
+}
+
+/**
+ * forge derives the MAC key from the passphrase as UTF-16 (right), but feeds PBES2 (the AES encryption OpenSSL 3
+ * uses by default) the JS string as raw bytes, so a non-ASCII passphrase fails there. OpenSSL uses UTF-8 for
+ * PBES2. When the MAC verified but decryption failed, parse again with the UTF-8 bytes and the MAC (already
+ * checked) removed.
+ */
+function openPkcs12(der: Buffer, passphrase: string): forge.pkcs12.Pkcs12Pfx {
+  try {
+    return forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString('binary')), passphrase);
+  } catch (err) {
+    const macChecked = err instanceof Error && /decrypt PKCS#12 SafeContents/.test(err.message);
+    if (!macChecked || Buffer.byteLength(passphrase) === passphrase.length) throw err;
+    const pfx = forge.asn1.fromDer(der.toString('binary'));
+    (pfx.value as forge.asn1.Asn1[]).splice(2);
+    return forge.pkcs12.pkcs12FromAsn1(pfx, forge.util.encodeUtf8(passphrase));
+  }
 }
 
 function assembleIdentity(privateKey: KeyObject, certs: X509Certificate[]): SigningIdentity {
