@@ -14,7 +14,15 @@ import {
   type SigningIdentity,
 } from '../../src/extracts/signing/identity.ts';
 import { verifyPdf } from '../../src/extracts/verify.ts';
-import { createAgencyKeys, nssDbTrusting, pdfsig, qpdfCheck, tempDir } from './support.ts';
+import {
+  createAgencyKeys,
+  nssDbTrusting,
+  pdfsig,
+  pdftotext,
+  qpdfCheck,
+  tempDir,
+  testMarkPixels,
+} from './support.ts';
 
 const tmp = tempDir();
 let identity: SigningIdentity;
@@ -173,8 +181,8 @@ describe('agency keys', () => {
       expect(report).toContain('Signature is Valid.');
       expect(report).toContain('Certificate is Trusted.');
       expect(report).toContain('Signer Certificate Common Name: Phòng Hồ sơ nghiệp vụ (hư cấu)');
-      const { pdftotext } = await import('./support.ts');
       expect(pdftotext(file)).not.toContain('BẢN THỬ NGHIỆM');
+      expect(testMarkPixels(file, 1)).toBe(0);
       const result = await verifyPdf(out.pdf, { trustAnchors: await readCertificates([agency.caPemPath]) });
       expect(result.valid).toBe(true);
       expect(result.signer?.development).toBe(false);

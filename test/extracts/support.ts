@@ -115,7 +115,7 @@ export function pdftotext(file: string, page?: number): string {
 }
 
 /** Renders one page at `dpi` and decodes QR codes on it with zbarimg. */
-export function decodeQr(file: string, page: number, dir: string, dpi = 200): string[] {
+export function decodeQr(file: string, page: number, dir: string, dpi = 300): string[] {
   const prefix = join(dir, `qr-${page}-${dpi}`);
   execFileSync('pdftoppm', [
     '-png',
@@ -147,4 +147,24 @@ export function qpdfCheck(file: string): string {
 export function pageCount(file: string): number {
   const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
   return Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+}
+
+/** Pixels of the test mark's pale red on a page rendered at 30 dpi: non-zero where the diagonal mark shows. */
+export function testMarkPixels(file: string, page: number): number {
+  const ppm = execFileSync(
+    'pdftoppm',
+    ['-r', '30', '-f', String(page), '-l', String(page), '-singlefile', file],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  // P6 header: magic, width, height, maxval, each followed by whitespace.
+  let at = 0;
+  for (let fields = 0; fields < 4; at++) if (ppm[at] === 0x0a || ppm[at] === 0x20) fields++;
+  let count = 0;
+  for (let i = at; i + 2 < ppm.length; i += 3) {
+    const [r, g, b] = [ppm[i]!, ppm[i + 1]!, ppm[i + 2]!];
+    if (r > 235 && g > 185 && g < 225 && Math.abs(g - b) < 12) count++;
+  }
+  return count;
 }

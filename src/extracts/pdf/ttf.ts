@@ -93,7 +93,9 @@ export class TrueTypeFont {
       ],
       weightClass: os2 ? d.readUInt16BE(os2.offset + 4) : 400,
     };
-    this.cmap = readUnicodeCmap(d, this.table('cmap'));
+    // A subset written by this module has no cmap (the PDF addresses glyphs by id); it parses with an empty one.
+    const cmap = this.tables.get('cmap');
+    this.cmap = cmap ? readUnicodeCmap(d, cmap) : new Map();
     this.postscriptName = readPostscriptName(d, this.tables.get('name')) ?? 'Font';
     // DejaVu's OS/2 table predates sCapHeight/sxHeight: measure H and x instead.
     if (this.metrics.xHeight === 0) {
