@@ -158,14 +158,21 @@ export function parseExtractInput(data: unknown): ExtractInput {
   }
 }
 
-/** Characters in any string of the input that DejaVu Sans lacks (checked before layout starts). */
+/** Code points already known to be drawable in all three faces. */
+const drawable = new Set<number>();
+
+/** Characters in any string of the input that the regular, bold or italic face lacks (checked before layout). */
 function missingGlyphs(input: ExtractInput): string[] {
   const fonts = loadFonts();
+  const faces = (['regular', 'bold', 'italic'] as const).map((k) => fonts.face(k).ttf);
   const missing = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
-      for (const face of ['regular', 'bold', 'italic'] as const) {
-        for (const ch of fonts.face(face).missingCharacters(v.replaceAll('\n', ''))) missing.add(ch);
+      for (const ch of v) {
+        const cp = ch.codePointAt(0)!;
+        if (drawable.has(cp) || cp === 0x0a) continue;
+        if (faces.every((f) => f.hasCodePoint(cp))) drawable.add(cp);
+        else missing.add(ch);
       }
     } else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);

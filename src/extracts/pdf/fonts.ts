@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { deflateSync } from 'node:zlib';
 import { type PDFContext, PDFName, PDFNumber, PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
 import { ExtractError } from '../errors.ts';
+import { deflate } from './compress.ts';
 import { TrueTypeFont } from './ttf.ts';
 
 export type FontKey = 'regular' | 'bold' | 'italic';
@@ -130,7 +130,7 @@ export class DocumentFont {
 
     const tag = subsetTag(this.glyphs, this.face.key);
     const baseFont = `${tag}+${ttf.postscriptName}`;
-    const fontFile = rawStream(context, deflateSync(bytes), { Length1: bytes.length });
+    const fontFile = rawStream(context, deflate(bytes), { Length1: bytes.length });
     const m = ttf.metrics;
     const italic = m.italicAngle !== 0;
     const descriptor = context.register(
@@ -161,7 +161,7 @@ export class DocumentFont {
         W: [1, widths],
       }),
     );
-    const toUnicode = rawStream(context, deflateSync(toUnicodeCMap(this.unicodeOf)));
+    const toUnicode = rawStream(context, deflate(toUnicodeCMap(this.unicodeOf)));
     return context.register(
       context.obj({
         Type: 'Font',

@@ -1,4 +1,3 @@
-import { deflateSync } from 'node:zlib';
 import {
   type PDFContext,
   PDFDocument,
@@ -8,6 +7,7 @@ import {
   type PDFRef,
   PDFString,
 } from 'pdf-lib';
+import { deflate } from './compress.ts';
 import { A4, type DisplayDocument, type DrawOp, type QrMatrix } from './display-list.ts';
 import { DocumentFont, type FontKey, type FontSet, rawStream } from './fonts.ts';
 
@@ -66,7 +66,7 @@ export async function writePdf(
     const xobjects: Record<string, PDFRef> = { ...shapeRefs };
     for (const [name, matrix] of images) xobjects[name] = qrImage(context, matrix);
     page.node.set(PDFName.of('Resources'), context.obj({ Font: fontRefs, XObject: xobjects }));
-    page.node.set(PDFName.of('Contents'), rawStream(context, deflateSync(content)));
+    page.node.set(PDFName.of('Contents'), rawStream(context, deflate(content)));
     pageRefs.push(page.ref);
   }
 
@@ -131,7 +131,7 @@ function contentStream(
 
 /** A filled path as a form XObject; its fill colour comes from the drawing context. */
 function formXObject(context: PDFContext, shape: ShapeOp): PDFRef {
-  const ref = rawStream(context, deflateSync(`${shape.path} f`));
+  const ref = rawStream(context, deflate(`${shape.path} f`));
   const stream = context.lookup(ref) as unknown as { dict: { set: (k: PDFName, v: unknown) => void } };
   stream.dict.set(PDFName.of('Type'), PDFName.of('XObject'));
   stream.dict.set(PDFName.of('Subtype'), PDFName.of('Form'));
@@ -152,7 +152,7 @@ function qrImage(context: PDFContext, matrix: QrMatrix): PDFRef {
       bits[at] = bits[at]! & ~(0x80 >> (x & 7));
     }
   }
-  const ref = rawStream(context, deflateSync(bits), { Width: n, Height: n, BitsPerComponent: 1 });
+  const ref = rawStream(context, deflate(bits), { Width: n, Height: n, BitsPerComponent: 1 });
   const stream = context.lookup(ref) as unknown as { dict: { set: (k: PDFName, v: unknown) => void } };
   stream.dict.set(PDFName.of('Type'), PDFName.of('XObject'));
   stream.dict.set(PDFName.of('Subtype'), PDFName.of('Image'));
