@@ -142,10 +142,12 @@ export async function runExtractCommand(
       onCreate: (dir) => io.stderr(`No signing key configured: created development keys in ${dir}.\n`),
     });
     const clock = deps.clock ?? (() => new Date());
+    const secret = process.env.VERIFY_LINK_SECRET;
+    const linkKey = deps.linkKey ?? (secret ? Buffer.from(secret, 'utf8') : undefined);
     const renderer = new ExtractRenderer({
       identity,
       publicUrl: deps.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:3000',
-      ...(deps.linkKey ? { linkKey: deps.linkKey } : {}),
+      ...(linkKey ? { linkKey } : {}),
       clock,
     });
     const issueDate = vietnamIsoDate(clock());
