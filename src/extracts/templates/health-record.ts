@@ -117,7 +117,8 @@ export function renderHealthRecord(input: HealthExtract, ctx: TemplateContext): 
   return {
     pages: flow.pages,
     info: {
-      title: `${titleText} – ${input.subject.fullName}`,
+      // No personal data in the metadata: viewers and indexers show it outside the page.
+      title: titleText,
       author: input.authority.name,
       subject: `Trích xuất Sổ sức khỏe điện tử, mã hồ sơ ${input.requestCode}`,
       keywords: ['sổ sức khỏe điện tử', SCOPE_LABEL[c.scope], input.documentId],

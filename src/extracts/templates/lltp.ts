@@ -106,7 +106,8 @@ export function renderLltp(input: LltpExtract, ctx: TemplateContext): DisplayDoc
   return {
     pages: flow.pages,
     info: {
-      title: `${titleText} – ${input.subject.fullName}`,
+      // No personal data in the metadata: viewers and indexers show it outside the page.
+      title: titleText,
       author: input.authority.name,
       subject: `Phiếu lý lịch tư pháp số ${input.form}, mã hồ sơ ${input.requestCode}`,
       keywords: ['lý lịch tư pháp', `phiếu số ${input.form}`, input.documentId],

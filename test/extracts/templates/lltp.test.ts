@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,13 @@ describe('criminal record extract template', () => {
       'unbroken',
     );
     expect(text.replace(/\s+/g, '')).toContain(long);
+  });
+
+  it('keeps personal data out of the document metadata', async () => {
+    const { file } = await renderToText(sampleLltp(2), 'metadata');
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toContain('Title:           PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2');
+    expect(info).not.toMatch(/Nguyễn|Thư|001\*/);
   });
 
   it('prints the issuing authority it is given, e.g. the Sở Tư pháp label of an extract issued before 1 March 2025', async () => {
