@@ -28,7 +28,11 @@ const USAGE = `Usage: hoso <command>
   bench                     run the benchmarks and print their figures
   users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
   rules lint|test|eval|impact|explain|schema
-                            the service catalog and its rules (see \`hoso rules\`)`;
+                            the service catalog and its rules (see \`hoso rules\`)
+  verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
+  keys init [--force]       create the development CA and signer; keys public prints the QR key
+  extract sample --service lltp|health_record [--form 1|2] --out FILE
+                            render and sign a sample extract for a fixture citizen`;
 
 function config(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -192,6 +196,18 @@ export async function main(argv: string[]): Promise<number> {
     case 'users':
       return users(args);
     // --- Rules (issue 3)
+    // --- Signed extracts (issue 6)
+    case 'verify':
+    case 'keys':
+    case 'extract': {
+      const extracts = await import('./extracts/cli.ts');
+      const run = {
+        verify: extracts.runVerifyCommand,
+        keys: extracts.runKeysCommand,
+        extract: extracts.runExtractCommand,
+      };
+      return run[command](args, rawIo);
+    }
     case 'rules': {
       const { runRulesCommand } = await import('./rules/cli.ts');
       return runRulesCommand(args, rawIo);

@@ -6,6 +6,8 @@ type Section = (print: (line: string) => void) => Promise<void>;
 const SECTIONS: Record<string, () => Promise<Section>> = {
   skeleton: async () => (await import('./skeleton.ts')).runSkeletonBench,
   nlu: async () => (await import('./nlu.ts')).runNluBench,
+  rules: async () => (await import('./rules.ts')).runRulesBench,
+  extracts: async () => (await import('./extracts.ts')).runExtractsBench,
 };
 
 export async function runBenchmarks(args: string[], io: CommandIo): Promise<number> {
