@@ -128,7 +128,13 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const store = options.store ?? createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX });
+  const store =
+    options.store ??
+    createStore({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_KEY_PREFIX,
+      onError: (err) => log.warn({ err: err.message }, 'Redis connection problem; reconnecting'),
+    });
   if (store.kind === 'memory') {
     log.warn(
       {},

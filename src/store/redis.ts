@@ -9,6 +9,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Extra ioredis options (tests shorten retries). */
   redis?: RedisOptions;
+  /** Told about connection errors; ioredis reconnects by itself, so these are warnings, not crashes. */
+  onError?: (err: Error) => void;
 }
 
 /**
@@ -21,6 +23,7 @@ export class RedisStore implements KeyValueStore {
   private subscriber: Redis | undefined;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
   readonly prefix: string;
+  private readonly onError: (err: Error) => void;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? '';
@@ -30,6 +33,8 @@ export class RedisStore implements KeyValueStore {
       maxRetriesPerRequest: 3,
       ...options.redis,
     });
+    this.onError = options.onError ?? (() => {});
+    this.client.on('error', this.onError);
     this.client.defineCommand('hosoDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
     this.client.defineCommand('hosoIncrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL });
   }
@@ -161,6 +166,7 @@ export class RedisStore implements KeyValueStore {
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
     if (!this.subscriber) {
       this.subscriber = this.client.duplicate({ enableAutoPipelining: false });
+      this.subscriber.on('error', this.onError);
       this.subscriber.on('message', (ch: string, message: string) => {
         for (const h of this.handlers.get(ch) ?? []) h(message);
       });

@@ -9,7 +9,7 @@ import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { BlobStore } from '../../files/types.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { DownloadLinks } from './downloads.ts';
-import type { WebchatOutbox } from './outbox.ts';
+import type { OutboxEntry, WebchatOutbox } from './outbox.ts';
 import { toWire } from './render.ts';
 import type { WebchatSessions } from './sessions.ts';
 
@@ -125,15 +125,29 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
           'x-accel-buffering': 'no',
         });
         let delivered = lastSeen;
-        const write = async (entry: { seq: number; message: Parameters<typeof toWire>[0] }) => {
-          if (entry.seq <= delivered) return;
-          delivered = entry.seq;
-          const wire = await toWire(entry.message, links);
-          res.write(`id: ${entry.seq}\ndata: ${JSON.stringify(wire)}\n\n`);
+        // Writes go through one chain so that messages leave in order even while links are being made.
+        let chain = Promise.resolve();
+        const write = (entry: OutboxEntry) => {
+          chain = chain
+            .then(async () => {
+              if (entry.seq <= delivered) return;
+              const wire = await toWire(entry.message, links);
+              delivered = entry.seq;
+              res.write(`id: ${entry.seq}\ndata: ${JSON.stringify(wire)}\n\n`);
+            })
+            // The page reconnects with Last-Event-ID and gets what failed here from the outbox.
+            .catch((err: Error) => request.log.warn({ err: err.message }, 'web chat event not delivered'));
         };
-        // Subscribe first, then replay what was missed, so nothing falls between the two.
-        const unsubscribe = await outbox.subscribe(sessionId, (entry) => void write(entry));
-        for (const entry of await outbox.since(sessionId, lastSeen)) await write(entry);
+        // Subscribe first, then replay what was missed, so nothing falls between the two; live entries that
+        // arrive during the replay wait until it is done, or an older missed one would be skipped.
+        let held: OutboxEntry[] | undefined = [];
+        const unsubscribe = await outbox.subscribe(sessionId, (entry) =>
+          held ? held.push(entry) : write(entry),
+        );
+        for (const entry of await outbox.since(sessionId, lastSeen)) write(entry);
+        for (const entry of held.sort((a, b) => a.seq - b.seq)) write(entry);
+        held = undefined;
+        await chain;
         res.write(': connected\n\n');
         const heartbeat = setInterval(() => res.write(': ping\n\n'), (options.heartbeatSeconds ?? 25) * 1000);
         const end = () => {
