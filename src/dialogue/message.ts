@@ -9,12 +9,21 @@ const action = z
   .min(1)
   .refine((a) => Buffer.byteLength(a) <= 64, 'an action holds at most 64 bytes');
 
-export const ButtonSchema = z.object({
-  label: z.string().min(1).max(120),
-  action,
-  /** `contact` asks the channel for the sender's own phone number (Telegram's request_contact). */
-  kind: z.enum(['action', 'contact']).optional(),
-});
+export const ButtonSchema = z
+  .object({
+    label: z.string().min(1).max(120),
+    action,
+    /**
+     * `contact` asks the channel for the sender's own phone number (Telegram's request_contact);
+     * `url` opens `url` in the browser (a login page) instead of sending the action.
+     */
+    kind: z.enum(['action', 'contact', 'url']).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .refine(
+    (b) => (b.kind === 'url') === (b.url !== undefined),
+    'a url button carries a url, and only it does',
+  );
 export type Button = z.infer<typeof ButtonSchema>;
 
 export const TextMessageSchema = z.object({

@@ -516,7 +516,15 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
         url,
         minutes: Math.round(oidc.settings.linkTtlMs / 60_000),
       }),
-      methodButtons(ctx, 'sms'),
+      [
+        {
+          label: ctx.t('identity:oidc.openButton', { provider: providerName }),
+          action: 'link:open',
+          kind: 'url',
+          url,
+        },
+        ...methodButtons(ctx, 'sms'),
+      ],
     );
   }
 

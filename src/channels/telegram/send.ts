@@ -8,7 +8,8 @@ function inlineRows(buttons: NonNullable<TextMessage['buttons']>): InlineKeyboar
   const rows: InlineKeyboardButton[][] = [];
   let row: InlineKeyboardButton[] = [];
   for (const b of buttons) {
-    const button = { text: b.label, callback_data: b.action };
+    const button: InlineKeyboardButton =
+      b.kind === 'url' && b.url ? { text: b.label, url: b.url } : { text: b.label, callback_data: b.action };
     if (b.label.length > 18) {
       if (row.length) rows.push(row);
       rows.push([button]);

@@ -49,7 +49,7 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
       if (m.buttons?.length) {
         choices = m.buttons;
         m.buttons.forEach((b, i) => {
-          write(`  ${i + 1}) ${b.label}`);
+          write(`  ${i + 1}) ${b.label}${b.kind === 'url' ? `: ${b.url}` : ''}`);
         });
       }
     }
@@ -77,6 +77,10 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
       }
       const n = Number(textLine);
       const chosen = Number.isInteger(n) && n >= 1 && n <= choices.length ? choices[n - 1] : undefined;
+      if (chosen?.kind === 'url') {
+        write(`      ${chosen.url}`);
+        return;
+      }
       queue = queue.then(() =>
         turn(chosen ? { action: chosen.action } : { text: textLine }).catch((err: Error) => {
           write(`! ${err.message}`);

@@ -3,7 +3,11 @@ import type { DownloadLinks } from './downloads.ts';
 
 /** A message as the web chat API of contracts §4 shows it. */
 export type WireMessage =
-  | { type: 'text'; text: string; buttons?: { label: string; action: string; kind?: 'action' | 'contact' }[] }
+  | {
+      type: 'text';
+      text: string;
+      buttons?: { label: string; action: string; kind?: 'action' | 'contact' | 'url'; url?: string }[];
+    }
   | { type: 'document'; url: string; filename: string; caption?: string };
 
 export async function toWire(message: Outbound, links: DownloadLinks): Promise<WireMessage> {

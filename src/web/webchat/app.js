@@ -52,6 +52,16 @@ function renderMessage(message) {
     const row = document.createElement('div');
     row.className = 'buttons';
     for (const b of message.buttons) {
+      if (b.kind === 'url' && b.url) {
+        const link = document.createElement('a');
+        link.className = 'link-button';
+        link.href = b.url;
+        link.target = '_blank';
+        link.rel = 'noopener';
+        link.textContent = b.label;
+        row.appendChild(link);
+        continue;
+      }
       const button = document.createElement('button');
       button.type = 'button';
       button.textContent = b.label;

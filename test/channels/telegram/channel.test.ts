@@ -117,6 +117,26 @@ describe('Telegram channel', () => {
     expect(telegram.sent('sendMessage')[0]?.json.text).toContain('chưa xử lý được loại tin nhắn');
   });
 
+  it('renders a link button as an inline button that opens the page', async () => {
+    await app.notifier.send({ channel: 'telegram', userId: '509' }, [
+      {
+        type: 'text',
+        text: 'Mở trang đăng nhập',
+        buttons: [
+          { label: 'Đăng nhập VNeID', action: 'link:open', kind: 'url', url: 'https://id.example.vn/auth?x=1' },
+          { label: 'Dùng mã SMS', action: 'link:sms' },
+        ],
+      },
+    ]);
+    const markup = telegram.sent('sendMessage')[0]?.json.reply_markup as {
+      inline_keyboard: Record<string, string>[][];
+    };
+    expect(markup.inline_keyboard.flat()).toEqual([
+      { text: 'Đăng nhập VNeID', url: 'https://id.example.vn/auth?x=1' },
+      { text: 'Dùng mã SMS', callback_data: 'link:sms' },
+    ]);
+  });
+
   it('sends a document with sendDocument as a file upload', async () => {
     const fileId = await app.files.put(new Uint8Array(Buffer.from('%PDF-1.7 fake extract')), {
       filename: 'phieu-lltp-LLTP-2026-000001.pdf',
