@@ -1,6 +1,7 @@
 import type { Feature, Flow, TurnContext } from '../dialogue/context.ts';
 import { mainMenuButtons } from '../dialogue/features/menu.ts';
 import type { Address, Button } from '../dialogue/message.ts';
+import { foldVietnamese } from '../dialogue/nlu/fold.ts';
 import type { BlobStore } from '../files/types.ts';
 import { formatDate, formatDateTime, vietnamDate } from '../i18n.ts';
 import type { DataSubject, PersonalDataRegistry } from './contributors.ts';
@@ -27,16 +28,6 @@ export const PRIVACY_FLOW = 'privacy';
 
 const YES = /^(dong y|co|ok|oke|yes|xac nhan|xoa|xoa di|dung vay|chac chan|confirm|delete|vang)$/;
 const NO = /^(khong|ko|k|no|thoi|giu lai|khong xoa|keep)$/;
-
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/gi, 'd')
-    .toLowerCase()
-    .replace(/[.!?,]/g, '')
-    .trim();
-}
 
 export function createPrivacyFeature(deps: PrivacyFeatureDeps): Feature {
   function menu(ctx: TurnContext, key = 'menu.prompt'): void {
@@ -115,7 +106,7 @@ export function createPrivacyFeature(deps: PrivacyFeatureDeps): Feature {
       await askToConfirm(ctx);
     },
     async onInput(ctx) {
-      const folded = fold(ctx.inbound.text ?? '');
+      const folded = foldVietnamese(ctx.inbound.text ?? '');
       if (YES.test(folded)) return void (await erase(ctx));
       if (NO.test(folded)) {
         ctx.endFlow();

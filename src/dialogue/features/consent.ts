@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatDateTime } from '../../i18n.ts';
 import type { ConsentLog } from '../../privacy/consent-log.ts';
 import type { Feature, Flow, TurnContext } from '../context.ts';
+import { foldVietnamese } from '../nlu/fold.ts';
 import { IntentSchema } from '../nlu/schema.ts';
 import { mainMenuButtons } from './menu.ts';
 
@@ -71,13 +72,7 @@ export const consentFlow: Flow = {
     ]);
   },
   async onInput(ctx) {
-    const folded = (ctx.inbound.text ?? '')
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/đ/gi, 'd')
-      .toLowerCase()
-      .replace(/[.!?,]/g, '')
-      .trim();
+    const folded = foldVietnamese(ctx.inbound.text ?? '');
     if (YES.test(folded) || NO.test(folded)) {
       await decide(ctx, YES.test(folded) ? 'accepted' : 'declined');
       return;
