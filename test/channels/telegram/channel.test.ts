@@ -123,7 +123,12 @@ describe('Telegram channel', () => {
         type: 'text',
         text: 'Mở trang đăng nhập',
         buttons: [
-          { label: 'Đăng nhập VNeID', action: 'link:open', kind: 'url', url: 'https://id.example.vn/auth?x=1' },
+          {
+            label: 'Đăng nhập VNeID',
+            action: 'link:open',
+            kind: 'url',
+            url: 'https://id.example.vn/auth?x=1',
+          },
           { label: 'Dùng mã SMS', action: 'link:sms' },
         ],
       },
