@@ -59,6 +59,11 @@ function checkAnswer(
 ): { ok: true; value: unknown } | { ok: false; message: string } {
   switch (input.type) {
     case 'choice': {
+      // Options that depend on the citizen are checked by whoever offered them; the fact's own shape still holds.
+      if (input.optionsFrom !== undefined)
+        return typeof value === 'string' || typeof value === 'number'
+          ? { ok: true, value }
+          : { ok: false, message: 'not an option' };
       const option = input.options.find((o) => o.value === value);
       return option ? { ok: true, value: option.value } : { ok: false, message: 'not one of the options' };
     }

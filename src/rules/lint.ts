@@ -567,6 +567,15 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
       const why = inputFits(input, info.decl);
       if (why) out.error(file, input.id, `${at}.type`, 'input_type', why);
       if (input.type === 'choice') {
+        if ((input.options.length === 0) === (input.optionsFrom === undefined)) {
+          out.error(
+            file,
+            input.id,
+            `${at}.options`,
+            'input_option',
+            'a choice lists its options, or names where they come from (optionsFrom), not both',
+          );
+        }
         input.options.forEach((o, j) => {
           const bad = valueMismatch(info, o.value);
           if (bad)
@@ -613,7 +622,7 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
   };
   for (const n of [...reads, ...whenReads]) visit(n);
   service.inputs.forEach((input, i) => {
-    if (model.get(input.fills) && !readClosure.has(input.fills)) {
+    if (!input.record && model.get(input.fills) && !readClosure.has(input.fills)) {
       out.warn(
         file,
         input.id,

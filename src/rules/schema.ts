@@ -205,6 +205,10 @@ const inputBase = {
   when: TopConditionSchema.optional().meta({
     description: 'Ask only when this holds on the answers so far.',
   }),
+  record: z.boolean().optional().meta({
+    description:
+      'Asked for the agency and the extract (the purpose, a scope), not for a rule: no warning that no rule reads it.',
+  }),
 };
 
 export const InputSchema = z
@@ -212,7 +216,15 @@ export const InputSchema = z
     z.strictObject({
       ...inputBase,
       type: z.literal('choice'),
-      options: z.array(z.strictObject({ value: Scalar, label: Localized })).min(1),
+      options: z.array(z.strictObject({ value: Scalar, label: Localized })).default([]),
+      optionsFrom: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/)
+        .optional()
+        .meta({
+          description:
+            'Options that depend on the citizen (e.g. "health.visits": the visits in their e-health book), supplied at run time by the service named here; `options` is then left empty.',
+        }),
     }),
     z.strictObject({
       ...inputBase,

@@ -36,6 +36,15 @@ export function readFact(facts: Record<string, unknown>, path: string): unknown 
 
 const NATIONALITY_NAMES: Record<string, string> = { VN: 'Việt Nam' };
 
+/** The purposes of the LLTP catalog (`request.purpose`) as the back office prints them on the extract. */
+const PURPOSE_NAMES: Record<string, string> = {
+  employment: 'Xin việc làm',
+  business: 'Thành lập, quản lý doanh nghiệp',
+  abroad: 'Du học, xin thị thực, định cư ở nước ngoài',
+  personal: 'Để biết thông tin của bản thân',
+  other: 'Mục đích khác',
+};
+
 /**
  * The embedded back office: accepts a request once per code (kept in the store, so every process and a
  * restart agree), lets it wait and be processed for a configurable time, then issues the extract from the
@@ -119,7 +128,9 @@ export class SimulatedBackOffice implements AgencyPort {
         idDocument: { kind: 'cccd', number: s.subject.citizenId },
       },
       content: {
-        ...(typeof purpose === 'string' && purpose.length > 0 ? { purpose } : {}),
+        ...(typeof purpose === 'string' && purpose.length > 0
+          ? { purpose: PURPOSE_NAMES[purpose] ?? purpose }
+          : {}),
         convictions: section.convictions,
         managementBan: section.managementBan,
         ...(form === 2
