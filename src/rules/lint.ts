@@ -705,6 +705,11 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   const collectRefs = (c: Condition) => walkCondition(c, { ref: (n) => usedNames.add(n) });
   for (const r of parsed.rules) collectRefs(r.rule.conditions);
   for (const i of parsed.service.inputs) if (i.when) collectRefs(i.when);
+  const sensitiveWhen = parsed.service.sensitive?.when;
+  if (sensitiveWhen) {
+    collectRefs(sensitiveWhen);
+    checkCondition(ctx, parsed.serviceFile, 'sensitive', '$.sensitive.when', sensitiveWhen);
+  }
   for (const n of [...usedNames]) {
     const c = ctx.named[n];
     if (c) collectRefs(c);

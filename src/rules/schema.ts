@@ -201,6 +201,9 @@ const inputBase = {
   id: z.string().regex(ID_RE),
   fills: FactName.meta({ description: 'The fact this answer fills.' }),
   prompt: Localized,
+  label: Localized.optional().meta({
+    description: 'A short name for the answer in a summary ("Loại phiếu"); the prompt when absent.',
+  }),
   help: Localized.optional(),
   when: TopConditionSchema.optional().meta({
     description: 'Ask only when this holds on the answers so far.',
@@ -338,6 +341,19 @@ export const ServiceFileSchema = z
       description: 'Named conditions, referenced from rules as {"condition": "name"}.',
     }),
     inputs: z.array(InputSchema),
+    sensitive: z
+      .strictObject({
+        when: TopConditionSchema.optional(),
+        reason: Code.meta({
+          description:
+            'Why, as the identity module words it (identity:fresh.reasons.<reason>, e.g. health_data, form2).',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'The request touches sensitive data (always, or when `when` holds on the answers): the citizen proves again who they are if their link is older than the configured age (Decree 13/2023, Law 91/2025).',
+      }),
     messages: MessagesSchema,
   })
   .meta({ id: 'ServiceFile', description: 'A service: rules/<id>/service.json' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expectedDate } from '../../calendar/expected-date.ts';
 import { vietnamDate } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
 import { extractSection, type JudicialRecords } from '../judicial/schema.ts';
@@ -15,6 +16,8 @@ import {
 export interface SimulatedBackOfficeOptions {
   /** From filing to the result. A third of it the request waits as "received", then it is "processing". */
   processingDelayMs: number;
+  /** Public holidays (YYYY-MM-DD), so a time in working days skips them as a real office would. */
+  holidays?: ReadonlySet<string>;
   now?: () => Date;
 }
 
@@ -146,11 +149,12 @@ export class SimulatedBackOffice implements AgencyPort {
     };
   }
 
-  /** The decision's processing time, counted in calendar days (working days are the rules' business). */
+  /** The decision's processing time from the day of filing, in its own unit (working or calendar days). */
   private expectedBy(s: AgencySubmission, from: Date): string | undefined {
-    const processing = s.decision.processing as { days?: unknown } | undefined;
+    const processing = s.decision.processing as { days?: unknown; unit?: unknown } | undefined;
     const days = typeof processing?.days === 'number' ? processing.days : undefined;
     if (days === undefined) return undefined;
-    return vietnamDate(new Date(from.getTime() + days * 86_400_000));
+    const unit = processing?.unit === 'calendar' ? 'calendar' : 'working';
+    return expectedDate(vietnamDate(from), { days, unit }, this.options.holidays ?? new Set());
   }
 }

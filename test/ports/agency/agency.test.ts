@@ -37,7 +37,8 @@ describe('the simulated back office', () => {
     const first = await o.submit(submission());
     clock = new Date(clock.getTime() + 5000);
     expect(await o.submit(submission())).toEqual(first);
-    expect(first).toMatchObject({ state: 'received', expectedBy: '2026-11-30' });
+    // Five working days from Wednesday 25 November: Thursday, Friday, Monday, Tuesday, Wednesday 2 December.
+    expect(first).toMatchObject({ state: 'received', expectedBy: '2026-12-02' });
   });
 
   it('receives, processes after a while, then issues "no criminal record" for most people', async () => {
