@@ -102,12 +102,21 @@ function matchOption(options: Option[], text: string): Option | undefined {
   return undefined;
 }
 
+/** "3", "3 bản", "ba", "mười một", "hai mươi lăm": numbers as people type them, up to 99 in words. */
 function parseInteger(text: string): number | undefined {
   const folded = foldVietnamese(text);
   const digits = /^(\d{1,6})(?:\s|$)/.exec(folded);
   if (digits) return Number(digits[1]);
-  const word = folded.split(' ')[0] ?? '';
-  return NUMBER_WORDS[word];
+  // After "mười/mươi", five is "lăm" and one may be "mốt"; all fold without marks.
+  const ones = (w: string | undefined) => {
+    const n = w === 'lam' ? 5 : NUMBER_WORDS[w ?? ''];
+    return n !== undefined && n < 10 ? n : 0;
+  };
+  const [a, b, c] = folded.split(' ');
+  if (a === 'muoi') return 10 + ones(b);
+  const first = NUMBER_WORDS[a ?? ''];
+  if (first !== undefined && first < 10 && b === 'muoi') return first * 10 + ones(c);
+  return first;
 }
 
 /** A typed reply as an answer to `input`, or why it is not one (a message key with its parameters). */
