@@ -72,6 +72,7 @@ export const EnvSchema = z.object({
   PRIVACY_COMPLETE_WITHIN_DAYS: z.coerce.number().int().min(1).max(30).default(15),
   PRIVACY_KEEP_CONSENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
   PRIVACY_KEEP_ERASURE_RECEIPTS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
+  PRIVACY_KEEP_PAYMENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(7300).default(3650),
 
   // --- Support staff (src/support) ---
   STAFF_FIRST_RESPONSE_MINUTES: z.coerce

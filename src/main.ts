@@ -65,9 +65,11 @@ import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
 import { PlaceholderExtractIssuer } from './requests/extract-issuer.ts';
 import { createRequestFeature } from './requests/flow/feature.ts';
+import { requestHandoffContributor } from './requests/flow/handoff.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
 import { healthVisitOptions } from './requests/health-options.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
+import { requestsContributor } from './requests/privacy.ts';
 import { RequestRepository } from './requests/repository.ts';
 import { RequestService } from './requests/service.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
@@ -226,6 +228,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     agencies: { lltp: lltpAgency, health_record: new HealthRecordsFulfilment(health) },
     // The extracts module's renderer and signer replace the placeholder when it lands.
     issuer: new PlaceholderExtractIssuer(files, store),
+    files,
     notifier,
     translator,
     log,
@@ -318,15 +321,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     identity: identity.api,
   };
   // --- Requests in the conversation (issue 5): catalog-driven questions, decision, documents, payment, status.
+  // A request being put together is sealed in the session like every record (dates of birth, consents).
+  const draftSealer = {
+    seal: (p: string, context: string) => cipher.encrypt(p, context),
+    open: (e: string, context: string) => cipher.decryptString(e, context),
+  };
   const intake = new FileIntake(files, { maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024 });
   intake.registerPrestored('webchat');
   const requestFeature = createRequestFeature({
     rules,
     requests,
-    sealer: {
-      seal: (p, context) => cipher.encrypt(p, context),
-      open: (e, context) => cipher.decryptString(e, context),
-    },
+    sealer: draftSealer,
     files,
     intake,
     optionSources: { 'health.visits': healthVisitOptions(health) },
@@ -435,6 +440,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }),
   );
   support.registry.register('identity', identityHandoffContributor(identityService));
+  support.registry.register(
+    'requests',
+    requestHandoffContributor({
+      rules,
+      requests,
+      sealer: draftSealer,
+      translator,
+      citizenKeyOf: (address) => identityService.links.citizenKeyFor(address),
+    }),
+  );
+  personalData.register(
+    requestsContributor(requests, files, store, {
+      paymentRecordRetainMs: config.PRIVACY_KEEP_PAYMENT_RECORDS_DAYS * DAY_MS,
+    }),
+  );
   support.registry.setRevealer(identityRevealer(identityService));
   jobs.handle(ERASURE_JOB, erasure.handler());
   // Erasures a stopped process left unfinished are queued again.

@@ -40,7 +40,11 @@ export class WebchatOutbox implements ChannelSender {
     return this.kv.subscribe(`webchat:${sessionId}`, (raw) => onEntry(JSON.parse(raw) as OutboxEntry));
   }
 
+  /**
+   * Drops the kept messages. The sequence number stays (it holds nothing personal and expires with the
+   * session): a page still open must not see the next message (the erasure receipt) as one already shown.
+   */
   async erase(sessionId: string): Promise<void> {
-    await this.kv.del(`webchat:outbox:${sessionId}`, `webchat:seq:${sessionId}`);
+    await this.kv.del(`webchat:outbox:${sessionId}`);
   }
 }
