@@ -7,7 +7,7 @@ import { startTerminalChat } from './channels/terminal/chat.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runNluCommand } from './dialogue/nlu/cli.ts';
 import { createLogger, type Logger } from './log.ts';
-import { type App, createApp } from './main.ts';
+import { type App, createApp, createExtractsCliDeps } from './main.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -206,7 +206,13 @@ export async function main(argv: string[]): Promise<number> {
         keys: extracts.runKeysCommand,
         extract: extracts.runExtractCommand,
       };
-      return run[command](args, rawIo);
+      // The same configuration as the server: its keys, its link key, and for verify its registry.
+      const deps = createExtractsCliDeps(config(), { registry: command === 'verify' });
+      try {
+        return await run[command](args, rawIo, deps);
+      } finally {
+        await deps.close();
+      }
     }
     case 'rules': {
       const { runRulesCommand } = await import('./rules/cli.ts');
