@@ -144,7 +144,13 @@ export function verifyRoutes(options: VerifyRoutesOptions): FastifyPluginAsync {
     );
 
     async function uploadedFile(request: FastifyRequest, lang: Lang): Promise<Buffer | undefined> {
-      if (!request.isMultipart()) return Buffer.isBuffer(request.body) ? request.body : undefined;
+      if (!request.isMultipart()) {
+        if (Buffer.isBuffer(request.body)) return request.body;
+        // Text or JSON that Fastify parsed: something, but not a PDF.
+        if (request.body !== undefined && request.body !== null)
+          throw refuse(415, 'HOSO_ERR_VERIFY_NOT_PDF', lang);
+        return undefined;
+      }
       for await (const part of request.parts()) {
         if (part.type !== 'file') continue;
         if (part.fieldname !== 'file') {
