@@ -87,6 +87,7 @@ async function serve(): Promise<number> {
     'Hoso is running.',
     `  Web chat:       ${base}/`,
     `  Staff console:  ${base}/staff/  (accounts: hoso users add --role staff <username>)`,
+    `  Verify:         ${base}/verify  (issued extracts; signing key at ${base}/.well-known/jwks.json)`,
     `  Health:         ${base}/healthz`,
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
@@ -100,6 +101,9 @@ async function serve(): Promise<number> {
     );
   }
   if (app.identity.oidc) lines.push(`  OIDC login:     ${cfg.OIDC_ISSUER_URL}`);
+  if (app.extracts.identity.isDevelopment) {
+    lines.push('  Signing key:    DEVELOPMENT key: extracts are test copies (set SIGNING_P12_PATH)');
+  }
   if (logs)
     lines.push(
       `  Logs:           ${logs.path}`,

@@ -151,6 +151,24 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
+  // First of all, so that a refused key stops start-up before any connection is opened.
+  const keySettings = keySettingsFromConfig(config);
+  const signingIdentity = await resolveSigningIdentity(keySettings, {
+    createIfMissing: !config.production,
+    onCreate: (dir) => log.warn({ dir }, 'no signing key configured: created a development CA and signer'),
+  });
+  if (signingIdentity.isDevelopment) {
+    if (config.production) {
+      throw new ConfigError([
+        'SIGNING_P12_PATH: the PKCS#12 holds a development certificate (hoso keys init); production refuses it',
+      ]);
+    }
+    log.warn(
+      { dir: keySettings.pkcs12 ? keySettings.pkcs12.path : keySettings.keysDir },
+      'extracts are signed with a DEVELOPMENT key: every page says it is a test copy. NOT FOR PRODUCTION: set SIGNING_P12_PATH.',
+    );
+  }
   const store =
     options.store ??
     createStore({
@@ -221,23 +239,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : new SimulatedBackOffice(store, new EmbeddedJudicialRecords(), {
         processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
       });
-  // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
-  const keySettings = keySettingsFromConfig(config);
-  const signingIdentity = await resolveSigningIdentity(keySettings, {
-    createIfMissing: !config.production,
-    onCreate: (dir) => log.warn({ dir }, 'no signing key configured: created a development CA and signer'),
-  });
-  if (signingIdentity.isDevelopment) {
-    if (config.production) {
-      throw new ConfigError([
-        'SIGNING_P12_PATH: the PKCS#12 holds a development certificate (hoso keys init); production refuses it',
-      ]);
-    }
-    log.warn(
-      { dir: keySettings.pkcs12 ? keySettings.pkcs12.path : keySettings.keysDir },
-      'extracts are signed with a DEVELOPMENT key: every page says it is a test copy. NOT FOR PRODUCTION: set SIGNING_P12_PATH.',
-    );
-  }
   const linkKey = config.VERIFY_LINK_SECRET
     ? Buffer.from(config.VERIFY_LINK_SECRET, 'utf8')
     : deriveLinkKey(signingIdentity.privateKey);
