@@ -959,6 +959,7 @@ async function renderDocuments(initialId) {
     'aria-label': 'Số văn bản',
     testid: 'document-id',
     maxlength: '48',
+    size: '32',
     autocapitalize: 'characters',
     spellcheck: 'false',
     value: initialId ?? '',

@@ -131,12 +131,12 @@ async function getJson(url, init) {
   return body;
 }
 
-function documentCard(doc) {
+function documentCard(doc, { developmentNote = true } = {}) {
   return h(
     'div',
     { class: 'doc', testid: 'document' },
     alert(doc.status === 'valid' ? 'ok' : 'bad', doc.message, 'document-status'),
-    doc.development ? alert('warn', say('development')) : null,
+    doc.development && developmentNote ? alert('warn', say('development')) : null,
     facts([
       ['documentId', h('span', { class: 'mono' }, doc.id)],
       ['service', doc.serviceName],
@@ -251,7 +251,8 @@ function reportCard(report) {
         ),
       ),
     ),
-    report.document ? documentCard(report.document) : null,
+    // The report has said it is a test copy already.
+    report.document ? documentCard(report.document, { developmentNote: false }) : null,
     facts([
       ['documentId', report.document ? '' : report.documentId],
       ['signer', report.signer?.commonName],
