@@ -14,13 +14,11 @@ import {
 } from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
 import type { Feature, Services } from './dialogue/context.ts';
-// --- end extracts imports ---
 import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts';
 import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
 import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
-// --- Signed extracts (issue 6) ---
 import type { ExtractsCliDeps } from './extracts/cli.ts';
 import { deriveLinkKey } from './extracts/document-id.ts';
 import { ExtractError } from './extracts/errors.ts';
