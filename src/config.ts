@@ -122,6 +122,7 @@ export const EnvSchema = z.object({
     .regex(/^[0-9A-Za-z]{1,19}$/, '1 to 19 letters or digits')
     .default('0011000000000'),
   VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).optional(),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(50).default(10),
   // --- Signed extracts (issue 6) ---
   SIGNING_P12_PATH: z.string().min(1).optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),

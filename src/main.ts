@@ -6,6 +6,7 @@ import { createDownloadLinks } from './channels/webchat/downloads.ts';
 import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
+import { webchatUploadRoutes } from './channels/webchat/uploads.ts';
 import { type Config, ConfigError } from './config.ts';
 import {
   type ConversationHandler,
@@ -35,6 +36,7 @@ import {
 } from './extracts/signing/load.ts';
 import { documentStaffRoutes } from './extracts/staff-routes.ts';
 import { verifyRoutes } from './extracts/verify-routes.ts';
+import { FileIntake } from './files/intake.ts';
 import { DEFAULT_ALLOWED_TYPES, LocalBlobStore } from './files/local-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -77,7 +79,9 @@ import { PersonalDataRegistry } from './privacy/contributors.ts';
 import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
 import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
+import { createRequestFeature } from './requests/flow/feature.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
+import { healthVisitOptions } from './requests/health-options.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
 import { RequestRepository } from './requests/repository.ts';
 import { RequestService } from './requests/service.ts';
@@ -92,6 +96,7 @@ import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
 import { createSupportModule, type SupportModule } from './support/module.ts';
+import { loadHolidays } from './support/office-hours.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -211,6 +216,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     allowedTypes: [...DEFAULT_ALLOWED_TYPES, 'application/json'],
   });
   const notifier = new Notifier();
+  // Public holidays (data, not code) count working days for expected dates, as for staff office hours.
+  const holidays = new Set(loadHolidays(config.STAFF_HOLIDAYS_FILE).map((h) => h.date));
   // --- Requests (issue 5): the queue, the back offices, payments ---
   const deadLetters = createDeadLetterList(store);
   const jobOptions = { log, attempts: config.JOBS_ATTEMPTS, backoffMs: config.JOBS_BACKOFF_MS, deadLetters };
@@ -236,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : new SimulatedBackOffice(store, new EmbeddedJudicialRecords(), {
         processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
+        holidays,
       });
   const linkKey = config.VERIFY_LINK_SECRET
     ? Buffer.from(config.VERIFY_LINK_SECRET, 'utf8')
@@ -347,16 +355,40 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const consentLog = createConsentLog(store);
 
+  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
+  const ruleVersions = new RuleVersionStore(store);
+  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
+  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
+  await rulesAdmin.seed(config.RULES_DIR);
+  await rules.start();
+
   const services: Services = {
     consent: { log: consentLog, retentionDays: config.DATA_RETENTION_DAYS },
     identity: identity.api,
   };
+  // --- Requests in the conversation (issue 5): catalog-driven questions, decision, documents, payment, status.
+  const intake = new FileIntake(files, { maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024 });
+  intake.registerPrestored('webchat');
+  const requestFeature = createRequestFeature({
+    rules,
+    requests,
+    sealer: {
+      seal: (p, context) => cipher.encrypt(p, context),
+      open: (e, context) => cipher.decryptString(e, context),
+    },
+    files,
+    intake,
+    optionSources: { 'health.visits': healthVisitOptions(health) },
+    holidays,
+    devPayments: !config.production,
+  });
   const features: Feature[] = [
     coreFeature,
     notYetOpenFeature,
     consentFeature,
     identity.feature,
     privacyFeature,
+    requestFeature,
   ];
 
   // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
@@ -391,14 +423,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const outbox = new WebchatOutbox(store, ttlMs);
+  const webchatSessions = createWebchatSessions(store, { ttlMs });
+  const downloadLinks = createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 });
   notifier.register('webchat', outbox);
   const plugins: FastifyPluginAsync[] = [
-    webchatRoutes({
+    webchatRoutes({ handle, sessions: webchatSessions, outbox, links: downloadLinks, files }),
+    webchatUploadRoutes({
       handle,
-      sessions: createWebchatSessions(store, { ttlMs }),
-      outbox,
-      links: createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 }),
-      files,
+      sessions: webchatSessions,
+      links: downloadLinks,
+      intake,
     }),
     // --- Requests (issue 5): payment routes ---
     paymentCallbackRoutes({
@@ -440,6 +474,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
     });
     notifier.register('telegram', telegram.sender);
+    intake.registerFetcher('telegram', (fileId) => telegram!.fetchFile(fileId));
     plugins.push(telegram.webhookRoutes);
   }
 
@@ -481,12 +516,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
   }
   if (devOutbox && !config.production) plugins.push(devOutboxRoutes(devOutbox));
-  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
-  const ruleVersions = new RuleVersionStore(store);
-  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
-  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
-  await rulesAdmin.seed(config.RULES_DIR);
-  await rules.start();
   plugins.push(
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
   );

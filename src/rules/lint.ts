@@ -567,6 +567,15 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
       const why = inputFits(input, info.decl);
       if (why) out.error(file, input.id, `${at}.type`, 'input_type', why);
       if (input.type === 'choice') {
+        if ((input.options.length === 0) === (input.optionsFrom === undefined)) {
+          out.error(
+            file,
+            input.id,
+            `${at}.options`,
+            'input_option',
+            'a choice lists its options, or names where they come from (optionsFrom), not both',
+          );
+        }
         input.options.forEach((o, j) => {
           const bad = valueMismatch(info, o.value);
           if (bad)
@@ -613,7 +622,7 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
   };
   for (const n of [...reads, ...whenReads]) visit(n);
   service.inputs.forEach((input, i) => {
-    if (model.get(input.fills) && !readClosure.has(input.fills)) {
+    if (!input.record && model.get(input.fills) && !readClosure.has(input.fills)) {
       out.warn(
         file,
         input.id,
@@ -696,6 +705,11 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   const collectRefs = (c: Condition) => walkCondition(c, { ref: (n) => usedNames.add(n) });
   for (const r of parsed.rules) collectRefs(r.rule.conditions);
   for (const i of parsed.service.inputs) if (i.when) collectRefs(i.when);
+  const sensitiveWhen = parsed.service.sensitive?.when;
+  if (sensitiveWhen) {
+    collectRefs(sensitiveWhen);
+    checkCondition(ctx, parsed.serviceFile, 'sensitive', '$.sensitive.when', sensitiveWhen);
+  }
   for (const n of [...usedNames]) {
     const c = ctx.named[n];
     if (c) collectRefs(c);

@@ -201,9 +201,16 @@ const inputBase = {
   id: z.string().regex(ID_RE),
   fills: FactName.meta({ description: 'The fact this answer fills.' }),
   prompt: Localized,
+  label: Localized.optional().meta({
+    description: 'A short name for the answer in a summary ("Loại phiếu"); the prompt when absent.',
+  }),
   help: Localized.optional(),
   when: TopConditionSchema.optional().meta({
     description: 'Ask only when this holds on the answers so far.',
+  }),
+  record: z.boolean().optional().meta({
+    description:
+      'Asked for the agency and the extract (the purpose, a scope), not for a rule: no warning that no rule reads it.',
   }),
 };
 
@@ -212,7 +219,15 @@ export const InputSchema = z
     z.strictObject({
       ...inputBase,
       type: z.literal('choice'),
-      options: z.array(z.strictObject({ value: Scalar, label: Localized })).min(1),
+      options: z.array(z.strictObject({ value: Scalar, label: Localized })).default([]),
+      optionsFrom: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/)
+        .optional()
+        .meta({
+          description:
+            'Options that depend on the citizen (e.g. "health.visits": the visits in their e-health book), supplied at run time by the service named here; `options` is then left empty.',
+        }),
     }),
     z.strictObject({
       ...inputBase,
@@ -326,6 +341,19 @@ export const ServiceFileSchema = z
       description: 'Named conditions, referenced from rules as {"condition": "name"}.',
     }),
     inputs: z.array(InputSchema),
+    sensitive: z
+      .strictObject({
+        when: TopConditionSchema.optional(),
+        reason: Code.meta({
+          description:
+            'Why, as the identity module words it (identity:fresh.reasons.<reason>, e.g. health_data, form2).',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'The request touches sensitive data (always, or when `when` holds on the answers): the citizen proves again who they are if their link is older than the configured age (Decree 13/2023, Law 91/2025).',
+      }),
     messages: MessagesSchema,
   })
   .meta({ id: 'ServiceFile', description: 'A service: rules/<id>/service.json' });

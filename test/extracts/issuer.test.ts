@@ -162,7 +162,7 @@ describe('the signed extract issuer', () => {
         service: 'health_record',
         subject: HOA,
         decision: { ...decision(0), service: 'health_record' },
-        facts: { scope: 'vaccinations', groups: ['administrative', 'history'] },
+        facts: { request: { scope: 'vaccinations', groups: ['administrative', 'history'] } },
       },
     );
     const issued = await s.issuer.issue(request, content);
@@ -173,5 +173,6 @@ describe('the signed extract issuer', () => {
     const text = pdftotext(path).replace(/\s+/g, ' ');
     expect(text).toContain('SỔ SỨC KHỎE ĐIỆN TỬ');
     expect(text).toContain('TRẦN THỊ HOÀ');
+    expect(text).toContain('Phạm vi trích xuất: Lịch sử tiêm chủng');
   });
 });

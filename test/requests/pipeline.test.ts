@@ -292,7 +292,7 @@ describe('the request pipeline', () => {
       lltpRequest({
         service: 'health_record',
         decision: { ruleSet: { version: 'h-1', hash: 'sha256:h' } },
-        facts: { scope: 'vaccinations' },
+        facts: { request: { scope: 'vaccinations' } },
       }),
     );
     expect(code).toMatch(/^SKDT-/);

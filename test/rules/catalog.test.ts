@@ -108,6 +108,7 @@ describe('loadCatalog', () => {
     const requester = { dateOfBirth: '1985-01-01', identityLevel: 2 };
     expect(asked({ requester }, 'self')).toEqual([
       'form',
+      'purpose',
       'relation',
       'livedInSeveralProvinces',
       'livedAbroad',

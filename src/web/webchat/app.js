@@ -37,6 +37,16 @@ function bubble(kind, text) {
 function renderMessage(message) {
   const li = bubble('bot');
   li.dataset.testid = 'bot-message';
+  if (message.type === 'document' && message.mimeType?.startsWith('image/')) {
+    // A picture (the VietQR payment code) is shown in the conversation; its link works once.
+    const img = document.createElement('img');
+    img.className = 'doc-image';
+    img.src = message.url;
+    img.alt = message.caption || message.filename;
+    li.appendChild(img);
+    if (message.caption) li.appendChild(document.createTextNode(`\n${message.caption}`));
+    return;
+  }
   if (message.type === 'document') {
     const a = document.createElement('a');
     a.className = 'doc';
@@ -133,6 +143,38 @@ async function send(payload, shown) {
     input.focus();
   }
 }
+
+// A document the conversation asks for (a photo or a PDF), sent through the upload route.
+const attach = document.getElementById('attach');
+const fileInput = document.getElementById('file');
+attach.addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file || !session || busy) return;
+  busy = true;
+  bubble('me', `📎 ${file.name}`);
+  const typing = bubble('bot', UI[lang].typing);
+  typing.classList.add('msg--typing');
+  try {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    const response = await fetch(`/api/webchat/uploads?sessionId=${encodeURIComponent(session.sessionId)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}` },
+      body,
+    });
+    const data = await response.json().catch(() => ({}));
+    typing.remove();
+    if (!response.ok) throw new Error(data?.error?.message || response.statusText);
+    for (const m of data.messages) renderMessage(m);
+  } catch (err) {
+    typing.remove();
+    bubble('error', err.message || UI[lang].error);
+  } finally {
+    busy = false;
+  }
+});
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
