@@ -7,7 +7,7 @@ import { startTerminalChat } from './channels/terminal/chat.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runNluCommand } from './dialogue/nlu/cli.ts';
 import { createLogger, type Logger } from './log.ts';
-import { type App, createApp } from './main.ts';
+import { type App, createApp, createExtractsCliDeps } from './main.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -87,6 +87,7 @@ async function serve(): Promise<number> {
     'Hoso is running.',
     `  Web chat:       ${base}/`,
     `  Staff console:  ${base}/staff/  (accounts: hoso users add --role staff <username>)`,
+    `  Verify:         ${base}/verify  (issued extracts; signing key at ${base}/.well-known/jwks.json)`,
     `  Health:         ${base}/healthz`,
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
@@ -100,6 +101,9 @@ async function serve(): Promise<number> {
     );
   }
   if (app.identity.oidc) lines.push(`  OIDC login:     ${cfg.OIDC_ISSUER_URL}`);
+  if (app.extracts.identity.isDevelopment) {
+    lines.push('  Signing key:    DEVELOPMENT key: extracts are test copies (set SIGNING_P12_PATH)');
+  }
   if (logs)
     lines.push(
       `  Logs:           ${logs.path}`,
@@ -206,7 +210,13 @@ export async function main(argv: string[]): Promise<number> {
         keys: extracts.runKeysCommand,
         extract: extracts.runExtractCommand,
       };
-      return run[command](args, rawIo);
+      // The same configuration as the server: its keys, its link key, and for verify its registry.
+      const deps = createExtractsCliDeps(config(), { registry: command === 'verify' });
+      try {
+        return await run[command](args, rawIo, deps);
+      } finally {
+        await deps.close();
+      }
     }
     case 'rules': {
       const { runRulesCommand } = await import('./rules/cli.ts');

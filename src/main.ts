@@ -7,7 +7,7 @@ import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
 import { webchatUploadRoutes } from './channels/webchat/uploads.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import {
   type ConversationHandler,
   createConversationHandler,
@@ -20,6 +20,22 @@ import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
 import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
+import type { ExtractsCliDeps } from './extracts/cli.ts';
+import { deriveLinkKey } from './extracts/document-id.ts';
+import { ExtractError } from './extracts/errors.ts';
+import { SignedExtractIssuer } from './extracts/issuer.ts';
+import { keyRoutes } from './extracts/key-routes.ts';
+import { publicKeyDocuments } from './extracts/offline.ts';
+import { IssuedDocumentRegistry } from './extracts/registry.ts';
+import { ExtractRenderer } from './extracts/renderer.ts';
+import type { SigningIdentity } from './extracts/signing/identity.ts';
+import {
+  keySettingsFromConfig,
+  resolveSigningIdentity,
+  resolveTrustAnchors,
+} from './extracts/signing/load.ts';
+import { documentStaffRoutes } from './extracts/staff-routes.ts';
+import { verifyRoutes } from './extracts/verify-routes.ts';
 import { FileIntake } from './files/intake.ts';
 import { DEFAULT_ALLOWED_TYPES, LocalBlobStore } from './files/local-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
@@ -63,7 +79,6 @@ import { PersonalDataRegistry } from './privacy/contributors.ts';
 import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
 import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
-import { PlaceholderExtractIssuer } from './requests/extract-issuer.ts';
 import { createRequestFeature } from './requests/flow/feature.ts';
 import { requestHandoffContributor } from './requests/flow/handoff.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
@@ -126,6 +141,12 @@ export interface App {
   /** Jobs that failed every attempt, for staff. */
   deadLetters: DeadLetterList;
   health: HealthRecords;
+  /** Signed extracts (issue 6): the signing key, the issued-document registry, the issuer. */
+  extracts: {
+    identity: SigningIdentity;
+    registry: IssuedDocumentRegistry;
+    issuer: SignedExtractIssuer;
+  };
   close(): Promise<void>;
 }
 
@@ -135,6 +156,24 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
+  // First of all, so that a refused key stops start-up before any connection is opened.
+  const keySettings = keySettingsFromConfig(config);
+  const signingIdentity = await resolveSigningIdentity(keySettings, {
+    createIfMissing: !config.production,
+    onCreate: (dir) => log.warn({ dir }, 'no signing key configured: created a development CA and signer'),
+  });
+  if (signingIdentity.isDevelopment) {
+    if (config.production) {
+      throw new ConfigError([
+        'SIGNING_P12_PATH: the PKCS#12 holds a development certificate (hoso keys init); production refuses it',
+      ]);
+    }
+    log.warn(
+      { dir: keySettings.pkcs12 ? keySettings.pkcs12.path : keySettings.keysDir },
+      'extracts are signed with a DEVELOPMENT key: every page says it is a test copy. NOT FOR PRODUCTION: set SIGNING_P12_PATH.',
+    );
+  }
   const store =
     options.store ??
     createStore({
@@ -208,6 +247,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
         holidays,
       });
+  const linkKey = config.VERIFY_LINK_SECRET
+    ? Buffer.from(config.VERIFY_LINK_SECRET, 'utf8')
+    : deriveLinkKey(signingIdentity.privateKey);
+  const documentRegistry = new IssuedDocumentRegistry(store);
+  const issuer = new SignedExtractIssuer({
+    kv: store,
+    files,
+    registry: documentRegistry,
+    renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
+  });
+  // --- end extracts setup ---
   const requests = new RequestService({
     repo: new RequestRepository(store, {
       sealer: {
@@ -226,8 +276,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     service: requests,
     queue: jobs,
     agencies: { lltp: lltpAgency, health_record: new HealthRecordsFulfilment(health) },
-    // The extracts module's renderer and signer replace the placeholder when it lands.
-    issuer: new PlaceholderExtractIssuer(files, store),
+    issuer,
     files,
     notifier,
     translator,
@@ -401,6 +450,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   ];
 
   plugins.push(support.routes);
+  // --- Signed extracts (issue 6): /verify, the published key, revocation in the staff console ---
+  support.addStaffRoutes(
+    documentStaffRoutes({ registry: documentRegistry, audit: support.audit, translator }),
+  );
+  plugins.push(
+    verifyRoutes({
+      registry: documentRegistry,
+      trustAnchors: await resolveTrustAnchors(keySettings),
+      linkKey,
+      translator,
+      maxUploadBytes: config.VERIFY_UPLOAD_MAX_KB * 1024,
+    }),
+    keyRoutes(publicKeyDocuments(signingIdentity)),
+  );
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -506,12 +569,51 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requests,
     deadLetters,
     health,
+    extracts: { identity: signingIdentity, registry: documentRegistry, issuer },
     async close() {
       await telegram?.stop();
       await http.close();
       await rules.close();
       await jobs.close();
       if (!options.store) await store.close();
+    },
+  };
+}
+
+/**
+ * What `hoso keys | verify | extract` run on: the configured keys and link key, and — for verify, when
+ * REDIS_URL names the server's store — the issued-document registry. Close it when the command is done.
+ */
+export function createExtractsCliDeps(
+  config: Config,
+  options: { registry?: boolean } = {},
+): ExtractsCliDeps & { close(): Promise<void> } {
+  const store =
+    options.registry && config.REDIS_URL
+      ? createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX })
+      : undefined;
+  const registry = store ? new IssuedDocumentRegistry(store) : undefined;
+  return {
+    keys: keySettingsFromConfig(config),
+    publicUrl: config.publicUrl,
+    ...(config.VERIFY_LINK_SECRET ? { linkKey: Buffer.from(config.VERIFY_LINK_SECRET, 'utf8') } : {}),
+    ...(registry
+      ? {
+          registryLookup: async (documentId: string) => {
+            try {
+              return await registry.lookup(documentId);
+            } catch (cause) {
+              throw new ExtractError(
+                'HOSO_ERR_REGISTRY_UNAVAILABLE',
+                `the issued-document registry (REDIS_URL) did not answer: ${(cause as Error).message}`,
+                { cause },
+              );
+            }
+          },
+        }
+      : {}),
+    async close() {
+      await store?.close();
     },
   };
 }

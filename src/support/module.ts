@@ -12,7 +12,7 @@ import { createStaffAccounts, type StaffAccounts } from './staff/accounts.ts';
 import { createCannedReplies } from './staff/canned.ts';
 import { type CitizenSender, createStaffDesk, type StaffDesk } from './staff/desk.ts';
 import { createLoginLimiter } from './staff/login-limiter.ts';
-import { staffRoutes } from './staff/routes.ts';
+import { type StaffApiExtension, staffRoutes } from './staff/routes.ts';
 import { createStaffSessions } from './staff/sessions.ts';
 import { createTicketStore, type TicketStore } from './ticket-store.ts';
 
@@ -51,6 +51,8 @@ export interface SupportModule {
   feature: Feature;
   /** The staff console and its API. */
   routes: FastifyPluginAsync;
+  /** Adds routes to the staff API behind its login, CSRF and role guard (before the HTTP server is built). */
+  addStaffRoutes(extension: StaffApiExtension): void;
   /** Other modules register their handoff contributors and the ID revealer here. */
   registry: HandoffRegistry;
   /** Staff actions; the extracts module records `revoke` through `audit.record()`. */
@@ -85,7 +87,9 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
   const audit = createAuditLog(store, clock);
   const accounts = options.accounts ?? createStaffAccounts(store, config.DATA_DIR);
   const desk = createStaffDesk({ tickets, audit, sender: options.sender, translator, registry, log, clock });
+  const extensions: StaffApiExtension[] = [];
   const routes = staffRoutes({
+    extensions,
     accounts,
     sessions: createStaffSessions(store, { ttlMs: config.STAFF_SESSION_TTL_SECONDS * 1000 }),
     limiter: createLoginLimiter(store, {
@@ -108,6 +112,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     gateFeature: supportGateFeature,
     feature: supportFeature,
     routes,
+    addStaffRoutes: (extension) => void extensions.push(extension),
     registry,
     audit,
     accounts,
