@@ -135,6 +135,8 @@ describe('evaluate (decision envelope of contracts §3)', () => {
         'Unknown fact "subject.relaton"',
       ],
       [{ requester: {} }, 'requester.dateOfBirth', 'is required'],
+      [{}, 'requester.dateOfBirth', 'Fact "requester.dateOfBirth" is required'],
+      [{ subject: { relation: 'self' } }, 'requester.dateOfBirth', 'is required'],
       [
         { on: '2025-01-01', requester: { dateOfBirth: '2030-01-01' } },
         'requester.dateOfBirth',
