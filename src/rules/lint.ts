@@ -428,7 +428,8 @@ function checkRules(ctx: Ctx): Set<string> {
       }
     } else if (ev.type === 'authority' && 'code' in ev.params) need('authorities', ev.params.code, r, evAt);
   }
-  for (const kind of Object.keys(used) as (keyof typeof used)[]) {
+  // With a file that failed its schema, a message may well be used by a rule that did not parse.
+  for (const kind of parsed.incomplete ? [] : (Object.keys(used) as (keyof typeof used)[])) {
     for (const code of Object.keys(messages[kind] ?? {})) {
       if (!used[kind].has(code)) {
         out.warn(
@@ -492,7 +493,7 @@ function checkNamedConditions(ctx: Ctx, usedNames: Set<string>): void {
   const file = parsed.serviceFile;
   for (const [name, cond] of Object.entries(named)) {
     checkCondition(ctx, file, name, `$.conditions.${name}`, cond);
-    if (!usedNames.has(name))
+    if (!usedNames.has(name) && !parsed.incomplete)
       out.warn(
         file,
         name,
@@ -613,7 +614,7 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
   };
   for (const n of [...reads, ...whenReads]) visit(n);
   service.inputs.forEach((input, i) => {
-    if (model.get(input.fills) && !readClosure.has(input.fills)) {
+    if (model.get(input.fills) && !readClosure.has(input.fills) && !parsed.incomplete) {
       out.warn(
         file,
         input.id,
@@ -706,11 +707,18 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   return out.list;
 }
 
-export function lintServiceSource(source: ServiceSource): {
+/**
+ * Schema and semantic checks of one service. Rules that pass their schema are checked even when a sibling
+ * fails it; `incomplete` says a file of the service could not even be read, so nothing is reported "unused".
+ */
+export function lintServiceSource(
+  source: ServiceSource,
+  options: { incomplete?: boolean } = {},
+): {
   parsed: ParsedService | undefined;
   findings: Finding[];
 } {
-  const { parsed, findings } = parseService(source);
+  const { parsed, findings } = parseService(source, options);
   if (!parsed) return { parsed, findings };
   return { parsed, findings: [...findings, ...lintParsedService(parsed)] };
 }
@@ -720,7 +728,23 @@ export function lintCatalogSource(catalog: CatalogSource): {
   services: { source: ServiceSource; parsed: ParsedService | undefined; findings: Finding[] }[];
 } {
   const findings = [...catalog.findings];
-  const services = catalog.services.map((source) => ({ source, ...lintServiceSource(source) }));
+  if (catalog.services.length === 0 && !findings.some((f) => f.code === 'unreadable_catalog')) {
+    // An empty or mistyped folder must not pass as a clean catalog.
+    findings.push({
+      severity: 'error',
+      file: '.',
+      rule: null,
+      path: '$',
+      code: 'no_services',
+      message: `no service in ${catalog.root}: expected folders <service>/service.json`,
+    });
+  }
+  const unreadable = (id: string) =>
+    catalog.findings.some((f) => f.severity === 'error' && f.file.startsWith(`${id}/`));
+  const services = catalog.services.map((source) => ({
+    source,
+    ...lintServiceSource(source, { incomplete: unreadable(source.id) }),
+  }));
   for (const s of services) findings.push(...s.findings);
   if (catalog.explain) findings.push(...parseExplain(catalog.explain).findings);
   return { findings, services };

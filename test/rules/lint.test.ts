@@ -239,6 +239,56 @@ describe('lintCatalog', () => {
   });
 });
 
+describe('every finding at once', () => {
+  it('checks the rules that parse even when a sibling in the same file fails its schema', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[4].effective.from = '2026-13-01';
+        r.rules[1].conditions.all[1].path = '$.lenght';
+        r.rules[0].conditions.all[0].operator = 'lessThen';
+      },
+      service: (s) => delete s.messages.documents.insurance_certificate.en,
+    });
+    expect(errors(findings).map((f) => [f.rule, f.path, f.code])).toEqual([
+      ['M-fee-2026', '$.rules[4].effective.from', 'malformed_date'],
+      ['M-underage', '$.rules[0].conditions.all[0].operator', 'unknown_operator'],
+      ['M-too-long', '$.rules[1].conditions.all[1]', 'unknown_path'],
+      ['M-insurance', '$.rules[2].event.params', 'missing_message'],
+    ]);
+  });
+
+  it('reports no message, condition or input as unused while a rule file fails its schema', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[2].basis = [];
+        r.rules[0].event.type = 'warn';
+      },
+    });
+    expect(findings.map((f) => f.code).sort()).toEqual(['schema', 'unknown_event']);
+  });
+
+  it('reports nothing as unused while a rule file is not even JSON', async () => {
+    const rules = mooringRules() as Json;
+    const insurance = rules.rules.splice(2, 1);
+    const { dir, cleanup } = writeMooringCatalog({ rules });
+    cleanups.push(cleanup);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${dir}/mooring/rules/insurance.json`, `${JSON.stringify({ rules: insurance })},`);
+    expect(await lintCatalog(dir)).toMatchObject([
+      { severity: 'error', file: 'mooring/rules/insurance.json', code: 'invalid_json' },
+    ]);
+  });
+
+  it('refuses a folder without any service, rather than passing it as clean', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/hoso-empty-`);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    expect(await lintCatalog(dir)).toMatchObject([{ severity: 'error', file: '.', code: 'no_services' }]);
+    expect(await lintCatalog(`${dir}/missing`)).toMatchObject([{ code: 'unreadable_catalog' }]);
+  });
+});
+
 describe('a catalog with errors', () => {
   it('is never loaded, and the error lists every finding', async () => {
     const rules = mooringRules() as Json;
