@@ -4,6 +4,7 @@
  * reference is checked here. A catalog with any error is never loaded.
  */
 import { conditionReads, isFactRef, NUMERIC_OPERATORS, parseOperator, walkCondition } from './conditions.ts';
+import { addDays } from './dates.ts';
 import { ExclusivityChecker } from './exclusive.ts';
 import { declReads, exprReads, type FactInfo, FactModel, FactNormalizer, topoOrder } from './facts.ts';
 import type { Finding, Severity } from './lint-types.ts';
@@ -488,6 +489,112 @@ function checkRules(ctx: Ctx): Set<string> {
   return reads;
 }
 
+const OPEN_END = '9999-12-31';
+
+/**
+ * Every day the rule set answers for (from `coverage.from` on) needs a base fee, a processing time and an
+ * authority for every request: a hole yields a negative fee total (a discount without its charge) or
+ * `authority: null`. Windows are date intervals, so the days between two window boundaries share one set
+ * of rules in force; for each such stretch the union of their windows must reach it, and their conditions
+ * together must hold for every combination of facts. Only the event kinds a service uses are checked.
+ * Two base fees on one day are the double count the exclusivity check above refuses.
+ */
+function checkCoverage(ctx: Ctx): void {
+  const { parsed, service, out } = ctx;
+  // A rule that failed its schema, or an inverted window (both reported already), would show up here
+  // again as a gap.
+  if (!service.coverage || parsed.incomplete) return;
+  const start = service.coverage.from;
+  const groups: { what: string; code: string; rules: LocatedRule[] }[] = [
+    {
+      what: 'base fee',
+      code: 'base',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'fee' && r.rule.event.params.code === 'base'),
+    },
+    {
+      what: 'processing time',
+      code: 'processing',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'processing'),
+    },
+    {
+      what: 'authority',
+      code: 'authority',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'authority'),
+    },
+  ];
+  const checker = new ExclusivityChecker(ctx.model, ctx.named);
+  const span = (from: string, to: string) =>
+    to === OPEN_END ? `from ${from} on` : from === to ? `on ${from}` : `from ${from} to ${to}`;
+  for (const { what, code, rules } of groups) {
+    const windows = rules.filter((r) => !r.rule.effective.to || r.rule.effective.to >= r.rule.effective.from);
+    if (rules.length === 0 || windows.length < rules.length) continue;
+    const bounds = new Set([start]);
+    for (const r of windows) {
+      if (r.rule.effective.from > start) bounds.add(r.rule.effective.from);
+      const to = r.rule.effective.to;
+      if (to && to !== OPEN_END && to >= start) bounds.add(addDays(to, 1));
+    }
+    const starts = [...bounds].sort();
+    const reported = new Set<string>();
+    // Boundaries are window starts and day-after-ends, so two stretches without a rule never follow
+    // each other: each gap is reported once.
+    for (const [i, from] of starts.entries()) {
+      const to = starts[i + 1] ? addDays(starts[i + 1]!, -1) : OPEN_END;
+      const inForce = windows.filter(
+        (r) => r.rule.effective.from <= from && (r.rule.effective.to ?? OPEN_END) >= from,
+      );
+      if (inForce.length === 0) {
+        // Name the rule whose window should reach the gap: the one starting right after it, else the one
+        // that ended right before it.
+        const after =
+          to === OPEN_END ? undefined : windows.find((r) => r.rule.effective.from === addDays(to, 1));
+        const before = windows.find((r) => r.rule.effective.to === addDays(from, -1));
+        const blame = after ?? before ?? windows[0]!;
+        out.error(
+          blame.file,
+          blame.rule.id,
+          `${blame.at}.effective.${blame === after ? 'from' : 'to'}`,
+          'coverage_gap',
+          `no ${what} rule is in force ${span(from, to)}, inside the rule set's coverage (from ${start})`,
+        );
+        continue;
+      }
+      const key = inForce.map((r) => r.rule.id).join('|');
+      if (reported.has(key)) continue;
+      const gap = checker.gap(inForce.map((r) => r.rule.conditions));
+      if (gap === null) continue;
+      reported.add(key);
+      const first = inForce[0]!;
+      const ids = inForce.map((r) => `"${r.rule.id}"`).join(', ');
+      if (gap === undefined) {
+        out.warn(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          `${code}_coverage_unproven`,
+          `${span(from, to)}, the conditions of ${ids} are too complex to prove that every request gets a ${what}`,
+        );
+      } else if (gap.exact) {
+        out.error(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          'coverage_gap',
+          `${span(from, to)}, no ${what} rule applies when ${gap.witness} (rules in force: ${ids})`,
+        );
+      } else {
+        out.warn(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          `${code}_coverage_unproven`,
+          `${span(from, to)}, ${ids} may leave some requests without a ${what} (e.g. ${gap.witness})`,
+        );
+      }
+    }
+  }
+}
+
 function checkNamedConditions(ctx: Ctx, usedNames: Set<string>): void {
   const { named, parsed, out } = ctx;
   const file = parsed.serviceFile;
@@ -693,6 +800,7 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   const ctx: Ctx = { parsed, service: parsed.service, model, named: parsed.service.conditions ?? {}, out };
   checkFacts(ctx);
   const reads = checkRules(ctx);
+  checkCoverage(ctx);
   const usedNames = new Set<string>();
   const collectRefs = (c: Condition) => walkCondition(c, { ref: (n) => usedNames.add(n) });
   for (const r of parsed.rules) collectRefs(r.rule.conditions);

@@ -317,9 +317,14 @@ export const ServiceFileSchema = z
     version: z.string().min(1),
     title: Localized,
     description: Localized.optional(),
-    coverage: z.strictObject({ from: IsoDate }).optional().meta({
-      description: 'The first day this rule set answers for; earlier dates are refused.',
-    }),
+    coverage: z
+      .strictObject({ from: IsoDate })
+      .optional()
+      .meta({
+        description:
+          'The first day this rule set answers for; earlier dates are refused. From that day on, lint requires ' +
+          'a "base" fee line, a processing time and an authority (the kinds the service uses) for every request.',
+      }),
     facts: z.array(FactDeclSchema).min(1),
     derived: z.array(DerivedFactSchema).optional(),
     conditions: z.record(z.string(), TopConditionSchema).optional().meta({
