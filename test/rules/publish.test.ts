@@ -1,9 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublishRefusedError, type RulesError } from '../../src/rules/errors.ts';
 import { RulesAdmin } from '../../src/rules/publish.ts';
 import { RuleVersionStore } from '../../src/rules/versions.ts';
 import { testRedisStore } from '../support/redis.ts';
-import { REPO_RULES, serviceFiles, withRule } from './fixtures.ts';
+import { copyRepoCatalog, REPO_RULES, serviceFiles, withRule } from './fixtures.ts';
 
 const agency = { name: 'moj', role: 'agency' };
 let redis: ReturnType<typeof testRedisStore>;
@@ -25,6 +27,79 @@ describe('seeding from the catalog folder', () => {
     expect(await admin.seed(REPO_RULES)).toEqual([]);
     const seeds = (await admin.versions.auditLog()).filter((e) => e.action === 'seed');
     expect(seeds.map((e) => e.service)).toEqual(['health_record', 'lltp']);
+  });
+});
+
+type RuleJson = { effective: { from: string }; event: { params: Record<string, unknown> } };
+
+describe('seeding through the publish gate', () => {
+  async function seedFrom(edit: (dir: string) => void) {
+    const { dir, cleanup } = copyRepoCatalog();
+    try {
+      edit(dir);
+      const logs: { fields: Record<string, unknown>; message: string }[] = [];
+      const log = {
+        info: () => {},
+        error: (fields: Record<string, unknown>, message: string) => void logs.push({ fields, message }),
+      };
+      const store = testRedisStore();
+      try {
+        const fresh = new RulesAdmin({ versions: new RuleVersionStore(store.store), log });
+        const seeded = await fresh.seed(dir);
+        return {
+          seeded,
+          logs,
+          current: await fresh.versions.current('lltp'),
+          health: await fresh.versions.current('health_record'),
+          audit: await fresh.versions.auditLog(),
+        };
+      } finally {
+        await store.cleanup();
+      }
+    } finally {
+      cleanup();
+    }
+  }
+
+  const editRule = (dir: string, file: string, id: string, edit: (r: RuleJson) => void) => {
+    const path = join(dir, file);
+    const content = JSON.parse(readFileSync(path, 'utf8'));
+    edit(content.rules.find((r: { id: string }) => r.id === id));
+    writeFileSync(path, JSON.stringify(content));
+  };
+
+  it('refuses a catalog service whose scenarios fail, logs why and leaves the others in force', async () => {
+    const r = await seedFrom((dir) =>
+      editRule(dir, 'lltp/rules/fees.json', 'F3-base-2025', (rule) => (rule.event.params.amount = 250000)),
+    );
+    expect(r.seeded).toEqual(['health_record']);
+    expect(r.current).toBeNull();
+    expect(r.health).not.toBeNull();
+    expect(r.logs).toHaveLength(1);
+    expect(r.logs[0]!.message).toMatch(/^rule catalog lltp refused at seeding \(\d+ scenario\(s\) fail: /);
+    expect(r.logs[0]!.fields).toMatchObject({ service: 'lltp', findings: [] });
+    expect(r.audit.find((e) => e.service === 'lltp')).toMatchObject({
+      action: 'seed_refused',
+      outcome: 'refused',
+      version: '2026.11.0',
+    });
+  });
+
+  it('refuses a catalog service with lint errors the same way', async () => {
+    const r = await seedFrom((dir) =>
+      editRule(dir, 'lltp/rules/authority.json', 'E7-authority-police', (rule) => {
+        rule.effective.from = '2025-03-04';
+      }),
+    );
+    expect(r.seeded).toEqual(['health_record']);
+    expect(r.current).toBeNull();
+    expect(r.logs[0]!.message).toContain(
+      '1 lint error(s): lltp/rules/authority.json E7-authority-police coverage_gap',
+    );
+    expect(r.audit.map((e) => [e.service, e.action])).toEqual([
+      ['health_record', 'seed'],
+      ['lltp', 'seed_refused'],
+    ]);
   });
 });
 
