@@ -2,7 +2,6 @@
  * Managing rule-set versions: seed from the catalog folder, upload drafts, lint, test, impact, publish
  * behind a gate (lint clean and every scenario passing), roll back, and an audit entry for every action.
  */
-import type { Logger } from '../log.ts';
 import { loadServiceSource } from './catalog.ts';
 import { type CompiledService, compileService, ruleSetContent } from './compile.ts';
 import { DraftInvalidError, PublishRefusedError, RulesError } from './errors.ts';
@@ -65,7 +64,12 @@ export interface RulesAdminOptions {
   now?: () => Date;
   /** Called after a publish or roll back, so this process serves the change before the announcement arrives. */
   onChange?: (service: string) => Promise<void>;
-  log?: Pick<Logger, 'info' | 'error'>;
+  log?: RulesAdminLogger;
+}
+
+/** The part of a pino logger the admin uses. */
+export interface RulesAdminLogger {
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export class RulesAdmin {

@@ -39,7 +39,6 @@ describe('seeding through the publish gate', () => {
       edit(dir);
       const logs: { fields: Record<string, unknown>; message: string }[] = [];
       const log = {
-        info: () => {},
         error: (fields: Record<string, unknown>, message: string) => void logs.push({ fields, message }),
       };
       const store = testRedisStore();
