@@ -391,6 +391,15 @@ function checkRules(ctx: Ctx): Set<string> {
         `rule ends before the rule set's coverage starts (${service.coverage.from})`,
       );
     }
+    if (typeof rule.title === 'string') {
+      out.warn(
+        file,
+        rule.id,
+        `${at}.title`,
+        'title_not_localized',
+        'the title is English only; give it as {"vi": "…", "en": "…"}',
+      );
+    }
     if ((rule.certainty ?? 'confirmed') !== 'confirmed' && !rule.note) {
       out.error(
         file,

@@ -286,7 +286,14 @@ export const BasisSchema = z
 export const RuleSchema = z
   .strictObject({
     id: z.string().regex(ID_RE),
-    title: z.string().optional(),
+    title: z
+      .union([Localized, z.string().min(1)])
+      .optional()
+      .meta({
+        description:
+          'What the rule says, in Vietnamese and English. A plain string (English only, the older form) is ' +
+          'still read so stored versions load; lint warns about it.',
+      }),
     effective: z.strictObject({ from: IsoDate, to: IsoDate.optional() }).meta({
       description: 'In force from `from` to `to`, both days included; no `to` means until further notice.',
     }),

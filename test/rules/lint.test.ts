@@ -192,6 +192,24 @@ describe('lintCatalog', () => {
     expect(errors(findings).map((f) => f.code)).toEqual(['duplicate_rule_id', 'window_inverted']);
   });
 
+  it('reads a rule title in both languages, and warns about an English-only one', async () => {
+    const ok = await lintWith({
+      rules: (r) => (r.rules[0].title = { vi: 'Chủ thuyền từ đủ 18 tuổi', en: 'Owners are 18 or over' }),
+    });
+    expect(ok.findings).toEqual([]);
+    const { findings } = await lintWith({ rules: (r) => (r.rules[0].title = 'Owners are 18 or over') });
+    expect(findings).toEqual([
+      {
+        severity: 'warning',
+        file: 'mooring/rules/main.json',
+        rule: 'M-underage',
+        path: '$.rules[0].title',
+        code: 'title_not_localized',
+        message: 'the title is English only; give it as {"vi": "…", "en": "…"}',
+      },
+    ]);
+  });
+
   it('asks for a note on a rule whose reading is uncertain', async () => {
     const { findings } = await lintWith({ rules: (r) => delete r.rules[1].note });
     expect(errors(findings)).toMatchObject([{ rule: 'M-too-long', code: 'note_missing' }]);
