@@ -155,6 +155,16 @@ export function makeHandwrittenLltp(
       }
       if (requesterNationality !== 'VN' || foreign) deny('foreigner_online_not_supported');
     }
+    if (
+      paper &&
+      amendedLaw &&
+      requesterNationality === 'VN' &&
+      !foreign &&
+      level >= 2 &&
+      relation === 'self'
+    ) {
+      deny('paper_channel_reserved');
+    }
     if (foreign && !resided) deny('foreigner_never_resided');
     if (age < (amendedLaw ? 16 : 14) && relation !== 'child') deny('underage');
     if (relation !== 'self' && requesterAge < 18) deny('proxy_underage');
