@@ -94,7 +94,9 @@ async function serve(): Promise<number> {
   ];
   // --- Identity and personal data (issue 4) ---
   if (app.identity.devOutbox)
-    lines.push(`  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent)`);
+    lines.push(
+      `  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent${interactive ? '; also shown in this terminal' : ''})`,
+    );
   if (app.identity.cipher.current.dev) {
     lines.push(
       `  Data key:       DEVELOPMENT key in ${cfg.DATA_DIR}/ (not for production: set HOSO_DATA_KEY)`,
@@ -122,6 +124,7 @@ async function serve(): Promise<number> {
       downloadDir: join(cfg.DATA_DIR, 'downloads'),
       userId: `local-${userInfo().username}`,
       lang: cfg.DEFAULT_LANG,
+      devOutbox: cfg.production ? undefined : app.identity.devOutbox,
     });
     app.notifier.register('terminal', chat.sender);
     await chat.done;
@@ -162,6 +165,7 @@ async function chat(args: string[]): Promise<number> {
     downloadDir: join(cfg.DATA_DIR, 'downloads'),
     userId: `local-${userInfo().username}`,
     lang,
+    devOutbox: cfg.production ? undefined : app.identity.devOutbox,
   });
   app.notifier.register('terminal', session.sender);
   await session.done;

@@ -361,7 +361,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
   const ruleVersions = new RuleVersionStore(store);
   const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
-  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
+  const rulesAdmin = new RulesAdmin({
+    versions: ruleVersions,
+    onChange: (service) => rules.reload(service),
+    log,
+  });
   await rulesAdmin.seed(config.RULES_DIR);
   await rules.start();
 

@@ -301,7 +301,14 @@ export const BasisSchema = z
 export const RuleSchema = z
   .strictObject({
     id: z.string().regex(ID_RE),
-    title: z.string().optional(),
+    title: z
+      .union([Localized, z.string().min(1)])
+      .optional()
+      .meta({
+        description:
+          'What the rule says, in Vietnamese and English. A plain string (English only, the older form) is ' +
+          'still read so stored versions load; lint warns about it.',
+      }),
     effective: z.strictObject({ from: IsoDate, to: IsoDate.optional() }).meta({
       description: 'In force from `from` to `to`, both days included; no `to` means until further notice.',
     }),
@@ -332,9 +339,14 @@ export const ServiceFileSchema = z
     version: z.string().min(1),
     title: Localized,
     description: Localized.optional(),
-    coverage: z.strictObject({ from: IsoDate }).optional().meta({
-      description: 'The first day this rule set answers for; earlier dates are refused.',
-    }),
+    coverage: z
+      .strictObject({ from: IsoDate })
+      .optional()
+      .meta({
+        description:
+          'The first day this rule set answers for; earlier dates are refused. From that day on, lint requires ' +
+          'a "base" fee line, a processing time and an authority (the kinds the service uses) for every request.',
+      }),
     facts: z.array(FactDeclSchema).min(1),
     derived: z.array(DerivedFactSchema).optional(),
     conditions: z.record(z.string(), TopConditionSchema).optional().meta({

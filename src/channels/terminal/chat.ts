@@ -7,6 +7,7 @@ import type { ChannelSender } from '../../conversation/notifier.ts';
 import type { Button, Outbound } from '../../dialogue/message.ts';
 import type { BlobStore } from '../../files/types.ts';
 import type { Lang, Translator } from '../../i18n.ts';
+import type { DevOutbox } from '../../ports/sms/dev-outbox.ts';
 
 export interface TerminalChatOptions {
   input: Readable;
@@ -18,6 +19,11 @@ export interface TerminalChatOptions {
   downloadDir: string;
   userId: string;
   lang: Lang;
+  /**
+   * The dev SMS outbox, outside production: each text (one-time codes included) is printed here, in the
+   * conversation, so a newcomer need not open /api/dev/outbox. Never the log, which stays free of codes.
+   */
+  devOutbox?: Pick<DevOutbox, 'onMessage'> | undefined;
 }
 
 export interface TerminalChat {
@@ -55,6 +61,10 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
     }
   }
 
+  const stopSms = options.devOutbox?.onMessage((m) =>
+    write(translator.t(lang)('terminal.devSms', { phone: m.phoneMasked, text: m.text })),
+  );
+
   const rl = createInterface({ input: options.input, terminal: false });
   const done = new Promise<void>((resolve) => {
     let queue = Promise.resolve();
@@ -88,6 +98,7 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
       );
     });
     rl.on('close', () => {
+      stopSms?.();
       void queue.then(() => resolve());
     });
   });

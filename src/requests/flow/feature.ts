@@ -68,7 +68,6 @@ function identityFacts(citizen: Citizen, level: number): Record<string, unknown>
     'requester.identityLevel': level,
     'requester.dateOfBirth': citizen.dateOfBirth,
     'requester.nationality': citizen.nationality,
-    'requester.residenceProvince': citizen.residenceProvince,
   };
 }
 
@@ -213,6 +212,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     service: LoadedService,
     linked: LinkedIdentity,
   ): Promise<void> {
+    draft = syncSubject(draft, service, linked);
     const settled = await service.settledRefusals(draft.facts, { lang: ctx.lang });
     if (settled.length > 0) return refuse(ctx, draft, settled);
     if (getIn(draft.facts, 'subject.relation') === 'child' && !draft.child)
@@ -220,6 +220,22 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     const input = service.nextInput(draft.facts);
     if (input) return ask(ctx, draft, service, input, linked);
     await showSummary(ctx, draft, service, linked);
+  }
+
+  /**
+   * Where the person the extract is about lives, from the registry, once it is known who that is: the
+   * citizen themself (the child's comes with the child). For anyone else it is not known, so not filled.
+   */
+  function syncSubject(draft: Draft, service: LoadedService, linked: LinkedIdentity): Draft {
+    const name = 'subject.residenceProvince';
+    if (!service.declares(name) || service.inputs.some((i) => i.fills === name)) return draft;
+    const relation = getIn(draft.facts, 'subject.relation');
+    const asksRelation = service.inputs.some((i) => i.fills === 'subject.relation');
+    if (relation === 'self' || (relation === undefined && !asksRelation))
+      return { ...draft, facts: setIn(draft.facts, name, linked.citizen.residenceProvince) };
+    if (relation !== 'child' && getIn(draft.facts, name) !== undefined)
+      return { ...draft, facts: setIn(draft.facts, name, undefined) };
+    return draft;
   }
 
   async function ask(
