@@ -2,11 +2,12 @@
  * The loader the rest of the app uses: a validated, linted, compiled catalog. Loading refuses a catalog
  * with any error finding (CatalogError lists them all), so a bad rule set never serves.
  */
-import { type CompiledService, compileService } from './compile.ts';
+import { type CompiledRule, type CompiledService, compileService } from './compile.ts';
+import { conditionReads } from './conditions.ts';
 import { isCalendarDate, todayInVietnam } from './dates.ts';
 import type { Decision } from './decision.ts';
 import { CatalogError, RulesError } from './errors.ts';
-import { decideSync, type EvaluateOptions, evaluate } from './evaluate.ts';
+import { decideSync, type EvaluateOptions, evaluate, fire } from './evaluate.ts';
 import { defaultPhrases, explain } from './explain.ts';
 import { exprReads, type Facts, getterFor } from './facts.ts';
 import { hasErrors, lintCatalogSource, lintServiceSource } from './lint.ts';
@@ -184,9 +185,11 @@ class Service implements LoadedService {
     known: Facts,
     options: { on?: string; lang?: Lang } = {},
   ): Promise<Decision['reasons']> {
+    let firing: ReturnType<typeof fire>;
     let decision: Decision;
     try {
-      decision = await this.decide(known, { ...options, trace: true });
+      firing = fire(this.compiled, known, options.on);
+      decision = this.decideSync(known, options);
     } catch (error) {
       // Facts still missing (a required one not yet asked): nothing is settled yet.
       if (error instanceof RulesError) return [];
@@ -197,12 +200,22 @@ class Service implements LoadedService {
       const info = this.compiled.model.get(name);
       return info?.kind === 'derived' && exprReads(info.derived!.expr).every(settled);
     };
+    // Every fact a refusal's conditions could read must be known, so nothing still to ask could lift it.
     const codes = new Set(
-      (decision.trace ?? [])
-        .filter((t) => t.fired && t.event.type === 'deny' && Object.keys(t.facts).every(settled))
-        .map((t) => String(t.event.params.reason)),
+      firing.fired.filter((r) => r.type === 'deny' && [...this.readsOf(r)].every(settled)).map((r) => r.code),
     );
     return decision.reasons.filter((r) => codes.has(r.code));
+  }
+
+  private readonly reads = new Map<CompiledRule, Set<string>>();
+
+  private readsOf(rule: CompiledRule): Set<string> {
+    let found = this.reads.get(rule);
+    if (!found) {
+      found = conditionReads(rule.rule.conditions, this.compiled.named);
+      this.reads.set(rule, found);
+    }
+    return found;
   }
 
   applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult {

@@ -404,6 +404,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     await reopen(ctx, next, service, last, linked);
   }
 
+  /** With its trace: the summary cites the legal basis of each point. */
   async function decide(draft: Draft, service: LoadedService, lang: Lang): Promise<Decision> {
     return service.decide(draft.facts, { lang, trace: true });
   }
@@ -496,7 +497,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
   async function confirm(ctx: TurnContext, draft: Draft, linked: LinkedIdentity): Promise<void> {
     const service = await serviceOf(draft);
     if (draft.stage !== 'summary' && draft.stage !== 'documents') return advance(ctx, draft, service, linked);
-    const decision = await decide(draft, service, ctx.lang);
+    const decision = service.decideSync(draft.facts, { lang: ctx.lang });
     if (!decision.eligible || !supportedSubject(draft)) return showSummary(ctx, draft, service, linked);
     const reason = service.sensitiveReason(draft.facts);
     if (reason) {
@@ -543,7 +544,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     ctx.reply(ctx.t('requests:flow.documents.received', { filename: result.filename }));
     if (documents.some((d) => !d.fileId)) return askDocument(ctx, next);
     const service = await serviceOf(next);
-    const decision = await decide(next, service, ctx.lang);
+    const decision = service.decideSync(next.facts, { lang: ctx.lang });
     if (!decision.eligible) return showSummary(ctx, next, service, linked);
     await file(ctx, next, service, decision, linked);
   }
