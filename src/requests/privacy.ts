@@ -1,5 +1,5 @@
 import type { BlobStore } from '../files/types.ts';
-import type { PersonalDataContributor } from '../privacy/contributors.ts';
+import type { ErasureOutcome, PersonalDataContributor } from '../privacy/contributors.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { FINAL_STATES } from './schema.ts';
 import type { RequestService } from './service.ts';
@@ -11,9 +11,10 @@ export interface RequestsContributorOptions {
 
 /**
  * The citizen's requests for "send me my data" and "delete my data" (issue 4 §8): exported whole (facts,
- * decision, states, documents by name); erased with their uploaded documents and issued extracts. What a
- * law requires to keep is the record of a fee collected — the request code, amount, time and transaction,
- * without the person — for the accounting retention period (Law on Accounting 88/2015/QH13, Art. 41).
+ * decision, states, documents by name); erased with their uploaded documents and issued extracts. Kept: the
+ * record of a fee collected — the request code, amount, time and transaction, without the person — for the
+ * accounting retention period (Law on Accounting 88/2015/QH13, Art. 41), and the issued-document registry's
+ * masked entry, so that an extract already handed to someone can still be checked.
  */
 export function requestsContributor(
   requests: RequestService,
@@ -75,19 +76,23 @@ export function requestsContributor(
       const erased = [t('requests:privacy.erased', { count: codes.length })];
       if (inProgress > 0) erased.push(t('requests:privacy.inProgress', { count: inProgress }));
       const until = new Date(now.getTime() + options.paymentRecordRetainMs).toISOString().slice(0, 10);
-      return {
-        erased,
-        kept:
-          payments > 0
-            ? [
-                {
-                  what: t('requests:privacy.kept.payments.what', { count: payments }),
-                  why: t('requests:privacy.kept.payments.why'),
-                  until,
-                },
-              ]
-            : [],
-      };
+      const kept: ErasureOutcome['kept'] = [];
+      if (payments > 0)
+        kept.push({
+          what: t('requests:privacy.kept.payments.what', { count: payments }),
+          why: t('requests:privacy.kept.payments.why'),
+          until,
+        });
+      const issued = records.filter((r) => r.result).length;
+      // The issued-document registry holds no clear personal data (masked name and ID) and lets whoever holds
+      // an extract check it is genuine: the entry stays, no longer tied to the citizen's requests or accounts.
+      if (issued > 0)
+        kept.push({
+          what: t('requests:privacy.kept.documents.what', { count: issued }),
+          why: t('requests:privacy.kept.documents.why'),
+          until: null,
+        });
+      return { erased, kept };
     },
   };
 }

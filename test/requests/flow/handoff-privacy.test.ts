@@ -77,6 +77,7 @@ describe('a request in the staff handoff and in the citizen’s data rights', ()
     expect(done).toContain('1 hồ sơ cùng giấy tờ đã gửi và kết quả đã cấp');
     expect(done).toContain('Chứng từ 1 khoản lệ phí đã nộp');
     expect(done).toContain('Luật Kế toán số 88/2015/QH13, Điều 41');
+    expect(done).toContain('Thông tin xác minh của 1 văn bản đã cấp');
     expect(await app.requests.get(code)).toBeUndefined();
     expect(await app.files.get(issued!.result!.fileId)).toBeUndefined();
     const ledger = JSON.parse((await app.store.get(`payments:ledger:${code}`))!);
