@@ -125,6 +125,7 @@ async function serve(): Promise<number> {
       userId: `local-${userInfo().username}`,
       lang: cfg.DEFAULT_LANG,
       devOutbox: cfg.production ? undefined : app.identity.devOutbox,
+      intake: app.intake,
     });
     app.notifier.register('terminal', chat.sender);
     await chat.done;
@@ -166,6 +167,7 @@ async function chat(args: string[]): Promise<number> {
     userId: `local-${userInfo().username}`,
     lang,
     devOutbox: cfg.production ? undefined : app.identity.devOutbox,
+    intake: app.intake,
   });
   app.notifier.register('terminal', session.sender);
   await session.done;

@@ -120,6 +120,8 @@ export interface App {
   notifier: Notifier;
   jobs: JobQueue;
   files: BlobStore;
+  /** Documents citizens send for a request, from any channel. */
+  intake: FileIntake;
   http: FastifyInstance;
   /** Rule sets in force, swapped on publication (issue 3). */
   rules: RuleRegistry;
@@ -380,7 +382,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     open: (e: string, context: string) => cipher.decryptString(e, context),
   };
   const intake = new FileIntake(files, { maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024 });
+  // The web chat's upload route and the terminal's /tep store files themselves before the turn.
   intake.registerPrestored('webchat');
+  intake.registerPrestored('terminal');
   const requestFeature = createRequestFeature({
     rules,
     requests,
@@ -558,6 +562,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifier,
     jobs,
     files,
+    intake,
     http,
     rules,
     ...(telegram ? { telegram } : {}),

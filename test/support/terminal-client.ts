@@ -20,6 +20,7 @@ export function terminalClient(app: App, userId = 'terminal-test', options: { sh
     userId,
     lang: 'vi',
     devOutbox: options.showDevSms ? app.identity.devOutbox : undefined,
+    intake: app.intake,
   });
   app.notifier.register('terminal', chat.sender);
   return {

@@ -280,7 +280,8 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     if (problem) lines.unshift(ctx.t(problem.key, problem.params));
     if (input.help && !problem) lines.push(input.help[ctx.lang]);
     const buttons = questionButtons(input, options, ctx.t, act);
-    if (draft.answered.length > 0) buttons.push(backButton(ctx));
+    // Not under a number question: in the terminal a typed number presses the button of that number.
+    if (draft.answered.length > 0 && input.type !== 'integer') buttons.push(backButton(ctx));
     ctx.reply(lines.join('\n'), buttons);
   }
 
