@@ -194,6 +194,28 @@ describe('the request conversation, case by case', () => {
     expect(record).toMatchObject({ state: 'issued', facts: { request: { scope: 'visit' } } });
   });
 
+  it('asks and explains in English for a citizen who chose English', async () => {
+    app = await startTestApp({ memory: true });
+    const client = await linkedClient(app.baseUrl, HOA);
+    await client.say('English please');
+    let said = await client.say('criminal record extract form 1');
+    expect(textOf(said)).toContain('Your details come from your e-identity: Trần Thị Hoà, born 14/05/1990.');
+    expect(textOf(said)).toContain('What do you need the extract for?');
+    said = await tap(client, said, 'A job application');
+    said = await tap(client, said, 'Myself');
+    said = await tap(client, said, 'No');
+    said = await tap(client, said, 'No');
+    said = await client.say('two');
+    said = await tap(client, said, 'None of these');
+    const summary = textOf(said);
+    expect(summary).toContain('Summary of the request “Criminal record extract (Phiếu lý lịch tư pháp)”');
+    expect(summary).toContain('• Copies: 2');
+    expect(summary).toContain('You can go ahead');
+    expect(summary).toContain('Pay VND\u00a0200,000');
+    expect(summary).not.toMatch(/anh\/chị/);
+    expect(buttonsOf(said).map((b) => b.label)).toEqual(['Confirm and file', 'Change an answer', 'Cancel']);
+  });
+
   it('shows a request only to the citizen it belongs to', async () => {
     app = await startTestApp({ memory: true });
     const hoa = await linkedClient(app.baseUrl, HOA);
