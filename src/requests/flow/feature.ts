@@ -72,15 +72,15 @@ function identityFacts(citizen: Citizen, level: number): Record<string, unknown>
 }
 
 /** Facts about the person the extract is about, filled from the registry when it is one of their children. */
-function childFacts(child: Citizen): Record<string, unknown> {
-  return {
-    'subject.dateOfBirth': child.dateOfBirth,
-    'subject.nationality': child.nationality,
-    'subject.residenceProvince': child.residenceProvince,
-  };
-}
+const CHILD_FACTS: Readonly<Record<string, (child: Citizen) => unknown>> = {
+  'subject.dateOfBirth': (c) => c.dateOfBirth,
+  'subject.nationality': (c) => c.nationality,
+  'subject.residenceProvince': (c) => c.residenceProvince,
+};
 
-const CHILD_FACTS = ['subject.dateOfBirth', 'subject.nationality', 'subject.residenceProvince'];
+function childFacts(child: Citizen): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(CHILD_FACTS).map(([name, read]) => [name, read(child)]));
+}
 
 function getIn(facts: Facts, name: string): unknown {
   return name.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], facts);
@@ -304,7 +304,10 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     const facts = input ? setIn(draft.facts, input.fills, undefined) : draft.facts;
     let next: Draft = { ...draft, facts, answered: draft.answered.filter((id) => id !== inputId) };
     if (input?.fills === 'subject.relation') next = forgetChild(next, service);
-    if (next.picked) delete next.picked[inputId];
+    if (next.picked?.[inputId]) {
+      const { [inputId]: _forgotten, ...rest } = next.picked;
+      next.picked = rest;
+    }
     return prune(next, service);
   }
 
@@ -313,7 +316,8 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     if (!draft.child) return draft;
     const answeredFills = new Set(draft.answered.map((id) => service.inputs.find((i) => i.id === id)?.fills));
     let facts = draft.facts;
-    for (const name of CHILD_FACTS) if (!answeredFills.has(name)) facts = setIn(facts, name, undefined);
+    for (const name of Object.keys(CHILD_FACTS))
+      if (!answeredFills.has(name)) facts = setIn(facts, name, undefined);
     const next: Draft = { ...draft, facts };
     delete next.child;
     return next;
@@ -396,6 +400,8 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
 
   async function goBack(ctx: TurnContext, draft: Draft, linked: LinkedIdentity): Promise<void> {
     const service = await serviceOf(draft);
+    // Back while changing one answer: leave it as it was and return to the summary.
+    if (draft.editing) return showSummary(ctx, draft, service, linked);
     const last = draft.answered.at(-1);
     if (!last) {
       ctx.reply(ctx.t('requests:flow.firstQuestion'));
