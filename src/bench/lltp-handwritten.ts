@@ -220,6 +220,7 @@ export function makeHandwrittenLltp(
       fee: { total, currency: 'VND', lines },
       processing,
       authority,
+      notices: [],
     };
   };
 }

@@ -15,7 +15,7 @@ beforeAll(async () => {
 const adult = { dateOfBirth: '1990-05-05', identityLevel: 2 };
 
 describe('evaluate (decision envelope of contracts §3)', () => {
-  it('returns exactly the fields of the contract, in order, without trace unless asked', async () => {
+  it('returns exactly the fields of the contract, in order, then notices, without trace unless asked', async () => {
     const d = await lltp.decide({ on: '2026-11-25', requester: adult });
     expect(Object.keys(d)).toEqual([
       'service',
@@ -27,6 +27,8 @@ describe('evaluate (decision envelope of contracts §3)', () => {
       'fee',
       'processing',
       'authority',
+      // Added after the fields of contracts §3 (extended, never changed): warnings that refuse nothing.
+      'notices',
     ]);
     expect(DecisionSchema.parse(d)).toEqual(d);
     expect(d).toMatchObject({
@@ -38,6 +40,7 @@ describe('evaluate (decision envelope of contracts §3)', () => {
       documents: [],
       fee: { total: 200000, currency: 'VND', lines: [{ code: 'base', amount: 200000 }] },
       processing: { days: 5, unit: 'working' },
+      notices: [],
     });
     expect(d.authority).toMatch(/^Công an tỉnh/);
   });
