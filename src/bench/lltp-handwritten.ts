@@ -41,6 +41,7 @@ const LltpFacts = z.object({
       form: z.literal([1, 2]).optional(),
       copies: z.int().optional(),
       hasAuthorization: z.boolean().optional(),
+      purpose: z.enum(['employment', 'business', 'abroad', 'personal', 'other']).optional(),
     })
     .optional(),
   feeCategory: z
@@ -98,6 +99,7 @@ export function makeHandwrittenLltp(
     const form = f.request?.form ?? 1;
     const copies = f.request?.copies ?? 1;
     const hasAuthorization = f.request?.hasAuthorization ?? false;
+    const purpose = f.request?.purpose ?? 'personal';
     const category = f.feeCategory ?? 'standard';
     if (requesterBirth > on)
       throw new FactError('requester.dateOfBirth', 'requester.dateOfBirth is after on');
@@ -210,6 +212,11 @@ export function makeHandwrittenLltp(
       : { days: severalProvinces || abroad || foreign ? 15 : 10, unit: 'working' };
     const authority = messages.authorities![on < '2025-03-01' ? 'doj_province' : 'police_province']![lang]!;
 
+    const notices: Decision['notices'] = [];
+    if (amendedLaw && form === 2 && purpose === 'employment') {
+      notices.push(msg('notices', 'form2_not_for_employers', lang));
+    }
+
     return {
       service: 'lltp',
       ruleSet: { version: ruleSet.version, hash: ruleSet.hash },
@@ -220,6 +227,7 @@ export function makeHandwrittenLltp(
       fee: { total, currency: 'VND', lines },
       processing,
       authority,
+      notices,
     };
   };
 }

@@ -21,7 +21,7 @@ export interface CompiledRule {
   order: number;
   type: EventType;
   test: Predicate;
-  /** Reason, document, fee-line or authority code. */
+  /** Reason, document, fee-line, authority or notice code. */
   code: string | undefined;
   label: LocalizedText | undefined;
   fee: FeeAmount | undefined;
@@ -85,6 +85,8 @@ function labelFor(
       return 'code' in ev.params
         ? pick(m.authorities, ev.params.code)
         : { code: undefined, label: ev.params };
+    case 'notice':
+      return pick(m.notices, ev.params.code);
     case 'processing':
       return { code: undefined, label: undefined };
   }

@@ -14,7 +14,7 @@ export const TraceEntrySchema = z.object({
   note: z.string().optional(),
   /** The rule's title, in both languages (absent for an older English-only title). */
   title: Localized.optional(),
-  /** What the event means, in both languages (reason, document, fee line or authority). */
+  /** What the event means, in both languages (reason, document, fee line, authority or notice). */
   label: Localized.optional(),
   /** The fact values the rule read, by dotted name; conditions not reached are absent. */
   facts: z.record(z.string(), z.unknown()),
@@ -36,6 +36,11 @@ export const DecisionSchema = z.object({
   }),
   processing: z.object({ days: z.int(), unit: z.enum(['working', 'calendar']) }).nullable(),
   authority: z.string().nullable(),
+  /**
+   * What the citizen should know though nothing is refused (a warning that an employer may not demand
+   * Form 2, say); empty when none. Added after the fields of contracts §3, which are extended, never changed.
+   */
+  notices: z.array(Coded),
   trace: z.array(TraceEntrySchema).optional(),
 });
 

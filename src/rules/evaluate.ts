@@ -58,14 +58,23 @@ export interface Outcome {
   total: number;
   processing: CompiledRule | null;
   authority: CompiledRule | null;
+  notices: CompiledRule[];
 }
 
 /**
- * Reasons and documents once per code, in rule order; amount and per-unit fee lines, then percent lines
+ * Reasons, documents and notices once per code, in rule order; amount and per-unit fee lines, then percent lines
  * on their sum; the longest processing time; the first authority (the linter keeps authorities exclusive).
  */
 export function foldEvents(firing: Firing): Outcome {
-  const out: Outcome = { reasons: [], documents: [], lines: [], total: 0, processing: null, authority: null };
+  const out: Outcome = {
+    reasons: [],
+    documents: [],
+    lines: [],
+    total: 0,
+    processing: null,
+    authority: null,
+    notices: [],
+  };
   const percents: CompiledRule[] = [];
   let sum = 0;
   for (const r of firing.fired) {
@@ -93,6 +102,10 @@ export function foldEvents(firing: Firing): Outcome {
         break;
       case 'authority':
         out.authority ??= r;
+        break;
+      // A notice refuses nothing: it never touches eligibility, only what the citizen is told.
+      case 'notice':
+        if (!out.notices.some((x) => x.code === r.code)) out.notices.push(r);
         break;
     }
   }
@@ -131,6 +144,7 @@ export function buildDecision(svc: CompiledService, firing: Firing, lang: Lang):
     },
     processing: o.processing ? { ...o.processing.processing! } : null,
     authority: o.authority ? o.authority.label![lang] : null,
+    notices: o.notices.map((r) => ({ code: r.code!, message: r.label![lang] })),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A citizen explanation of a decision, rendered from its trace: what decided it, on which legal
- * instrument, and what to do next. The framing sentences live in the catalog (`rules/explain.json`).
+ * instrument, what to do next, and what to keep in mind (notices). The framing sentences live in the catalog (`rules/explain.json`).
  */
 import { readFileSync } from 'node:fs';
 import { formatVnd } from '../i18n.ts';
@@ -111,6 +111,15 @@ export function explain(decision: Decision, lang: Lang, context: ExplainContext 
           ? p.immediate
           : fill(p.processing, { days, unit: unit === 'working' ? p.workingDays : p.calendarDays });
       out.push(sentence(what, cite(entries)));
+    }
+  }
+  // Notices refuse nothing, so they follow either outcome: a citizen told "no" for another reason still
+  // learns, say, that an employer may not demand the form they chose.
+  if (decision.notices.length > 0) {
+    out.push(p.notices);
+    for (const n of decision.notices) {
+      const entries = firedFor(trace, 'notice', 'code', n.code);
+      out.push(sentence(text(entries, n.message), cite(entries)));
     }
   }
   if (!trace) out.push(p.noTrace);

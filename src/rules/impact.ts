@@ -1,6 +1,7 @@
 /**
  * Impact of a rule change: the same deterministic sample of fictional requests decided by two rule sets,
- * with the number of decisions that flip (eligibility, fee total, documents, processing, …) and examples.
+ * with the number of decisions that flip (eligibility, fee total, documents, processing, notices, …) and
+ * examples.
  */
 import type { CompiledService } from './compile.ts';
 import { type Firing, fireNormalized, foldEvents } from './evaluate.ts';
@@ -14,6 +15,7 @@ export const FLIP_KINDS = [
   'documents',
   'processing',
   'authority',
+  'notices',
 ] as const;
 export type FlipKind = (typeof FLIP_KINDS)[number];
 
@@ -24,6 +26,8 @@ export interface DecisionSummary {
   feeTotal: number;
   processing: string | null;
   authority: string | null;
+  /** Notice codes: a warning that appears or goes away changes what the citizen is told. */
+  notices: string[];
 }
 
 export interface ImpactExample {
@@ -64,6 +68,7 @@ function summarize(firing: Firing): DecisionSummary {
     feeTotal: o.total,
     processing: p ? `${p.days} ${p.unit}` : null,
     authority: o.authority ? (o.authority.code ?? o.authority.label!.vi) : null,
+    notices: o.notices.map((r) => r.code!).sort(),
   };
 }
 
@@ -102,6 +107,7 @@ function flipsBetween(a: DecisionSummary, b: DecisionSummary): FlipKind[] {
   if (a.documents.join() !== b.documents.join()) out.push('documents');
   if (a.processing !== b.processing) out.push('processing');
   if (a.authority !== b.authority) out.push('authority');
+  if (a.notices.join() !== b.notices.join()) out.push('notices');
   return out;
 }
 

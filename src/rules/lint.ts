@@ -344,6 +344,7 @@ function checkRules(ctx: Ctx): Set<string> {
     documents: new Set<string>(),
     fees: new Set<string>(),
     authorities: new Set<string>(),
+    notices: new Set<string>(),
   };
   const ids = new Map<string, string>();
   const messages = service.messages;
@@ -437,6 +438,7 @@ function checkRules(ctx: Ctx): Set<string> {
         }
       }
     } else if (ev.type === 'authority' && 'code' in ev.params) need('authorities', ev.params.code, r, evAt);
+    else if (ev.type === 'notice') need('notices', ev.params.code, r, evAt);
   }
   // With a file that failed its schema, a message may well be used by a rule that did not parse.
   for (const kind of parsed.incomplete ? [] : (Object.keys(used) as (keyof typeof used)[])) {
@@ -506,6 +508,8 @@ const OPEN_END = '9999-12-31';
  * `authority: null`. Windows are date intervals, so the days between two window boundaries share one set
  * of rules in force; for each such stretch the union of their windows must reach it, and their conditions
  * together must hold for every combination of facts. Only the event kinds a service uses are checked.
+ * Notices are not among them: a warning applies to some requests only, so most days rightly have none
+ * (the groups below select by event type, so a notice whose code happens to be "base" is not a fee).
  * Two base fees on one day are the double count the exclusivity check above refuses.
  */
 function checkCoverage(ctx: Ctx): void {
@@ -760,7 +764,7 @@ function checkScenarios(ctx: Ctx): void {
   } catch {
     normalizer = undefined;
   }
-  const known = (kind: 'reasons' | 'documents' | 'authorities', code: string) =>
+  const known = (kind: 'reasons' | 'documents' | 'authorities' | 'notices', code: string) =>
     Boolean(service.messages[kind]?.[code]);
   for (const { scenario, file, at } of parsed.scenarios) {
     const prev = ids.get(scenario.id);
@@ -798,6 +802,15 @@ function checkScenarios(ctx: Ctx): void {
           `${at}.expect.documents`,
           'scenario_unknown_code',
           `unknown document code "${c}"`,
+        );
+    for (const c of e.notices ?? [])
+      if (!known('notices', c))
+        out.error(
+          file,
+          scenario.id,
+          `${at}.expect.notices`,
+          'scenario_unknown_code',
+          `unknown notice code "${c}"`,
         );
     if (e.authority && !known('authorities', e.authority)) {
       out.error(

@@ -35,6 +35,11 @@ export function compareToExpectation(svc: CompiledService, scenario: Scenario, d
     const got = sortedCodes(d.documents);
     if (show(want) !== show(got)) out.push(`documents: expected ${show(want)}, got ${show(got)}`);
   }
+  if (e.notices) {
+    const want = [...e.notices].sort();
+    const got = sortedCodes(d.notices);
+    if (show(want) !== show(got)) out.push(`notices: expected ${show(want)}, got ${show(got)}`);
+  }
   if (e.fee?.total !== undefined && e.fee.total !== d.fee.total) {
     out.push(`fee total: expected ${e.fee.total}, got ${d.fee.total}`);
   }

@@ -284,6 +284,11 @@ export const EventSchema = z
       type: z.literal('authority'),
       params: z.union([z.strictObject({ code: Code }), Localized]),
     }),
+    // Something the citizen should know that refuses nothing (the request goes ahead): a warning that an
+    // organisation may not demand what they are asking for, say. Its message is in `messages.notices`.
+    z
+      .strictObject({ type: z.literal('notice'), params: z.strictObject({ code: Code }) })
+      .meta({ description: 'A warning shown with the decision; eligibility is unchanged.' }),
   ])
   .meta({ id: 'Event' });
 
@@ -330,6 +335,7 @@ export const MessagesSchema = z.strictObject({
   documents: z.record(z.string(), Message).optional(),
   fees: z.record(z.string(), Message).optional(),
   authorities: z.record(z.string(), Message).optional(),
+  notices: z.record(z.string(), Message).optional(),
 });
 
 export const ServiceFileSchema = z
@@ -394,6 +400,7 @@ export const ScenarioSchema = z
         .nullable()
         .optional(),
       authority: Code.nullable().optional(),
+      notices: z.array(Code).optional(),
     }),
   })
   .meta({ id: 'Scenario' });
@@ -414,6 +421,7 @@ const PhrasesSchema = z.strictObject({
   fee: z.string().min(1),
   feeFree: z.string().min(1),
   authority: z.string().min(1),
+  notices: z.string().min(1).meta({ description: 'Heads the notices: warnings that refuse nothing.' }),
   processing: z.string().min(1),
   workingDays: z.string().min(1),
   calendarDays: z.string().min(1),
@@ -449,4 +457,11 @@ export type Phrases = ExplainFile['phrases']['vi'];
 export type Lang = 'vi' | 'en';
 export type LocalizedText = z.infer<typeof Localized>;
 export type EventType = RuleEvent['type'];
-export const EVENT_TYPES: readonly EventType[] = ['deny', 'require', 'fee', 'processing', 'authority'];
+export const EVENT_TYPES: readonly EventType[] = [
+  'deny',
+  'require',
+  'fee',
+  'processing',
+  'authority',
+  'notice',
+];

@@ -56,7 +56,7 @@ for (const kind of ['memory', 'redis'] as const) {
       expect(record.code).toMatch(/^LLTP-\d{4}-000001$/);
       expect(record).toMatchObject({
         state: 'draft',
-        ruleSetVersion: '2026.11.1',
+        ruleSetVersion: '2026.11.2',
         decision: {
           ruleSet: { hash: 'sha256:abc123' },
           fee: { total: 200000 },

@@ -29,7 +29,7 @@ export const HUNG = {
 export function decision(total: number, extra: Record<string, unknown> = {}) {
   return {
     service: 'lltp',
-    ruleSet: { version: '2026.11.1', hash: 'sha256:abc123' },
+    ruleSet: { version: '2026.11.2', hash: 'sha256:abc123' },
     on: '2026-11-25',
     eligible: true,
     reasons: [],

@@ -201,9 +201,9 @@ describe('hoso rules impact against a stored version', () => {
     try {
       await new RulesAdmin({ versions: new RuleVersionStore(redis.store) }).seed(REPO_RULES);
       options = { store: redis.store };
-      const r = await run('impact', 'lltp', '--from', '2026.11.1', '--to', REPO_RULES, '--sample', '500');
+      const r = await run('impact', 'lltp', '--from', '2026.11.2', '--to', REPO_RULES, '--sample', '500');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ from: { version: '2026.11.1' }, changed: 0 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ from: { version: '2026.11.2' }, changed: 0 });
       const missing = await run('impact', 'lltp', '--from', '1.0.0', '--to', REPO_RULES);
       expect([missing.code, JSON.parse(missing.stderr).error.code]).toEqual([
         1,

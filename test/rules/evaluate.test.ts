@@ -15,7 +15,7 @@ beforeAll(async () => {
 const adult = { dateOfBirth: '1990-05-05', identityLevel: 2 };
 
 describe('evaluate (decision envelope of contracts §3)', () => {
-  it('returns exactly the fields of the contract, in order, without trace unless asked', async () => {
+  it('returns exactly the fields of the contract, in order, then notices, without trace unless asked', async () => {
     const d = await lltp.decide({ on: '2026-11-25', requester: adult });
     expect(Object.keys(d)).toEqual([
       'service',
@@ -27,17 +27,20 @@ describe('evaluate (decision envelope of contracts §3)', () => {
       'fee',
       'processing',
       'authority',
+      // Added after the fields of contracts §3 (extended, never changed): warnings that refuse nothing.
+      'notices',
     ]);
     expect(DecisionSchema.parse(d)).toEqual(d);
     expect(d).toMatchObject({
       service: 'lltp',
-      ruleSet: { version: '2026.11.1', hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      ruleSet: { version: '2026.11.2', hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
       on: '2026-11-25',
       eligible: true,
       reasons: [],
       documents: [],
       fee: { total: 200000, currency: 'VND', lines: [{ code: 'base', amount: 200000 }] },
       processing: { days: 5, unit: 'working' },
+      notices: [],
     });
     expect(d.authority).toMatch(/^Công an tỉnh/);
   });
@@ -101,6 +104,26 @@ describe('evaluate (decision envelope of contracts §3)', () => {
     expect(foreigner.facts).toEqual({ 'subject.nationality': 'VN', 'subject.residedInVietnam': true });
     const copies = trace.find((t) => t.rule === 'F4-extra-copies-2025')!;
     expect(copies).toMatchObject({ fired: true, facts: { 'request.extraCopies': 1 } });
+  });
+
+  it('adds a notice that refuses nothing, and traces its rule like any other', async () => {
+    const facts = { requester: adult, request: { form: 2, purpose: 'employment' } };
+    const before = await lltp.decide({ ...facts, on: '2026-06-30' });
+    expect(before.notices).toEqual([]);
+    const d = await lltp.decide({ ...facts, on: '2026-07-01' }, { trace: true });
+    const { trace, notices, ...rest } = d;
+    expect(notices.map((n) => n.code)).toEqual(['form2_not_for_employers']);
+    expect(notices[0]!.message).toContain('không được yêu cầu anh/chị cung cấp Phiếu lý lịch tư pháp số 2');
+    expect(rest).toMatchObject({ eligible: true, reasons: [] });
+    expect(trace!.find((t) => t.rule === 'E8-form2-not-for-employers')).toMatchObject({
+      fired: true,
+      event: { type: 'notice', params: { code: 'form2_not_for_employers' } },
+      certainty: 'single',
+      facts: { 'request.form': 2, 'request.purpose': 'employment' },
+      label: { en: expect.stringContaining('may not require you to provide a Form 2') },
+    });
+    const en = await lltp.decide({ ...facts, on: '2026-07-01' }, { lang: 'en' });
+    expect(en.notices[0]!.message).toContain('You may still request a Form 2 extract for yourself');
   });
 
   it('gives the same decision with and without trace', async () => {

@@ -65,6 +65,39 @@ describe('explain', () => {
     expect(explain(d, 'en')).toContain('You can go ahead with “this service”');
   });
 
+  it('adds the notices after the rest, with their legal basis, whatever the eligibility', async () => {
+    const form2ForAJob = {
+      on: '2026-07-01',
+      requester: { dateOfBirth: '1990-05-14', identityLevel: 2 },
+      request: { form: 2, purpose: 'employment' },
+    };
+    const d = await lltp.decide(form2ForAJob, { trace: true });
+    expect(d.eligible).toBe(true);
+    const vi = lltp.explain(d, 'vi');
+    expect(vi).toContain('Anh/chị đủ điều kiện');
+    const notes = vi.slice(vi.indexOf('Xin anh/chị lưu ý:'));
+    expect(notes).toMatch(/^Xin anh\/chị lưu ý:\n• Từ ngày 01\/7\/2026, theo Luật số 107\/2025\/QH15/);
+    expect(notes).toContain('nhà tuyển dụng chỉ có thể yêu cầu Phiếu lý lịch tư pháp số 1');
+    expect(notes).toContain('Anh/chị vẫn có quyền yêu cầu cấp Phiếu số 2 cho chính mình');
+    expect(notes).toContain('Luật Lý lịch tư pháp số 28/2009/QH12, Điều 41 khoản 2');
+    expect(vi).toBe(vi.normalize('NFC'));
+    const en = lltp.explain(d, 'en');
+    expect(en).toContain('Please note:\n• From 1 July 2026, under Law No. 107/2025/QH15');
+    expect(en).toContain('You may still request a Form 2 extract for yourself');
+
+    // Refused for another reason (paper, with a level-2 account): the notice still follows.
+    const refused = await lltp.decide({ ...form2ForAJob, channel: 'in_person' }, { trace: true });
+    expect(refused.eligible).toBe(false);
+    expect(lltp.explain(refused, 'vi')).toContain('Xin anh/chị lưu ý:');
+    // Without a trace the message is shown as decided, without a citation.
+    expect(lltp.explain(await lltp.decide(form2ForAJob), 'vi')).toContain(
+      'cung cấp Phiếu lý lịch tư pháp số 2',
+    );
+    // Nothing to note: no heading.
+    const form1 = await lltp.decide({ ...form2ForAJob, request: { form: 1, purpose: 'employment' } });
+    expect(lltp.explain(form1, 'vi')).not.toContain('Xin anh/chị lưu ý:');
+  });
+
   it('says the extract is free and immediate for a health record', async () => {
     const health = (await loadCatalog(REPO_RULES)).get('health_record');
     const d = await health.decide(

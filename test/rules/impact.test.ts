@@ -75,4 +75,18 @@ describe('impactReport', () => {
     expect(r.flips.eligibility).toBeGreaterThan(0);
     expect(r.examples.eligibility![0]).toMatchObject({ from: { eligible: false }, to: { eligible: true } });
   });
+
+  it('counts a notice that appears or goes away as a changed decision, though nothing else flips', async () => {
+    const to = await draft((rules) => {
+      const i = rules.findIndex((r) => r.id === 'E8-form2-not-for-employers');
+      if (i >= 0) rules.splice(i, 1);
+    });
+    const r = impactReport(lltp.compiled, to, { sample: 4000, seed: 3 });
+    expect(r.flips.notices).toBeGreaterThan(0);
+    expect(r.changed).toBe(r.flips.notices);
+    expect(r.examples.notices![0]).toMatchObject({
+      from: { notices: ['form2_not_for_employers'], eligible: expect.any(Boolean) },
+      to: { notices: [] },
+    });
+  });
 });

@@ -26,7 +26,7 @@ describe('rules/schema.json', () => {
     const events = schema.$defs.Event.oneOf.map(
       (e: { properties: { type: { const: string } } }) => e.properties.type.const,
     );
-    expect(events).toEqual(['deny', 'require', 'fee', 'processing', 'authority']);
+    expect(events).toEqual(['deny', 'require', 'fee', 'processing', 'authority', 'notice']);
     expect(schema.$defs.Rule.required).toEqual(
       expect.arrayContaining(['id', 'effective', 'basis', 'conditions', 'event']),
     );

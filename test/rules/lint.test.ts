@@ -135,6 +135,43 @@ describe('lintCatalog', () => {
     ]);
   });
 
+  it('checks notice messages like the others: a code without one is an error, one no rule uses a warning', async () => {
+    const { findings } = await lintWith({
+      service: (s) => {
+        s.messages.notices = {
+          storm_season: { vi: 'Mùa mưa bão: anh/chị theo dõi thông báo của cảng.' },
+          unused_notice: { vi: 'Không dùng.', en: 'Not used.' },
+        };
+      },
+      rules: (r) =>
+        r.rules.push({
+          id: 'M-storm-notice',
+          effective: { from: '2024-01-01' },
+          basis: [{ instrument: 'Quy định giả định 1/2024', article: 'Điều 2' }],
+          conditions: { all: [{ fact: 'boat', path: '$.kind', operator: 'equal', value: 'fishing' }] },
+          event: { type: 'notice', params: { code: 'storm_season' } },
+        }),
+    });
+    expect(findings.map((f) => [f.severity, f.rule, f.code, f.message])).toEqual([
+      ['error', 'M-storm-notice', 'missing_message', 'notices code "storm_season" has no en message'],
+      ['warning', null, 'unused_message', 'notices code "unused_notice" is used by no rule'],
+    ]);
+  });
+
+  it('catches a scenario expecting a notice code the service does not have', async () => {
+    const { findings } = await lintWith({
+      scenarios: (s) => (s.scenarios[0].expect.notices = ['storm_season']),
+    });
+    expect(errors(findings)).toMatchObject([
+      {
+        rule: 'leisure-2025',
+        path: '$.scenarios[0].expect.notices',
+        code: 'scenario_unknown_code',
+        message: 'unknown notice code "storm_season"',
+      },
+    ]);
+  });
+
   it('catches two fee lines with one code whose windows overlap', async () => {
     const { findings } = await lintWith({ rules: (r) => (r.rules[3].effective.to = '2026-01-01') });
     expect(errors(findings)).toMatchObject([{ rule: 'M-fee-2026', code: 'double_count' }]);
@@ -368,6 +405,28 @@ describe('coverage: a base fee, a processing time and an authority on every day,
         path: '$.rules[3].conditions',
       },
     ]);
+  });
+
+  it('never takes a notice for a fee, processing or authority rule, whatever its code or window', async () => {
+    const notice = (id: string, code: string, from: string, to: string) => ({
+      id,
+      effective: { from, to },
+      basis: [{ instrument: 'Quy định giả định 1/2024', article: 'Điều 2' }],
+      conditions: { all: [{ fact: 'boat', path: '$.kind', operator: 'equal', value: 'fishing' }] },
+      event: { type: 'notice', params: { code } },
+    });
+    const { findings } = await lintWith({
+      service: (s) => {
+        s.messages.notices = { base: { vi: 'Lưu ý.', en: 'Note.' }, harbour: { vi: 'Lưu ý.', en: 'Note.' } };
+      },
+      rules: (r) => {
+        // Short windows and a narrow condition: as a base fee or an authority these would be gaps and double
+        // counts; as notices they are simply warnings some requests get.
+        r.rules.push(notice('M-notice-base', 'base', '2025-06-01', '2025-06-30'));
+        r.rules.push(notice('M-notice-harbour', 'harbour', '2025-06-15', '2025-07-15'));
+      },
+    });
+    expect(findings).toEqual([]);
   });
 
   it('asks nothing of an event kind the service does not use', async () => {

@@ -23,7 +23,7 @@ afterEach(async () => {
 describe('seeding from the catalog folder', () => {
   it('puts every service of the folder in force once, and never again', async () => {
     expect(await admin.versions.services()).toEqual(['health_record', 'lltp']);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.2');
     expect(await admin.seed(REPO_RULES)).toEqual([]);
     const seeds = (await admin.versions.auditLog()).filter((e) => e.action === 'seed');
     expect(seeds.map((e) => e.service)).toEqual(['health_record', 'lltp']);
@@ -80,7 +80,7 @@ describe('seeding through the publish gate', () => {
     expect(r.audit.find((e) => e.service === 'lltp')).toMatchObject({
       action: 'seed_refused',
       outcome: 'refused',
-      version: '2026.11.1',
+      version: '2026.11.2',
     });
   });
 
@@ -115,14 +115,14 @@ describe('publishing', () => {
     const published = await admin.publish('lltp', '2026.12.0', agency);
     expect(published.status).toBe('published');
     expect(await admin.versions.current('lltp')).toBe('2026.12.0');
-    expect(published.impact).toMatchObject({ sample: 2000, changed: 0, from: { version: '2026.11.1' } });
+    expect(published.impact).toMatchObject({ sample: 2000, changed: 0, from: { version: '2026.11.2' } });
     const last = (await admin.versions.auditLog({ service: 'lltp' })).at(-1);
     expect(last).toMatchObject({
       action: 'publish',
       actor: agency,
       version: '2026.12.0',
       hash: draft.hash,
-      previous: { version: '2026.11.1' },
+      previous: { version: '2026.11.2' },
       outcome: 'ok',
     });
   });
@@ -137,7 +137,7 @@ describe('publishing', () => {
     const err = await admin.publish('lltp', '2026.12.1', agency).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PublishRefusedError);
     expect((err as PublishRefusedError).findings.map((f) => f.code)).toEqual(['unknown_path']);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.2');
     expect((await admin.versions.auditLog()).at(-1)).toMatchObject({
       action: 'publish_refused',
       outcome: 'refused',
@@ -158,12 +158,12 @@ describe('publishing', () => {
     expect(err.code).toBe('HOSO_ERR_RULES_PUBLISH_REFUSED');
     expect(err.failures.length).toBeGreaterThan(10);
     expect(err.failures[0]!.failures.join()).toMatch(/fee total: expected \d+, got \d+/);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.2');
     expect((await admin.version('lltp', '2026.12.2')).tests?.failed).toBe(err.failures.length);
   });
 
   it('refuses a second upload of the same version, and an upload that is not the service', async () => {
-    const files = withRule(serviceFiles('lltp'), '2026.11.1', 'T3-amended-law', () => {});
+    const files = withRule(serviceFiles('lltp'), '2026.11.2', 'T3-amended-law', () => {});
     await expect(admin.upload('lltp', files, agency)).rejects.toMatchObject({
       code: 'HOSO_ERR_RULES_VERSION_EXISTS',
     });
@@ -183,11 +183,11 @@ describe('publishing', () => {
     await admin.upload('lltp', files, agency);
     await admin.publish('lltp', '2026.12.3', agency);
     const back = await admin.rollback('lltp', agency);
-    expect(back.version).toBe('2026.11.1');
-    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
+    expect(back.version).toBe('2026.11.2');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.2');
     const history = await admin.history('lltp');
     expect(history.map((h) => [h.version, h.status, h.inForce])).toEqual([
-      ['2026.11.1', 'published', true],
+      ['2026.11.2', 'published', true],
       ['2026.12.3', 'published', false],
     ]);
     expect((await admin.versions.auditLog()).at(-1)).toMatchObject({

@@ -79,6 +79,23 @@ describe('runScenarios', () => {
     ]);
   });
 
+  it('compares the notices a scenario expects, as codes in any order', async () => {
+    const svc = catalog.get('lltp').compiled;
+    const stored = svc.parsed.scenarios.find((s) => s.scenario.id === '2026-07-01-form2-employment-notice')!;
+    const expecting = (notices: string[]) => ({
+      ...stored,
+      scenario: { ...stored.scenario, expect: { notices } },
+    });
+    const results = await runScenarios({
+      ...svc,
+      parsed: { ...svc.parsed, scenarios: [expecting(['form2_not_for_employers']), expecting([])] },
+    });
+    expect(results).toMatchObject([
+      { passed: true },
+      { passed: false, failures: ['notices: expected [], got ["form2_not_for_employers"]'] },
+    ]);
+  });
+
   it('passes every stored scenario', async () => {
     for (const s of catalog.services) {
       const failed = (await runScenarios(s.compiled)).filter((r) => !r.passed);

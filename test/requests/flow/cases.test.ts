@@ -106,6 +106,40 @@ describe('the request conversation, case by case', () => {
     expect(textOf(said)).toMatch(/Hoso đã lập hồ sơ LLTP-\d{4}-\d{6}/);
   });
 
+  it('warns, without refusing, a citizen who asks for a Form 2 for a job that employers may not demand it (from 1 Jul 2026)', async () => {
+    app = await startTestApp({ memory: true });
+    // Linked just now, so the Form 2 needs no fresh code; the decision date is today, after 1 Jul 2026.
+    const client = await linkedClient(app.baseUrl, HOA);
+    let said = await client.say('làm phiếu lý lịch tư pháp số 2');
+    said = await tap(client, said, 'Xin việc làm');
+    said = await tap(client, said, 'Cho bản thân');
+    said = await client.say('không');
+    said = await client.say('không');
+    said = await client.say('1');
+    said = await tap(client, said, 'Không thuộc đối tượng nào');
+    const summary = textOf(said);
+    expect(summary).toContain('• Loại phiếu: Phiếu số 2');
+    expect(summary).toContain('• Mục đích: Xin việc làm');
+    expect(summary).toContain('Anh/chị đủ điều kiện');
+    expect(summary).toContain('Xin anh/chị lưu ý:');
+    expect(summary).toContain(
+      'cơ quan, tổ chức và người sử dụng lao động không được yêu cầu anh/chị cung cấp Phiếu lý lịch tư pháp số 2',
+    );
+    expect(summary).toContain('nhà tuyển dụng chỉ có thể yêu cầu Phiếu lý lịch tư pháp số 1');
+    expect(summary).toContain('Anh/chị vẫn có quyền yêu cầu cấp Phiếu số 2 cho chính mình');
+    // A warning, not a refusal: she may still file her Form 2.
+    expect(buttonsOf(said).map((b) => b.label)).toContain('Xác nhận nộp hồ sơ');
+    said = await tap(client, said, 'Xác nhận nộp hồ sơ');
+    const code = /Hoso đã lập hồ sơ (LLTP-\d{4}-\d{6})/.exec(textOf(said))?.[1];
+    expect(code).toBeDefined();
+    const record = await app.requests.get(code!);
+    expect(record?.facts).toMatchObject({ request: { form: 2, purpose: 'employment' } });
+    expect(record?.decision).toMatchObject({
+      eligible: true,
+      notices: [{ code: 'form2_not_for_employers' }],
+    });
+  });
+
   it('takes the fee-reduction proof as an upload, refuses what is not a photo or a PDF, and keeps it encrypted', async () => {
     app = await startTestApp({ memory: true, env: { UPLOAD_MAX_MB: '1' } });
     const client = await linkedClient(app.baseUrl, HUY);

@@ -118,10 +118,10 @@ describe('a conversation driven by the catalog', () => {
 
     going = await citizen.say('1');
     going = await tap(citizen, going, 'Không thuộc đối tượng nào');
-    // The request started on 2026.11.1 and is decided on it.
+    // The request started on 2026.11.2 and is decided on it.
     expect(textOf(going)).toContain('Nộp phí 200.000\u00a0₫');
     going = await tap(citizen, going, 'Xác nhận nộp hồ sơ');
     const code = /(LLTP-\d{4}-\d{6})/.exec(textOf(going))![1]!;
-    expect((await app.requests.get(code))?.ruleSetVersion).toBe('2026.11.1');
+    expect((await app.requests.get(code))?.ruleSetVersion).toBe('2026.11.2');
   });
 });

@@ -32,12 +32,12 @@ describe('a request in the staff handoff and in the citizen’s data rights', ()
       step: 'summary',
       answers: { 'Loại phiếu': 'Phiếu số 1', 'Số bản': '1', 'Đối tượng miễn, giảm phí': 'Sinh viên' },
     });
-    expect(packet.decision).toMatchObject({ service: 'lltp', eligible: true, ruleSetVersion: '2026.11.1' });
+    expect(packet.decision).toMatchObject({ service: 'lltp', eligible: true, ruleSetVersion: '2026.11.2' });
     expect(packet.missingDocuments.map((d) => d.code)).toEqual(['fee_reduction_proof']);
     expect(packet.legalBasis.join('\n')).toContain('Thông tư 16/2025/TT-BTC');
     expect(packet.extra).toContainEqual({
       label: 'Thủ tục đang làm',
-      value: 'Cấp Phiếu lý lịch tư pháp (2026.11.1)',
+      value: 'Cấp Phiếu lý lịch tư pháp (2026.11.2)',
     });
     expect(JSON.stringify(packet)).not.toContain(HOA.id);
   });
