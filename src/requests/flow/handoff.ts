@@ -43,6 +43,14 @@ export function requestHandoffContributor(deps: {
       // Not enough answers yet for a decision: staff see the answers alone.
     }
     if (!decision) return { doing: { answers }, extra };
+    if (decision.notices.length > 0)
+      extra.push({
+        label: t('requests:handoff.notices'),
+        value: decision.notices
+          .map((n) => n.message)
+          .join(' ')
+          .slice(0, 1000),
+      });
     const uploaded = new Set(draft.documents.filter((d) => d.fileId).map((d) => d.code));
     const legalBasis = new Set<string>();
     for (const entry of decision.trace ?? [])
