@@ -373,11 +373,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       translator,
       log,
       throttle: config.TELEGRAM_THROTTLE,
-      ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+      // Config refuses a webhook URL without its secret; without a URL there is no webhook route at all.
+      ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+        ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } }
+        : {}),
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
     });
     notifier.register('telegram', telegram.sender);
-    plugins.push(telegram.webhookRoutes);
+    if (telegram.webhookRoutes) plugins.push(telegram.webhookRoutes);
   }
 
   // --- Identity and personal data (issue 4) ---
