@@ -333,7 +333,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ttlMs,
       onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
     }),
-    dedupe: createUpdateDedupe(store),
+    dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store),
     jobs,
     translator,

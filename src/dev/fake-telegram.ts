@@ -144,7 +144,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         JSON.stringify({
           ok: false,
           error_code: failure.status,
-          description: failure.status === 429 ? 'Too Many Requests: retry after 1' : 'Internal Server Error',
+          description:
+            failure.status === 429
+              ? 'Too Many Requests: retry after 1'
+              : failure.status < 500
+                ? 'Bad Request'
+                : 'Internal Server Error',
           ...(failure.status === 429 ? { parameters: { retry_after: failure.retryAfter } } : {}),
         }),
       );

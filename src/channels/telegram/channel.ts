@@ -69,8 +69,11 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     }
     const inbound = updateToInbound(update);
     if (!inbound) return;
-    const result = await options.handle(inbound);
-    await sendToTelegram(ctx.api, String(inbound.userId), result.messages, options.files);
+    // The answer is sent under the conversation's lock; if sending fails the update is answered again on
+    // Telegram's redelivery (the webhook answers 500), from the stored answer rather than a second turn.
+    await options.handle(inbound, {
+      deliver: (messages) => sendToTelegram(ctx.api, String(inbound.userId), messages, options.files),
+    });
   });
 
   bot.catch((err) => options.log.error({ err: err.error }, 'telegram update failed'));
