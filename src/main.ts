@@ -324,15 +324,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     defaultLang: config.DEFAULT_LANG,
   });
 
+  const conversationSessions = createSessionStore(store, {
+    prefix: 'sess:',
+    schema: SessionSchema,
+    version: SESSION_VERSION,
+    ttlMs,
+    onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
+  });
   const handle = createConversationHandler({
     engine,
-    sessions: createSessionStore(store, {
-      prefix: 'sess:',
-      schema: SessionSchema,
-      version: SESSION_VERSION,
-      ttlMs,
-      onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
-    }),
+    sessions: conversationSessions,
     dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store),
     jobs,
@@ -350,6 +351,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       outbox,
       links: createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 }),
       files,
+      translator,
+      sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
     }),
     // --- Requests (issue 5): payment routes ---
     paymentCallbackRoutes({
@@ -431,7 +434,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
   );
 
-  const http = await buildHttpServer({ logger: log, store, plugins });
+  const http = await buildHttpServer({
+    logger: log,
+    store,
+    plugins,
+    translator,
+    defaultLang: config.DEFAULT_LANG,
+  });
   // Workers start last, once every handler and channel sender is registered.
   if (options.workers ?? config.JOBS_WORKERS) await jobs.start?.();
 
