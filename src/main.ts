@@ -340,6 +340,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     translator,
     log,
     defaultLang: config.DEFAULT_LANG,
+    failureButtons: support.turnFailedButtons,
   });
 
   const outbox = new WebchatOutbox(store, ttlMs);

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { Feature, Middleware, TurnContext } from '../dialogue/context.ts';
 import { mainMenuButtons } from '../dialogue/features/menu.ts';
 import type { Button } from '../dialogue/message.ts';
@@ -42,6 +43,15 @@ export async function offerStaff(ctx: TurnContext, reason: EscalationReason, det
     { label: ctx.t('support:offer.accept'), action: 'support:open' },
     { label: ctx.t('support:offer.decline'), action: 'menu' },
   ]);
+}
+
+/**
+ * The button added to the polite answer of a turn that failed outright (the conversation handler's
+ * `failureButtons`): the session was not saved, so the reference travels in the button and reaches the
+ * packet as the failure's detail.
+ */
+export function turnFailedButtons(t: TFunction, ref: string): Button[] {
+  return [{ label: t('support:offer.accept'), action: `support:open:failed:${ref}` }];
 }
 
 /** What the citizen hears about the wait: about how long, or when staff are back. */
@@ -276,6 +286,8 @@ export const supportFeature: Feature = {
         const offer = supportSlice.get(ctx.session).offer;
         return openTicket(ctx, offer?.reason ?? 'asked');
       }
+      const failed = /^open:failed:([\w-]{1,36})$/.exec(payload);
+      if (failed) return openTicket(ctx, 'flow_failed', `turn failed, reference ${failed[1]}`);
       if (payload === 'cancel') {
         ctx.reply(ctx.t('support:nothingToCancel'), mainMenuButtons(ctx.t, ctx.lang));
         return;

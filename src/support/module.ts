@@ -4,7 +4,7 @@ import type { Translator } from '../i18n.ts';
 import { vietnamDate } from '../i18n.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { type AuditLog, createAuditLog } from './audit.ts';
-import { supportFeature, supportGateFeature } from './escalation.ts';
+import { supportFeature, supportGateFeature, turnFailedButtons } from './escalation.ts';
 import { createOfficeHours, loadHolidays, type OfficeHours, parseOfficeHours } from './office-hours.ts';
 import { HandoffRegistry } from './packet.ts';
 import type { SupportServices } from './services.ts';
@@ -51,6 +51,8 @@ export interface SupportModule {
   feature: Feature;
   /** The staff console and its API. */
   routes: FastifyPluginAsync;
+  /** The conversation handler's `failureButtons`: a turn that fails offers a person. */
+  turnFailedButtons: typeof turnFailedButtons;
   /** Other modules register their handoff contributors and the ID revealer here. */
   registry: HandoffRegistry;
   /** Staff actions; the extracts module records `revoke` through `audit.record()`. */
@@ -108,6 +110,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     gateFeature: supportGateFeature,
     feature: supportFeature,
     routes,
+    turnFailedButtons,
     registry,
     audit,
     accounts,
