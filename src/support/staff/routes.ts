@@ -253,7 +253,7 @@ export function staffRoutes(options: StaffRoutesOptions): FastifyPluginAsync {
           });
           throw new HttpError(401, 'HOSO_ERR_STAFF_LOGIN_FAILED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
         }
-        await limiter.succeeded(username);
+        await limiter.succeeded(request.ip, username, gate.attempt);
         const { token, session } = await sessions.create({
           username: account.username,
           role: account.role,
