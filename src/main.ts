@@ -406,6 +406,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
     }),
   );
+  personalData.register(support.personalData);
   support.registry.register('identity', identityHandoffContributor(identityService));
   support.registry.setRevealer(identityRevealer(identityService));
   jobs.handle(ERASURE_JOB, erasure.handler());

@@ -2,11 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Feature, TurnLogger } from '../dialogue/context.ts';
 import type { Translator } from '../i18n.ts';
 import { vietnamDate } from '../i18n.ts';
+import type { PersonalDataContributor } from '../privacy/contributors.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { type AuditLog, createAuditLog } from './audit.ts';
 import { supportFeature, supportGateFeature, turnFailedButtons } from './escalation.ts';
 import { createOfficeHours, loadHolidays, type OfficeHours, parseOfficeHours } from './office-hours.ts';
 import { HandoffRegistry } from './packet.ts';
+import { supportTicketsContributor } from './personal-data.ts';
 import type { SupportServices } from './services.ts';
 import { createStaffAccounts, type StaffAccounts } from './staff/accounts.ts';
 import { createCannedReplies } from './staff/canned.ts';
@@ -51,6 +53,8 @@ export interface SupportModule {
   feature: Feature;
   /** The staff console and its API. */
   routes: FastifyPluginAsync;
+  /** Support tickets in data-subject export and erasure; main.ts registers it with the privacy registry. */
+  personalData: PersonalDataContributor;
   /** The conversation handler's `failureButtons`: a turn that fails offers a person. */
   turnFailedButtons: typeof turnFailedButtons;
   /** Other modules register their handoff contributors and the ID revealer here. */
@@ -110,6 +114,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     gateFeature: supportGateFeature,
     feature: supportFeature,
     routes,
+    personalData: supportTicketsContributor({ tickets, retentionMs }),
     turnFailedButtons,
     registry,
     audit,

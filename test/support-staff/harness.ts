@@ -36,7 +36,13 @@ export const WEDNESDAY_10AM = new Date('2026-11-25T03:00:00Z');
  * test moves and a sender that records what reaches citizens outside a turn.
  */
 export function supportHarness(
-  options: { config?: Partial<SupportConfig>; extra?: Feature[]; now?: Date } = {},
+  options: {
+    config?: Partial<SupportConfig>;
+    extra?: Feature[];
+    now?: Date;
+    /** Messages to citizens outside a turn take this long to leave (a slow channel). */
+    sendDelayMs?: number;
+  } = {},
 ) {
   const store = new MemoryStore();
   const translator = createTranslator();
@@ -46,9 +52,15 @@ export function supportHarness(
   const notifier = new Notifier();
   const outbox = new WebchatOutbox(store, 60 * 60 * 1000);
   notifier.register('webchat', outbox);
+  const delay = options.sendDelayMs ?? 0;
   const support = createSupportModule({
     store,
-    sender: notifier,
+    sender: {
+      send: async (address, messages) => {
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        await notifier.send(address, messages);
+      },
+    },
     translator,
     log: silentLog,
     config: { ...SUPPORT_DEFAULTS, ...options.config },

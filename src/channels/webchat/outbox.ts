@@ -40,7 +40,12 @@ export class WebchatOutbox implements ChannelSender {
     return this.kv.subscribe(`webchat:${sessionId}`, (raw) => onEntry(JSON.parse(raw) as OutboxEntry));
   }
 
+  /**
+   * Deletes the kept messages. The sequence counter (a number, nothing personal) stays and expires on its own:
+   * a page still open has seen numbers up to it, and would drop a later message numbered from 1 again — such
+   * as the notice that the erasure is complete.
+   */
   async erase(sessionId: string): Promise<void> {
-    await this.kv.del(`webchat:outbox:${sessionId}`, `webchat:seq:${sessionId}`);
+    await this.kv.del(`webchat:outbox:${sessionId}`);
   }
 }
