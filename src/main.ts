@@ -65,7 +65,7 @@ import { PlaceholderExtractIssuer } from './requests/extract-issuer.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
 import { RequestRepository } from './requests/repository.ts';
-import { RequestService } from './requests/service.ts';
+import { RequestService, STATUS_JOB, SUBMIT_JOB } from './requests/service.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
 import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
 import { RulesAdmin } from './rules/publish.ts';
@@ -312,7 +312,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
   // the core's "not open yet" answer to talk_to_staff).
-  const support = createSupportModule({ store, sender: notifier, translator, log, config });
+  const support = createSupportModule({
+    store,
+    sender: notifier,
+    translator,
+    log,
+    config,
+    deadLetters: {
+      letters: deadLetters,
+      requestJobs: [SUBMIT_JOB, STATUS_JOB],
+      retryRequest: (code, by) => requests.retry(code, by),
+    },
+  });
   services.support = support.services;
   features.unshift(support.gateFeature);
   features.push(support.feature);

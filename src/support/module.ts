@@ -12,6 +12,7 @@ import { supportTicketsContributor } from './personal-data.ts';
 import type { SupportServices } from './services.ts';
 import { createStaffAccounts, type StaffAccounts } from './staff/accounts.ts';
 import { createCannedReplies } from './staff/canned.ts';
+import type { DeadLetterDesk } from './staff/dead-letters.ts';
 import { type CitizenSender, createStaffDesk, type StaffDesk } from './staff/desk.ts';
 import { createLoginLimiter } from './staff/login-limiter.ts';
 import { staffRoutes } from './staff/routes.ts';
@@ -42,6 +43,8 @@ export interface SupportModuleOptions {
   clock?: () => Date;
   /** Use these accounts instead of the store's (tests). */
   accounts?: StaffAccounts;
+  /** Jobs that failed every attempt, shown in the console; supervisors may send requests again. */
+  deadLetters?: DeadLetterDesk;
 }
 
 export interface SupportModule {
@@ -108,6 +111,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     firstResponseMinutes: config.STAFF_FIRST_RESPONSE_MINUTES,
     secureCookies: config.publicUrl.startsWith('https:'),
     clock,
+    ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
   });
   return {
     services: { tickets, registry, hours, minutesPerTicket: config.STAFF_MINUTES_PER_TICKET },
