@@ -6,7 +6,7 @@ import type { PersonalDataContributor } from '../privacy/contributors.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { type AuditLog, createAuditLog } from './audit.ts';
 import { supportFeature, supportGateFeature, turnFailedButtons } from './escalation.ts';
-import { createOfficeHours, loadHolidays, type OfficeHours, parseOfficeHours } from './office-hours.ts';
+import { createOfficeHours, loadHolidaysFile, type OfficeHours, parseOfficeHours } from './office-hours.ts';
 import { HandoffRegistry } from './packet.ts';
 import { supportTicketsContributor } from './personal-data.ts';
 import type { SupportServices } from './services.ts';
@@ -76,18 +76,21 @@ const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export function createSupportModule(options: SupportModuleOptions): SupportModule {
   const { store, config, translator, log } = options;
   const clock = options.clock ?? (() => new Date());
-  const hours = createOfficeHours(
-    parseOfficeHours(config.STAFF_OFFICE_HOURS),
-    loadHolidays(config.STAFF_HOLIDAYS_FILE),
-  );
-  const lastHoliday = hours.lastHolidayDate();
-  const thisYear = vietnamDate(clock()).slice(0, 4);
-  if (!lastHoliday || lastHoliday.slice(0, 4) < thisYear) {
-    log.warn(
-      { file: config.STAFF_HOLIDAYS_FILE, lastHoliday },
-      `the holidays file lists no public holiday in ${thisYear}: staff hours will ignore this year's holidays`,
-    );
+  const holidays = loadHolidaysFile(config.STAFF_HOLIDAYS_FILE);
+  const hours = createOfficeHours(parseOfficeHours(config.STAFF_OFFICE_HOURS), holidays.holidays, {
+    ...(holidays.coversThrough ? { coversThrough: holidays.coversThrough } : {}),
+    // Once per process: from then on citizens are told that holidays after this date are not known.
+    onBeyondData: (coversThrough, day) =>
+      log.warn(
+        { file: config.STAFF_HOLIDAYS_FILE, coversThrough, day },
+        `the holidays file ends on ${coversThrough}: public holidays after it are unknown, so staff hours ignore them. Extend STAFF_HOLIDAYS_FILE.`,
+      ),
+  });
+  if (!hours.coversThrough()) {
+    log.warn({ file: config.STAFF_HOLIDAYS_FILE }, 'the holidays file lists no public holiday at all');
   }
+  // Already past the data at start-up: say so now rather than at the first citizen's question.
+  hours.beyondData(clock());
   const retentionMs = config.DATA_RETENTION_DAYS * 24 * 60 * 60 * 1000;
   const tickets = createTicketStore(store, { retentionMs });
   const registry = new HandoffRegistry();

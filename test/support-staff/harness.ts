@@ -1,6 +1,6 @@
 import { WebchatOutbox } from '../../src/channels/webchat/outbox.ts';
 import { Notifier } from '../../src/conversation/notifier.ts';
-import type { Feature } from '../../src/dialogue/context.ts';
+import type { Feature, TurnLogger } from '../../src/dialogue/context.ts';
 import { createDialogueEngine } from '../../src/dialogue/engine.ts';
 import { consentFeature } from '../../src/dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from '../../src/dialogue/features/core.ts';
@@ -42,6 +42,7 @@ export function supportHarness(
     now?: Date;
     /** Messages to citizens outside a turn take this long to leave (a slow channel). */
     sendDelayMs?: number;
+    log?: TurnLogger;
   } = {},
 ) {
   const store = new MemoryStore();
@@ -62,7 +63,7 @@ export function supportHarness(
       },
     },
     translator,
-    log: silentLog,
+    log: options.log ?? silentLog,
     config: { ...SUPPORT_DEFAULTS, ...options.config },
     clock,
     accounts: createStoreStaffAccounts(store),
