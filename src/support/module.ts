@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Feature, TurnLogger } from '../dialogue/context.ts';
 import type { Translator } from '../i18n.ts';
-import { vietnamDate } from '../i18n.ts';
 import type { PersonalDataContributor } from '../privacy/contributors.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { type AuditLog, createAuditLog } from './audit.ts';
