@@ -1,8 +1,10 @@
-import type { Entities, Intent } from '../../../src/dialogue/nlu/schema.ts';
+import type { Entities, Intent } from './schema.ts';
 
 /**
  * Realistic citizen messages and how they must be understood: with and without diacritics, chat abbreviations,
  * Telex residue, typos and English. `entities`, when given, must all be present with these values.
+ * The NLU tests check every one; the benchmark (`hoso bench nlu`) times `understand` over them, which is why
+ * they live in src (src never imports test/).
  */
 export interface PhraseCase {
   text: string;
