@@ -61,12 +61,17 @@ export function createConversationLocks(kv: KeyValueStore, options: LockOptions 
   const tails = new Map<string, Promise<unknown>>();
   const lockKey = (key: string) => `lock:${key}`;
 
+  // A token only has to tell this holder from every other one: a random prefix per process and a counter
+  // (a fresh random value per turn showed in profiles of the webhook turn).
+  const holder = randomBytes(9).toString('base64url');
+  let held = 0;
+
   async function acquire(
     key: string,
     deadline: number,
     read: string[],
   ): Promise<{ token: string; read: (string | null)[] }> {
-    const token = randomBytes(12).toString('base64url');
+    const token = `${holder}.${(held++).toString(36)}`;
     let pause = 2;
     for (;;) {
       const values = await kv.acquireAndRead(lockKey(key), token, ttlMs, read);
