@@ -7,7 +7,7 @@ import { startTerminalChat } from './channels/terminal/chat.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runNluCommand } from './dialogue/nlu/cli.ts';
 import { createLogger, type Logger } from './log.ts';
-import { type App, createApp } from './main.ts';
+import { type App, createApp, createExtractsCliDeps } from './main.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -78,19 +78,25 @@ async function serve(): Promise<number> {
     'Hoso is running.',
     `  Web chat:       ${base}/`,
     `  Staff console:  ${base}/staff/  (accounts: hoso users add --role staff <username>)`,
+    `  Verify:         ${base}/verify  (issued extracts; signing key at ${base}/.well-known/jwks.json)`,
     `  Health:         ${base}/healthz`,
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (app.telegram.mode === 'webhook' ? `webhook (${TELEGRAM_WEBHOOK_PATH})` : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
   ];
   // --- Identity and personal data (issue 4) ---
   if (app.identity.devOutbox)
-    lines.push(`  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent)`);
+    lines.push(
+      `  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent${interactive ? '; also shown in this terminal' : ''})`,
+    );
   if (app.identity.cipher.current.dev) {
     lines.push(
       `  Data key:       DEVELOPMENT key in ${cfg.DATA_DIR}/ (not for production: set HOSO_DATA_KEY)`,
     );
   }
   if (app.identity.oidc) lines.push(`  OIDC login:     ${cfg.OIDC_ISSUER_URL}`);
+  if (app.extracts.identity.isDevelopment) {
+    lines.push('  Signing key:    DEVELOPMENT key: extracts are test copies (set SIGNING_P12_PATH)');
+  }
   if (logs)
     lines.push(
       `  Logs:           ${logs.path}`,
@@ -109,6 +115,8 @@ async function serve(): Promise<number> {
       downloadDir: join(cfg.DATA_DIR, 'downloads'),
       userId: `local-${userInfo().username}`,
       lang: cfg.DEFAULT_LANG,
+      devOutbox: cfg.production ? undefined : app.identity.devOutbox,
+      intake: app.intake,
     });
     app.notifier.register('terminal', chat.sender);
     await chat.done;
@@ -149,6 +157,8 @@ async function chat(args: string[]): Promise<number> {
     downloadDir: join(cfg.DATA_DIR, 'downloads'),
     userId: `local-${userInfo().username}`,
     lang,
+    devOutbox: cfg.production ? undefined : app.identity.devOutbox,
+    intake: app.intake,
   });
   app.notifier.register('terminal', session.sender);
   await session.done;
@@ -197,7 +207,13 @@ export async function main(argv: string[]): Promise<number> {
         keys: extracts.runKeysCommand,
         extract: extracts.runExtractCommand,
       };
-      return run[command](args, rawIo);
+      // The same configuration as the server: its keys, its link key, and for verify its registry.
+      const deps = createExtractsCliDeps(config(), { registry: command === 'verify' });
+      try {
+        return await run[command](args, rawIo, deps);
+      } finally {
+        await deps.close();
+      }
     }
     case 'rules': {
       const { runRulesCommand } = await import('./rules/cli.ts');

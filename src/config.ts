@@ -72,6 +72,7 @@ export const EnvSchema = z.object({
   PRIVACY_COMPLETE_WITHIN_DAYS: z.coerce.number().int().min(1).max(30).default(15),
   PRIVACY_KEEP_CONSENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
   PRIVACY_KEEP_ERASURE_RECEIPTS_DAYS: z.coerce.number().int().min(1).max(3650).default(1825),
+  PRIVACY_KEEP_PAYMENT_RECORDS_DAYS: z.coerce.number().int().min(1).max(7300).default(3650),
 
   // --- Support staff (src/support) ---
   STAFF_FIRST_RESPONSE_MINUTES: z.coerce
@@ -122,6 +123,22 @@ export const EnvSchema = z.object({
     .regex(/^[0-9A-Za-z]{1,19}$/, '1 to 19 letters or digits')
     .default('0011000000000'),
   VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).optional(),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(50).default(10),
+  // --- Signed extracts (issue 6) ---
+  SIGNING_P12_PATH: z.string().min(1).optional(),
+  SIGNING_P12_PASSPHRASE: z.string().optional(),
+  SIGNING_TRUST_ANCHORS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  HOSO_KEYS_DIR: z.string().min(1).optional(),
+  VERIFY_LINK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  VERIFY_UPLOAD_MAX_KB: z.coerce.number().int().min(64).max(51_200).default(5120),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -199,6 +216,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !values.PAYMENT_CALLBACK_SECRET) {
     problems.push("PAYMENT_CALLBACK_SECRET: production needs the payment gateway's signing secret");
+  }
+  // Issue 6: a generated development key makes every extract a test copy; createApp also refuses a PKCS#12
+  // that turns out to hold the development certificate.
+  if (production && !values.SIGNING_P12_PATH) {
+    problems.push(
+      "SIGNING_P12_PATH: production signs extracts with the agency's PKCS#12, never the generated development key",
+    );
+  }
+  if (production && !values.SIGNING_TRUST_ANCHORS?.length) {
+    problems.push(
+      'SIGNING_TRUST_ANCHORS: production checks extracts against configured trust anchors (PEM files)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, '');

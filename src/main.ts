@@ -6,7 +6,8 @@ import { createDownloadLinks } from './channels/webchat/downloads.ts';
 import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
-import type { Config } from './config.ts';
+import { webchatUploadRoutes } from './channels/webchat/uploads.ts';
+import { type Config, ConfigError } from './config.ts';
 import {
   type ConversationHandler,
   createConversationHandler,
@@ -19,6 +20,23 @@ import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
 import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
+import type { ExtractsCliDeps } from './extracts/cli.ts';
+import { deriveLinkKey } from './extracts/document-id.ts';
+import { ExtractError } from './extracts/errors.ts';
+import { SignedExtractIssuer } from './extracts/issuer.ts';
+import { keyRoutes } from './extracts/key-routes.ts';
+import { publicKeyDocuments } from './extracts/offline.ts';
+import { IssuedDocumentRegistry } from './extracts/registry.ts';
+import { ExtractRenderer } from './extracts/renderer.ts';
+import type { SigningIdentity } from './extracts/signing/identity.ts';
+import {
+  keySettingsFromConfig,
+  resolveSigningIdentity,
+  resolveTrustAnchors,
+} from './extracts/signing/load.ts';
+import { documentStaffRoutes } from './extracts/staff-routes.ts';
+import { verifyRoutes } from './extracts/verify-routes.ts';
+import { FileIntake } from './files/intake.ts';
 import { DEFAULT_ALLOWED_TYPES, LocalBlobStore } from './files/local-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -61,9 +79,12 @@ import { PersonalDataRegistry } from './privacy/contributors.ts';
 import { DataCipher, DEV_KEY_FILE, dataKeyFromBase64, loadOrCreateDataKey } from './privacy/crypto.ts';
 import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
-import { PlaceholderExtractIssuer } from './requests/extract-issuer.ts';
+import { createRequestFeature } from './requests/flow/feature.ts';
+import { requestHandoffContributor } from './requests/flow/handoff.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
+import { healthVisitOptions } from './requests/health-options.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
+import { requestsContributor } from './requests/privacy.ts';
 import { RequestRepository } from './requests/repository.ts';
 import { RequestService, STATUS_JOB, SUBMIT_JOB } from './requests/service.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
@@ -77,6 +98,7 @@ import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
 import { createSupportModule, type SupportModule } from './support/module.ts';
+import { loadHolidays } from './support/office-hours.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -98,6 +120,8 @@ export interface App {
   notifier: Notifier;
   jobs: JobQueue;
   files: BlobStore;
+  /** Documents citizens send for a request, from any channel. */
+  intake: FileIntake;
   http: FastifyInstance;
   /** Rule sets in force, swapped on publication (issue 3). */
   rules: RuleRegistry;
@@ -119,6 +143,12 @@ export interface App {
   /** Jobs that failed every attempt, for staff. */
   deadLetters: DeadLetterList;
   health: HealthRecords;
+  /** Signed extracts (issue 6): the signing key, the issued-document registry, the issuer. */
+  extracts: {
+    identity: SigningIdentity;
+    registry: IssuedDocumentRegistry;
+    issuer: SignedExtractIssuer;
+  };
   close(): Promise<void>;
 }
 
@@ -128,6 +158,24 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
+  // First of all, so that a refused key stops start-up before any connection is opened.
+  const keySettings = keySettingsFromConfig(config);
+  const signingIdentity = await resolveSigningIdentity(keySettings, {
+    createIfMissing: !config.production,
+    onCreate: (dir) => log.warn({ dir }, 'no signing key configured: created a development CA and signer'),
+  });
+  if (signingIdentity.isDevelopment) {
+    if (config.production) {
+      throw new ConfigError([
+        'SIGNING_P12_PATH: the PKCS#12 holds a development certificate (hoso keys init); production refuses it',
+      ]);
+    }
+    log.warn(
+      { dir: keySettings.pkcs12 ? keySettings.pkcs12.path : keySettings.keysDir },
+      'extracts are signed with a DEVELOPMENT key: every page says it is a test copy. NOT FOR PRODUCTION: set SIGNING_P12_PATH.',
+    );
+  }
   const store =
     options.store ??
     createStore({
@@ -172,6 +220,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     allowedTypes: [...DEFAULT_ALLOWED_TYPES, 'application/json'],
   });
   const notifier = new Notifier();
+  // Public holidays (data, not code) count working days for expected dates, as for staff office hours.
+  const holidays = new Set(loadHolidays(config.STAFF_HOLIDAYS_FILE).map((h) => h.date));
   // --- Requests (issue 5): the queue, the back offices, payments ---
   const deadLetters = createDeadLetterList(store);
   const jobOptions = { log, attempts: config.JOBS_ATTEMPTS, backoffMs: config.JOBS_BACKOFF_MS, deadLetters };
@@ -197,7 +247,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : new SimulatedBackOffice(store, new EmbeddedJudicialRecords(), {
         processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
+        holidays,
       });
+  const linkKey = config.VERIFY_LINK_SECRET
+    ? Buffer.from(config.VERIFY_LINK_SECRET, 'utf8')
+    : deriveLinkKey(signingIdentity.privateKey);
+  const documentRegistry = new IssuedDocumentRegistry(store);
+  const issuer = new SignedExtractIssuer({
+    kv: store,
+    files,
+    registry: documentRegistry,
+    renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
+  });
+  // --- end extracts setup ---
   const requests = new RequestService({
     repo: new RequestRepository(store, {
       sealer: {
@@ -216,8 +278,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     service: requests,
     queue: jobs,
     agencies: { lltp: lltpAgency, health_record: new HealthRecordsFulfilment(health) },
-    // The extracts module's renderer and signer replace the placeholder when it lands.
-    issuer: new PlaceholderExtractIssuer(files, store),
+    issuer,
+    files,
     notifier,
     translator,
     log,
@@ -298,16 +360,48 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const consentLog = createConsentLog(store);
 
+  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
+  const ruleVersions = new RuleVersionStore(store);
+  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
+  const rulesAdmin = new RulesAdmin({
+    versions: ruleVersions,
+    onChange: (service) => rules.reload(service),
+    log,
+  });
+  await rulesAdmin.seed(config.RULES_DIR);
+  await rules.start();
+
   const services: Services = {
     consent: { log: consentLog, retentionDays: config.DATA_RETENTION_DAYS },
     identity: identity.api,
   };
+  // --- Requests in the conversation (issue 5): catalog-driven questions, decision, documents, payment, status.
+  // A request being put together is sealed in the session like every record (dates of birth, consents).
+  const draftSealer = {
+    seal: (p: string, context: string) => cipher.encrypt(p, context),
+    open: (e: string, context: string) => cipher.decryptString(e, context),
+  };
+  const intake = new FileIntake(files, { maxBytes: config.UPLOAD_MAX_MB * 1024 * 1024 });
+  // The web chat's upload route and the terminal's /tep store files themselves before the turn.
+  intake.registerPrestored('webchat');
+  intake.registerPrestored('terminal');
+  const requestFeature = createRequestFeature({
+    rules,
+    requests,
+    sealer: draftSealer,
+    files,
+    intake,
+    optionSources: { 'health.visits': healthVisitOptions(health) },
+    holidays,
+    devPayments: !config.production,
+  });
   const features: Feature[] = [
     coreFeature,
     notYetOpenFeature,
     consentFeature,
     identity.feature,
     privacyFeature,
+    requestFeature,
   ];
 
   // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
@@ -355,15 +449,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const outbox = new WebchatOutbox(store, ttlMs);
+  const webchatSessions = createWebchatSessions(store, { ttlMs });
+  const downloadLinks = createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 });
   notifier.register('webchat', outbox);
   const plugins: FastifyPluginAsync[] = [
     webchatRoutes({
       handle,
-      sessions: createWebchatSessions(store, { ttlMs }),
+      sessions: webchatSessions,
       outbox,
-      links: createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 }),
+      links: downloadLinks,
       files,
       translator,
+      sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
+    }),
+    webchatUploadRoutes({
+      handle,
+      sessions: webchatSessions,
+      links: downloadLinks,
+      intake,
       sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
     }),
     // --- Requests (issue 5): payment routes ---
@@ -377,6 +480,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   ];
 
   plugins.push(support.routes);
+  // --- Signed extracts (issue 6): /verify, the published key, revocation in the staff console ---
+  support.addStaffRoutes(
+    documentStaffRoutes({ registry: documentRegistry, audit: support.audit, translator }),
+  );
+  plugins.push(
+    verifyRoutes({
+      registry: documentRegistry,
+      trustAnchors: await resolveTrustAnchors(keySettings),
+      linkKey,
+      translator,
+      maxUploadBytes: config.VERIFY_UPLOAD_MAX_KB * 1024,
+    }),
+    keyRoutes(publicKeyDocuments(signingIdentity)),
+  );
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -395,6 +512,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
     });
     notifier.register('telegram', telegram.sender);
+    intake.registerFetcher('telegram', (fileId) => telegram!.fetchFile(fileId));
     if (telegram.webhookRoutes) plugins.push(telegram.webhookRoutes);
   }
 
@@ -419,6 +537,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   personalData.register(support.personalData);
   support.registry.register('identity', identityHandoffContributor(identityService));
+  support.registry.register(
+    'requests',
+    requestHandoffContributor({
+      rules,
+      requests,
+      sealer: draftSealer,
+      translator,
+      citizenKeyOf: (address) => identityService.links.citizenKeyFor(address),
+    }),
+  );
+  personalData.register(
+    requestsContributor(requests, files, store, {
+      paymentRecordRetainMs: config.PRIVACY_KEEP_PAYMENT_RECORDS_DAYS * DAY_MS,
+    }),
+  );
   support.registry.setRevealer(identityRevealer(identityService));
   jobs.handle(ERASURE_JOB, erasure.handler());
   // Erasures a stopped process left unfinished are queued again.
@@ -437,12 +570,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
   }
   if (devOutbox && !config.production) plugins.push(devOutboxRoutes(devOutbox));
-  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
-  const ruleVersions = new RuleVersionStore(store);
-  const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
-  const rulesAdmin = new RulesAdmin({ versions: ruleVersions, onChange: (service) => rules.reload(service) });
-  await rulesAdmin.seed(config.RULES_DIR);
-  await rules.start();
   plugins.push(
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
   );
@@ -467,6 +594,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifier,
     jobs,
     files,
+    intake,
     http,
     rules,
     ...(telegram ? { telegram } : {}),
@@ -482,12 +610,51 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requests,
     deadLetters,
     health,
+    extracts: { identity: signingIdentity, registry: documentRegistry, issuer },
     async close() {
       await telegram?.stop();
       await http.close();
       await rules.close();
       await jobs.close();
       if (!options.store) await store.close();
+    },
+  };
+}
+
+/**
+ * What `hoso keys | verify | extract` run on: the configured keys and link key, and — for verify, when
+ * REDIS_URL names the server's store — the issued-document registry. Close it when the command is done.
+ */
+export function createExtractsCliDeps(
+  config: Config,
+  options: { registry?: boolean } = {},
+): ExtractsCliDeps & { close(): Promise<void> } {
+  const store =
+    options.registry && config.REDIS_URL
+      ? createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX })
+      : undefined;
+  const registry = store ? new IssuedDocumentRegistry(store) : undefined;
+  return {
+    keys: keySettingsFromConfig(config),
+    publicUrl: config.publicUrl,
+    ...(config.VERIFY_LINK_SECRET ? { linkKey: Buffer.from(config.VERIFY_LINK_SECRET, 'utf8') } : {}),
+    ...(registry
+      ? {
+          registryLookup: async (documentId: string) => {
+            try {
+              return await registry.lookup(documentId);
+            } catch (cause) {
+              throw new ExtractError(
+                'HOSO_ERR_REGISTRY_UNAVAILABLE',
+                `the issued-document registry (REDIS_URL) did not answer: ${(cause as Error).message}`,
+                { cause },
+              );
+            }
+          },
+        }
+      : {}),
+    async close() {
+      await store?.close();
     },
   };
 }

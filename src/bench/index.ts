@@ -8,6 +8,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   nlu: async () => (await import('./nlu.ts')).runNluBench,
   rules: async () => (await import('./rules.ts')).runRulesBench,
   extracts: async () => (await import('./extracts.ts')).runExtractsBench,
+  journey: async () => (await import('./journey.ts')).runJourneyBench,
 };
 
 export async function runBenchmarks(args: string[], io: CommandIo): Promise<number> {

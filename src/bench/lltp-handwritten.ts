@@ -4,17 +4,22 @@
  * the same outcome for every request — a test holds it to the catalog on a large sample.
  */
 import { z } from 'zod';
+import { BIRTH_PROVINCES } from '../identity/provinces.ts';
 import { ageOn, isCalendarDate, todayInVietnam } from '../rules/dates.ts';
 import type { Decision } from '../rules/decision.ts';
 import { FactError, RulesError } from '../rules/errors.ts';
 import type { Lang, ServiceFile } from '../rules/schema.ts';
 
 const IsoDate = z.string().refine(isCalendarDate);
+const OLD_PROVINCES = BIRTH_PROVINCES.map((p) => p.name);
+const PROVINCES: [string, ...string[]] = ['Huế', ...OLD_PROVINCES];
+const FIRST_PILOT = new Set(['Hà Nội', 'Thừa Thiên Huế', 'Huế']);
 const Country = z.string().regex(/^[A-Z]{2}$/);
 
 const LltpFacts = z.object({
   on: IsoDate.optional(),
   channel: z.enum(['online', 'in_person', 'post']).optional(),
+  onlinePlatform: z.enum(['portal', 'vneid']).optional(),
   requester: z.object({
     identityLevel: z.literal([0, 1, 2]).optional(),
     nationality: Country.optional(),
@@ -28,6 +33,7 @@ const LltpFacts = z.object({
       residedInVietnam: z.boolean().optional(),
       livedInSeveralProvinces: z.boolean().optional(),
       livedAbroad: z.boolean().optional(),
+      residenceProvince: z.enum(PROVINCES).optional(),
     })
     .optional(),
   request: z
@@ -50,6 +56,8 @@ const LltpFacts = z.object({
       'poor',
       'near_poor',
       'special_commune',
+      'border_or_safe_zone_commune',
+      'ethnic_minority_difficult_commune',
     ])
     .optional(),
 });
@@ -76,6 +84,8 @@ export function makeHandwrittenLltp(
     if (on < '2017-01-01')
       throw new RulesError('HOSO_ERR_RULES_DATE_OUT_OF_RANGE', `No rules before 2017-01-01 (${on})`);
     const channel = f.channel ?? 'online';
+    const vneid = channel === 'online' && (f.onlinePlatform ?? 'portal') === 'vneid';
+    const residence = f.subject?.residenceProvince;
     const level = f.requester.identityLevel ?? 0;
     const requesterNationality = f.requester.nationality ?? 'VN';
     const requesterBirth = f.requester.dateOfBirth;
@@ -100,9 +110,39 @@ export function makeHandwrittenLltp(
     const amendedLaw = on >= '2026-07-01';
     const relative = relation === 'child' || relation === 'parent' || relation === 'spouse';
 
+    const newlyExempt =
+      category === 'near_poor' ||
+      category === 'border_or_safe_zone_commune' ||
+      category === 'ethnic_minority_difficult_commune';
+    const exempt =
+      age < 16 ||
+      age >= 60 ||
+      category === 'disabled' ||
+      category === 'poor' ||
+      category === 'special_commune' ||
+      (since2025Fees && newlyExempt);
+    const reduced =
+      category === 'student' ||
+      category === 'merit' ||
+      category === 'martyr_relative' ||
+      (since2025Fees && category === 'pupil_16');
+    const exemptByCategory =
+      age >= 16 &&
+      age < 60 &&
+      (category === 'disabled' ||
+        category === 'poor' ||
+        category === 'special_commune' ||
+        (since2025Fees && newlyExempt));
+
     const reasons: Decision['reasons'] = [];
     const deny = (code: string) => reasons.push(msg('reasons', code, lang));
-    if (online && on < '2024-04-22') deny('online_not_available');
+    if (vneid && on < '2024-04-22') deny('vneid_not_available');
+    if (vneid && on >= '2024-04-22' && on <= '2024-09-30' && residence && !FIRST_PILOT.has(residence)) {
+      deny('vneid_pilot_province');
+    }
+    if (vneid && on >= '2024-04-22' && on <= '2025-06-30' && ((reduced && !exempt) || exemptByCategory)) {
+      deny('fee_proof_not_on_vneid');
+    }
     if (online && on >= '2024-04-22') {
       if (level < 2) deny('identity_level_too_low');
       if (
@@ -114,6 +154,16 @@ export function makeHandwrittenLltp(
         deny('proxy_not_allowed_online');
       }
       if (requesterNationality !== 'VN' || foreign) deny('foreigner_online_not_supported');
+    }
+    if (
+      paper &&
+      amendedLaw &&
+      requesterNationality === 'VN' &&
+      !foreign &&
+      level >= 2 &&
+      relation === 'self'
+    ) {
+      deny('paper_channel_reserved');
     }
     if (foreign && !resided) deny('foreigner_never_resided');
     if (age < (amendedLaw ? 16 : 14) && relation !== 'child') deny('underage');
@@ -128,26 +178,6 @@ export function makeHandwrittenLltp(
       deny('form2_proxy_not_allowed');
     }
     if (copies < 1 || copies > 10) deny('copies_out_of_range');
-
-    const exempt =
-      age < 16 ||
-      age >= 60 ||
-      category === 'disabled' ||
-      category === 'poor' ||
-      category === 'special_commune' ||
-      (since2025Fees && category === 'near_poor');
-    const reduced =
-      category === 'student' ||
-      category === 'merit' ||
-      category === 'martyr_relative' ||
-      (since2025Fees && category === 'pupil_16');
-    const exemptByCategory =
-      age >= 16 &&
-      age < 60 &&
-      (category === 'disabled' ||
-        category === 'poor' ||
-        category === 'special_commune' ||
-        (since2025Fees && category === 'near_poor'));
 
     const documents: Decision['documents'] = [];
     const need = (code: string) => documents.push(msg('documents', code, lang));

@@ -19,6 +19,8 @@ export interface FakeTelegram {
   failNext(method: string, status: number, times?: number, retryAfter?: number): void;
   /** Queues an update for a bot that long-polls (`getUpdates`); a waiting poll answers at once. */
   queueUpdate(update: { update_id: number }): void;
+  /** A file the "user" sent: served by getFile and GET /file/bot<token>/<path>; returns its file_id. */
+  addFile(bytes: Uint8Array, filename: string): string;
   close(): Promise<void>;
 }
 
@@ -108,7 +110,15 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     }
     return pending.filter((u) => u.update_id >= offset).slice(0, limit);
   }
+  const stored = new Map<string, { path: string; bytes: Uint8Array }>();
   const server: Server = createServer(async (req, res) => {
+    const download = /^\/file\/bot[^/]+\/(.+)$/.exec(req.url ?? '');
+    if (download && req.method === 'GET') {
+      const file = [...stored.values()].find((f) => f.path === download[1]);
+      res.statusCode = file ? 200 : 404;
+      res.end(file ? Buffer.from(file.bytes) : 'Not Found');
+      return;
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await readBody(req);
     res.setHeader('content-type', 'application/json');
@@ -160,7 +170,20 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     let result: unknown = true;
     if (method === 'getMe') result = FAKE_BOT_INFO;
     else if (method === 'getUpdates') result = await getUpdates(json);
-    else if (method.startsWith('send')) {
+    else if (method === 'getFile') {
+      const file = stored.get(String(json.file_id));
+      if (!file) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' }));
+        return;
+      }
+      result = {
+        file_id: json.file_id,
+        file_unique_id: `u${json.file_id}`,
+        file_size: file.bytes.length,
+        file_path: file.path,
+      };
+    } else if (method.startsWith('send')) {
       result = { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat, text: json.text };
     }
     res.end(JSON.stringify({ ok: true, result }));
@@ -174,6 +197,11 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     sent: (method) => (method ? calls.filter((c) => c.method === method) : calls),
     failNext(method, status, times = 1, retryAfter = 1) {
       failures.set(method, { status, times, retryAfter });
+    },
+    addFile(bytes, filename) {
+      const id = `file${stored.size + 1}_${Math.random().toString(36).slice(2, 10)}`;
+      stored.set(id, { path: `documents/${id}/${filename}`, bytes });
+      return id;
     },
     queueUpdate(update) {
       pending.push(update);
@@ -241,6 +269,30 @@ export function contactUpdate(chatId: number, phone: string, own: boolean, updat
         phone_number: phone,
         first_name: 'Lan',
         ...(own ? { user_id: chatId } : { user_id: chatId + 1 }),
+      },
+    },
+  };
+}
+
+/** A document (a photo or a PDF sent as a file) in a private chat, as Telegram sends it. */
+export function documentUpdate(
+  chatId: number,
+  file: { fileId: string; filename: string; mimeType: string; size: number },
+  updateId = ++updateCounter,
+) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private' as const, first_name: 'Lan' },
+      from: { id: chatId, is_bot: false, first_name: 'Lan', language_code: 'vi' },
+      document: {
+        file_id: file.fileId,
+        file_unique_id: `u${file.fileId}`,
+        file_name: file.filename,
+        mime_type: file.mimeType,
+        file_size: file.size,
       },
     },
   };

@@ -59,6 +59,8 @@ export interface Flow {
   onInput(ctx: TurnContext): Promise<undefined | 'pass'>;
   /** Handles a button `<flow id>:<payload>`, whether or not the flow is active. */
   onAction?(ctx: TurnContext, payload: string): Promise<void>;
+  /** Called when the flow ends for any reason (done, "hủy"), to drop what it kept in the session. */
+  onEnd?(ctx: TurnContext): void;
 }
 
 export type IntentHandler = (ctx: TurnContext) => Promise<void>;

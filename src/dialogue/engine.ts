@@ -138,7 +138,9 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
         await routeIntent(ctx);
       },
       endFlow() {
+        const id = session.flow?.id;
         session.flow = undefined;
+        if (id) flows.get(id)?.onEnd?.(ctx);
       },
     };
 

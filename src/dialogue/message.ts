@@ -52,7 +52,14 @@ export const InboundFileSchema = z.object({
   filename: z.string().max(255).optional(),
   mimeType: z.string().max(100).optional(),
   size: z.number().int().nonnegative().optional(),
+  /**
+   * A channel that receives the bytes itself may refuse the file before the turn (too large, not a photo or a
+   * PDF); the conversation then tells the citizen why, in their language.
+   */
+  rejected: z.enum(['too_large', 'type']).optional(),
 });
+
+export type InboundFile = z.infer<typeof InboundFileSchema>;
 
 /** One thing a citizen did, in the engine's shape: every channel converts to this. */
 export const InboundSchema = z

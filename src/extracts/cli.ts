@@ -10,7 +10,6 @@ import { createDevKeys } from './signing/dev-keys.ts';
 import {
   DEFAULT_KEYS_DIR,
   type KeySettings,
-  keySettingsFromEnv,
   resolveSigningIdentity,
   resolveTrustAnchors,
 } from './signing/load.ts';
@@ -27,9 +26,11 @@ export interface CliIo {
   stderr: (s: string) => void;
 }
 
-/** What the composition root may inject; anything missing comes from the environment. */
+/** What the composition root injects from the configuration (main.ts: createExtractsCliDeps). */
 export interface ExtractsCliDeps {
+  /** Default: development keys in .data/keys, no PKCS#12, the development CA as trust anchor. */
   keys?: KeySettings;
+  /** The issued-document registry (the server's store); without it `verify` skips the registry check. */
   registryLookup?: RegistryLookup;
   /** Base URL printed in QR links (PUBLIC_URL). */
   publicUrl?: string;
@@ -47,8 +48,8 @@ export async function runKeysCommand(args: string[], io: CliIo, deps: ExtractsCl
       allowPositionals: true,
       options: { dir: { type: 'string' }, force: { type: 'boolean', default: false } },
     });
-    const settings = deps.keys ?? keySettingsFromEnv();
-    const dir = values.dir ?? settings.keysDir ?? DEFAULT_KEYS_DIR;
+    const settings = deps.keys ?? { keysDir: DEFAULT_KEYS_DIR };
+    const dir = values.dir ?? settings.keysDir;
     const sub = positionals[0];
     if (sub === 'init') {
       const paths = await createDevKeys(dir, { force: values.force });
@@ -89,7 +90,7 @@ export async function runVerifyCommand(
       io.stderr('usage: hoso verify FILE.pdf [--trust CA.pem]...\n');
       return 2;
     }
-    const settings = deps.keys ?? keySettingsFromEnv();
+    const settings = deps.keys ?? { keysDir: DEFAULT_KEYS_DIR };
     const anchors = await resolveTrustAnchors(
       values.dir ? { ...settings, keysDir: values.dir } : settings,
       values.trust ?? [],
@@ -100,6 +101,9 @@ export async function runVerifyCommand(
       trustAnchors: anchors,
       ...(deps.registryLookup ? { registryLookup: deps.registryLookup } : {}),
     });
+    if (!deps.registryLookup) {
+      io.stderr('note: the issued-document registry was not consulted (set REDIS_URL to the server store)\n');
+    }
     json(io, result);
     return result.valid ? 0 : 1;
   });
@@ -136,18 +140,16 @@ export async function runExtractCommand(
       io.stderr(usage);
       return 2;
     }
-    const settings = deps.keys ?? keySettingsFromEnv();
+    const settings = deps.keys ?? { keysDir: DEFAULT_KEYS_DIR };
     const identity = await resolveSigningIdentity(settings, {
       createIfMissing: true,
       onCreate: (dir) => io.stderr(`No signing key configured: created development keys in ${dir}.\n`),
     });
     const clock = deps.clock ?? (() => new Date());
-    const secret = process.env.VERIFY_LINK_SECRET;
-    const linkKey = deps.linkKey ?? (secret ? Buffer.from(secret, 'utf8') : undefined);
     const renderer = new ExtractRenderer({
       identity,
-      publicUrl: deps.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:3000',
-      ...(linkKey ? { linkKey } : {}),
+      publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+      ...(deps.linkKey ? { linkKey: deps.linkKey } : {}),
       clock,
     });
     const issueDate = vietnamIsoDate(clock());

@@ -30,6 +30,8 @@ export interface ExtractRendererOptions {
 
 export interface RenderedExtract {
   kind: ExtractKind;
+  /** The input as printed (parsed: NFC, defaults). Personal data: never log it. */
+  input: ExtractInput;
   documentId: string;
   /** The signed PDF. Never log it. */
   pdf: Buffer;
@@ -117,6 +119,7 @@ export class ExtractRenderer {
     const pdf = signPreparedPdf(prepared, identity.cms);
     return {
       kind: input.kind,
+      input,
       documentId: input.documentId,
       pdf,
       fileName: extractFileName(input),

@@ -40,6 +40,11 @@ const SIGNATURES: Readonly<Record<string, (b: Uint8Array) => boolean>> = {
 
 export const DEFAULT_ALLOWED_TYPES = Object.keys(SIGNATURES);
 
+/** The type a file's first bytes show (PDF, JPEG, PNG, WebP), whatever its name or declared type says. */
+export function detectDocumentType(bytes: Uint8Array): string | undefined {
+  return DEFAULT_ALLOWED_TYPES.find((type) => SIGNATURES[type]!(bytes));
+}
+
 export interface LocalBlobStoreOptions {
   dir: string;
   cipher: BlobCipher;

@@ -293,6 +293,13 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
     }
     const state = pending(ctx);
     if (!state.idEnc) return askForId(ctx);
+    // Before any look-up: a refusal given after a match would tell that the ID and date of birth matched.
+    const tooYoung = service.ageRefusal(parsed.value.iso, ctx.now);
+    if (tooYoung) {
+      say(ctx, tooYoung);
+      finish(ctx);
+      return;
+    }
     const citizenId = cipher.decryptString(state.idEnc, pendingAad(ctx.address));
     let outcome: Awaited<ReturnType<IdentityService['match']>>;
     try {
@@ -316,29 +323,39 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
     }
     if (outcome.status === 'no_match') {
       ctx.log.info({ channel: ctx.address.channel }, 'identity look-up did not match');
-      // Only the citizen's own two answers are compared here, never the registry: no hint of what is on record.
-      const hints = parseCitizenId(citizenId, {
-        dateOfBirth: parsed.value.iso,
-        today: vietnamToday(ctx.now),
-      });
-      const notes = hints.ok
-        ? hints.warnings
-            .filter((w) => w.code === 'HOSO_WARN_CCCD_BIRTH_YEAR_MISMATCH')
-            .map((w) => ctx.t(w.key, w.params))
-        : [];
-      pendingSlice.set(ctx.session, { ...state, idEnc: undefined });
-      setStep(ctx, 'id');
-      const noMatch = fail('HOSO_ERR_LINK_NO_MATCH').error;
-      ctx.reply([ctx.t(noMatch.key), ...notes, ctx.t('identity:link.askIdAgain')].join('\n'));
-      return;
+      return replyNoMatch(ctx, citizenId, parsed.value.iso);
     }
-    const refusal = service.eligibility(outcome.citizen, ctx.now);
-    if (refusal) {
-      say(ctx, refusal);
-      finish(ctx);
-      return;
+    if (!outcome.citizen.phone) {
+      // Said as a mismatch, so the reply never confirms that this ID and date of birth are on record; staff
+      // see it in the log and the reply lists the ways that need no code.
+      ctx.log.warn(
+        { channel: ctx.address.channel, code: 'HOSO_ERR_LINK_NO_PHONE' },
+        'identity matched a record without a phone; answered as a mismatch',
+      );
+      return replyNoMatch(ctx, citizenId, parsed.value.iso);
     }
     await sendCode(ctx, outcome.citizen);
+  }
+
+  /** One reply for an unknown ID, a wrong date of birth, and a record no code can be sent for. */
+  function replyNoMatch(ctx: TurnContext, citizenId: string, dateOfBirth: string): void {
+    // Only the citizen's own two answers are compared here, never the registry: no hint of what is on record.
+    const hints = parseCitizenId(citizenId, { dateOfBirth, today: vietnamToday(ctx.now) });
+    const notes = hints.ok
+      ? hints.warnings
+          .filter((w) => w.code === 'HOSO_WARN_CCCD_BIRTH_YEAR_MISMATCH')
+          .map((w) => ctx.t(w.key, w.params))
+      : [];
+    pendingSlice.set(ctx.session, { ...pending(ctx), idEnc: undefined });
+    setStep(ctx, 'id');
+    const noMatch = fail('HOSO_ERR_LINK_NO_MATCH').error;
+    const otherWays = oidc
+      ? ctx.t('identity:link.otherWaysOidc', { provider: providerName })
+      : ctx.t('identity:link.otherWays');
+    ctx.reply(
+      [ctx.t(noMatch.key), ...notes, otherWays, ctx.t('identity:link.askIdAgain')].join('\n'),
+      oidc ? methodButtons(ctx, 'oidc') : undefined,
+    );
   }
 
   async function onCode(ctx: TurnContext, text: string): Promise<undefined | 'pass'> {

@@ -93,7 +93,15 @@ export class IdentityService {
 
   /** Why this person cannot link by SMS here, if they cannot. */
   eligibility(citizen: Citizen, now: Date): ParseError | undefined {
-    if (ageOn(citizen.dateOfBirth, vietnamToday(now)) < MIN_SELF_LINK_AGE) {
+    return this.ageRefusal(citizen.dateOfBirth, now);
+  }
+
+  /**
+   * The under-14 refusal from a date of birth alone. The chat checks the date the citizen typed before any
+   * look-up, so this answer never tells that an ID number and date of birth matched the registry.
+   */
+  ageRefusal(dateOfBirth: string, now: Date): ParseError | undefined {
+    if (ageOn(dateOfBirth, vietnamToday(now)) < MIN_SELF_LINK_AGE) {
       return fail('HOSO_ERR_LINK_UNDER_14', { age: MIN_SELF_LINK_AGE }).error;
     }
     return undefined;
@@ -107,7 +115,7 @@ export class IdentityService {
     now: number = Date.now(),
   ): Promise<CodeOutcome> {
     if (!citizen.phone) return { status: 'refused', problem: fail('HOSO_ERR_LINK_NO_PHONE').error };
-    const issue = await this.deps.otp.issue(this.otpSubject(address, citizen.id));
+    const issue = await this.deps.otp.issue(this.otpSubject(address, citizen.id), this.otpShared(citizen.id));
     if (issue.status !== 'issued') {
       return { status: 'refused', problem: otpProblem(issue, now)!, issue };
     }
@@ -117,7 +125,7 @@ export class IdentityService {
   }
 
   verifyCode(address: Address, citizenId: string, code: string): Promise<OtpCheck> {
-    return this.deps.otp.verify(this.otpSubject(address, citizenId), code);
+    return this.deps.otp.verify(this.otpSubject(address, citizenId), code, this.otpShared(citizenId));
   }
 
   /**
@@ -165,5 +173,14 @@ export class IdentityService {
 
   private otpSubject(address: Address, citizenId: string): string {
     return `link\u0000${chatAccountId(address)}\u0000${citizenId}`;
+  }
+
+  /**
+   * The citizen alone, by their keyed hash: the lock, the tries and the hourly send cap also hold across chat
+   * accounts, so a code cannot be guessed more than `maxTries` times per lock period by opening new
+   * web chat sessions.
+   */
+  private otpShared(citizenId: string): string[] {
+    return [`link-citizen\u0000${this.links.citizenKeyOf(citizenId)}`];
   }
 }

@@ -75,23 +75,30 @@ export class OtpService {
 
   /**
    * `subject` names what the code confirms (for example a chat account and the citizen it links to); it is
-   * hashed before it touches a storage key.
+   * hashed before it touches a storage key. `shared` names wider subjects whose lock, tries and hourly send
+   * cap are shared with it (for example the citizen alone, whatever chat account asks), so opening new chat
+   * sessions buys neither tries nor codes.
    */
-  async issue(subject: string): Promise<OtpIssue> {
+  async issue(subject: string, shared: readonly string[] = []): Promise<OtpIssue> {
     const keys = this.keys(subject);
+    const all = [keys, ...shared.map((s) => this.keys(s))];
     const now = this.now();
-    const locked = await this.lockedUntil(keys.lock, now);
+    const locked = await this.lockedUntilAny(all, now);
     if (locked) return { status: 'locked', until: locked };
 
+    // The pause between two codes stays per subject: a citizen linking a second chat account right after the
+    // first is not kept waiting. The hourly cap is what stops codes multiplying across accounts.
     const lastSent = Number((await this.store.get(keys.lastSent)) ?? Number.NaN);
     if (lastSent + this.policy.resendAfterMs > now) {
       return { status: 'throttled', retryAfterMs: lastSent + this.policy.resendAfterMs - now };
     }
     const window = Math.floor(now / this.policy.sendWindowMs);
-    const sends = await this.store.incr(`${keys.sends}:${window}`, { ttlMs: this.policy.sendWindowMs });
-    if (sends > this.policy.maxSendsPerWindow) {
-      return { status: 'throttled', retryAfterMs: (window + 1) * this.policy.sendWindowMs - now };
+    let over = false;
+    for (const k of all) {
+      const sends = await this.store.incr(`${k.sends}:${window}`, { ttlMs: this.policy.sendWindowMs });
+      if (sends > this.policy.maxSendsPerWindow) over = true;
     }
+    if (over) return { status: 'throttled', retryAfterMs: (window + 1) * this.policy.sendWindowMs - now };
 
     const code = String(randomInt(0, 10 ** this.policy.digits)).padStart(this.policy.digits, '0');
     const record: CodeRecord = {
@@ -104,11 +111,16 @@ export class OtpService {
     return { status: 'issued', code, expiresAt: record.exp };
   }
 
-  /** Give it a code that passed `parseOtpCode`; malformed input should not cost the citizen a try. */
-  async verify(subject: string, code: string): Promise<OtpCheck> {
+  /**
+   * Give it a code that passed `parseOtpCode`; malformed input should not cost the citizen a try. Tries are
+   * counted per code and per `shared` subject (over a lock period), and a lock falls on all of them.
+   */
+  async verify(subject: string, code: string, shared: readonly string[] = []): Promise<OtpCheck> {
     const keys = this.keys(subject);
+    const wider = shared.map((s) => this.keys(s));
+    const all = [keys, ...wider];
     const now = this.now();
-    const locked = await this.lockedUntil(keys.lock, now);
+    const locked = await this.lockedUntilAny(all, now);
     if (locked) return { status: 'locked', until: locked };
 
     const stored = await this.store.get(keys.code);
@@ -117,23 +129,43 @@ export class OtpService {
     if (now >= record.exp) return { status: 'expired' };
 
     // Counted before comparing, so parallel guesses cannot slip past the limit.
-    const tries = await this.store.incr(`${keys.tries}:${record.n}`, { ttlMs: this.policy.ttlMs });
-    if (tries > this.policy.maxTries) return this.lock(keys, now);
+    let tries = await this.store.incr(`${keys.tries}:${record.n}`, { ttlMs: this.policy.ttlMs });
+    for (const k of wider)
+      tries = Math.max(tries, await this.store.incr(k.tries, { ttlMs: this.policy.lockMs }));
+    if (tries > this.policy.maxTries) return this.lock(all, keys, now);
     if (constantTimeEqual(this.codeHash(keys.subject, code), record.h)) {
       // Single use even when two correct answers race.
       const uses = await this.store.incr(`${keys.used}:${record.n}`, { ttlMs: this.policy.ttlMs });
       await this.store.del(keys.code);
+      // Possession is proven: earlier slips no longer count against the citizen.
+      for (const k of wider) await this.store.del(k.tries);
       return uses === 1 ? { status: 'ok' } : { status: 'expired' };
     }
-    if (tries >= this.policy.maxTries) return this.lock(keys, now);
+    if (tries >= this.policy.maxTries) return this.lock(all, keys, now);
     return { status: 'wrong', triesLeft: this.policy.maxTries - tries };
   }
 
-  private async lock(keys: ReturnType<OtpService['keys']>, now: number): Promise<OtpCheck> {
+  private async lock(
+    all: ReturnType<OtpService['keys']>[],
+    keys: ReturnType<OtpService['keys']>,
+    now: number,
+  ): Promise<OtpCheck> {
     const until = now + this.policy.lockMs;
-    await this.store.set(keys.lock, String(until), { ttlMs: this.policy.lockMs });
+    for (const k of all) await this.store.set(k.lock, String(until), { ttlMs: this.policy.lockMs });
     await this.store.del(keys.code);
     return { status: 'locked', until };
+  }
+
+  private async lockedUntilAny(
+    all: ReturnType<OtpService['keys']>[],
+    now: number,
+  ): Promise<number | undefined> {
+    let latest: number | undefined;
+    for (const k of all) {
+      const until = await this.lockedUntil(k.lock, now);
+      if (until && (!latest || until > latest)) latest = until;
+    }
+    return latest;
   }
 
   private async lockedUntil(key: string, now: number): Promise<number | undefined> {

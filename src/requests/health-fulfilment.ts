@@ -14,7 +14,7 @@ import { type HealthRecords, HealthRecordsError, HealthScopeSchema } from '../po
  * The e-health-book extract goes through the same pipeline as an agency request, but its "back office" is the
  * health-records system: filing is immediate, and the status call fetches the shareable part of the book
  * (never stored by Hoso) and hands it on to be rendered. Scope and groups come from the request's facts
- * (`scope`, `visitId`, `groups`).
+ * (`request.scope`, `request.visitId`, `request.groups`).
  */
 export class HealthRecordsFulfilment implements AgencyPort {
   constructor(
@@ -30,15 +30,15 @@ export class HealthRecordsFulfilment implements AgencyPort {
     const now = this.options.now?.() ?? new Date();
     const base = { agencyRef, updatedAt: now.toISOString() };
     const choice = HealthScopeSchema.safeParse({
-      scope: readFact(submission.facts, 'scope') ?? 'summary',
-      ...(typeof readFact(submission.facts, 'visitId') === 'string'
-        ? { visitId: readFact(submission.facts, 'visitId') }
+      scope: readFact(submission.facts, 'request.scope') ?? 'summary',
+      ...(typeof readFact(submission.facts, 'request.visitId') === 'string'
+        ? { visitId: readFact(submission.facts, 'request.visitId') }
         : {}),
     });
     if (!choice.success) {
       return { ...base, state: 'rejected', rejection: { code: 'bad_scope', reason: choice.error.message } };
     }
-    const groupsFact = readFact(submission.facts, 'groups');
+    const groupsFact = readFact(submission.facts, 'request.groups');
     const groups = Array.isArray(groupsFact)
       ? HEALTH_GROUPS.filter((g) => groupsFact.includes(g))
       : [...HEALTH_GROUPS];

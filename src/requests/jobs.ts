@@ -1,5 +1,6 @@
 import type { Notifier } from '../conversation/notifier.ts';
 import type { TurnLogger } from '../dialogue/context.ts';
+import type { BlobStore } from '../files/types.ts';
 import type { Translator } from '../i18n.ts';
 import { errorCode } from '../jobs/dead-letters.ts';
 import { type JobQueue, PermanentJobError } from '../jobs/types.ts';
@@ -21,6 +22,8 @@ export interface RequestJobsDeps {
   /** The back office per service id (`lltp` → the agency, `health_record` → the health-records system). */
   agencies: Readonly<Record<string, AgencyPort>>;
   issuer: ExtractIssuer;
+  /** Where the citizen's uploaded documents are, to send them with the submission. */
+  files?: Pick<BlobStore, 'get'>;
   /** Reaches the citizen on the channel they used (the app's Notifier). */
   notifier: Pick<Notifier, 'send'>;
   translator: Translator;
@@ -77,6 +80,26 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
   }
 
   /** After a submission: tell the citizen and start asking the status. Safe to repeat. */
+  /** The uploaded documents, read back from the blob store; one gone missing stops the filing for staff. */
+  async function attach(record: RequestRecord): Promise<AgencySubmission['documents']> {
+    const out: NonNullable<AgencySubmission['documents']> = [];
+    for (const doc of record.documents) {
+      const file = await deps.files?.get(doc.fileId);
+      if (!file)
+        throw new PermanentJobError(
+          `document ${doc.code} of ${record.code} is missing`,
+          'HOSO_ERR_FILE_MISSING',
+        );
+      out.push({
+        code: doc.code,
+        filename: doc.filename,
+        mimeType: doc.mimeType,
+        contentBase64: Buffer.from(file.bytes).toString('base64'),
+      });
+    }
+    return out;
+  }
+
   async function afterSubmission(record: RequestRecord): Promise<void> {
     await service.notify(record, 'submitted');
     await schedulePoll(record.code, 1);
@@ -116,7 +139,9 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
     SUBMIT_JOB,
     async (data) => {
       const code = String(data.code ?? '');
-      const record = await repo.require(code);
+      const record = await repo.get(code);
+      // Erased since (the citizen deleted their data): there is nothing left to file.
+      if (!record) return;
       if (record.agency) {
         // Already filed (a duplicate run, or a crash after filing): finish the follow-ups only.
         if (!FINAL_STATES.includes(record.state)) await afterSubmission(record);
@@ -130,7 +155,7 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
       }
       let answer: Awaited<ReturnType<AgencyPort['submit']>>;
       try {
-        answer = await agencyFor(record).submit(toSubmission(record));
+        answer = await agencyFor(record).submit({ ...toSubmission(record), documents: await attach(record) });
       } catch (error) {
         if (error instanceof AgencyError && error.code === 'HOSO_ERR_AGENCY_REJECTED') {
           await reject(record, error.refusal ?? {});
@@ -166,8 +191,8 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
       const code = String(data.code ?? '');
       const poll = Number(data.poll ?? 1);
       const failures = Number(data.failures ?? 0);
-      const record = await repo.require(code);
-      if (FINAL_STATES.includes(record.state)) return;
+      const record = await repo.get(code);
+      if (!record || FINAL_STATES.includes(record.state)) return;
       if (!record.agency)
         throw new PermanentJobError(`request ${code} was never filed`, 'HOSO_ERR_REQUEST_NOT_READY');
       let status: AgencyStatus;

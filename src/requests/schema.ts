@@ -86,7 +86,7 @@ export const DecisionSnapshotSchema = z.looseObject({
   fee: z
     .looseObject({ total: z.number().int().nonnegative(), currency: z.literal('VND').default('VND') })
     .optional(),
-  authority: z.string().optional(),
+  authority: z.string().nullable().optional(),
 });
 export type DecisionSnapshot = z.infer<typeof DecisionSnapshotSchema>;
 
@@ -104,6 +104,16 @@ export const PaymentSchema = z.object({
   transactionId: z.string().max(128).optional(),
 });
 export type Payment = z.infer<typeof PaymentSchema>;
+
+/** A document the citizen uploaded for the request (the rules' `require` events), kept encrypted in the blob store. */
+export const RequestDocumentSchema = z.object({
+  /** The rules' document code (authorization_letter, fee_reduction_proof…). */
+  code: z.string().min(1).max(80),
+  fileId: z.string().min(1),
+  filename: z.string().min(1).max(255),
+  mimeType: z.string().min(1).max(100),
+});
+export type RequestDocument = z.infer<typeof RequestDocumentSchema>;
 
 export const HistoryEntrySchema = z.object({
   from: RequestStateSchema.nullable(),
@@ -125,6 +135,7 @@ export const RequestRecordSchema = z.object({
   /** The facts the decision was made on, as they were at confirmation. */
   facts: z.record(z.string(), z.unknown()),
   decision: DecisionSnapshotSchema,
+  documents: z.array(RequestDocumentSchema).default([]),
   /** The rule-set version the request started under and keeps (a rule change never rewrites it). */
   ruleSetVersion: z.string().min(1),
   state: RequestStateSchema,
@@ -163,6 +174,7 @@ export const NewRequestSchema = z.object({
   subject: SubjectSchema,
   facts: z.record(z.string(), z.unknown()),
   decision: DecisionSnapshotSchema,
+  documents: z.array(RequestDocumentSchema).default([]),
 });
 export type NewRequest = z.input<typeof NewRequestSchema>;
 

@@ -26,6 +26,7 @@ const STATUS: Partial<Record<string, number>> = {
   HOSO_ERR_RULES_CATALOG_INVALID: 422,
   HOSO_ERR_RULES_FACT_INVALID: 400,
   HOSO_ERR_RULES_DATE_OUT_OF_RANGE: 400,
+  HOSO_ERR_RULES_FEE_NEGATIVE: 422,
 };
 
 /** Our coded errors become coded 4xx answers; the details list every finding or failing scenario. */

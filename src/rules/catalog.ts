@@ -2,13 +2,14 @@
  * The loader the rest of the app uses: a validated, linted, compiled catalog. Loading refuses a catalog
  * with any error finding (CatalogError lists them all), so a bad rule set never serves.
  */
-import { type CompiledService, compileService } from './compile.ts';
+import { type CompiledRule, type CompiledService, compileService } from './compile.ts';
+import { conditionReads } from './conditions.ts';
 import { isCalendarDate, todayInVietnam } from './dates.ts';
 import type { Decision } from './decision.ts';
 import { CatalogError, RulesError } from './errors.ts';
-import { decideSync, type EvaluateOptions, evaluate } from './evaluate.ts';
+import { decideSync, type EvaluateOptions, evaluate, fire } from './evaluate.ts';
 import { defaultPhrases, explain } from './explain.ts';
-import { type Facts, getterFor } from './facts.ts';
+import { exprReads, type Facts, getterFor } from './facts.ts';
 import { hasErrors, lintCatalogSource, lintServiceSource } from './lint.ts';
 import type { Finding } from './lint-types.ts';
 import { parseExplain } from './parse.ts';
@@ -34,6 +35,17 @@ export interface LoadedService {
   nextInput(known: Facts, options?: { on?: string }): Input | undefined;
   /** Checks one answer against its input and returns the facts with the answer filled in. */
   applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult;
+  /** Whether an input is asked at all on these answers (its `when` holds). */
+  inputApplies(known: Facts, inputId: string, options?: { on?: string }): boolean;
+  /** The reason to prove identity again before filing, when the request touches sensitive data. */
+  sensitiveReason(known: Facts, options?: { on?: string }): string | undefined;
+  /** Whether the service declares this fact (a conversation fills only declared facts). */
+  declares(fact: string): boolean;
+  /**
+   * Refusals no later answer can lift: reasons whose rule fired reading only facts already known (or derived
+   * from them). A conversation stops at once on these instead of asking questions that cannot help.
+   */
+  settledRefusals(known: Facts, options?: { on?: string; lang?: Lang }): Promise<Decision['reasons']>;
 }
 
 function setIn(facts: Facts, name: string, value: unknown): Facts {
@@ -59,6 +71,11 @@ function checkAnswer(
 ): { ok: true; value: unknown } | { ok: false; message: string } {
   switch (input.type) {
     case 'choice': {
+      // Options that depend on the citizen are checked by whoever offered them; the fact's own shape still holds.
+      if (input.optionsFrom !== undefined)
+        return typeof value === 'string' || typeof value === 'number'
+          ? { ok: true, value }
+          : { ok: false, message: 'not an option' };
       const option = input.options.find((o) => o.value === value);
       return option ? { ok: true, value: option.value } : { ok: false, message: 'not one of the options' };
     }
@@ -103,6 +120,7 @@ class Service implements LoadedService {
   readonly findings: readonly Finding[];
   private readonly phrases: { vi: Phrases; en: Phrases } | undefined;
   private readonly whens: ((f: Facts) => boolean)[];
+  private readonly sensitive: { test: (f: Facts) => boolean; reason: string } | undefined;
 
   constructor(
     compiled: CompiledService,
@@ -118,6 +136,11 @@ class Service implements LoadedService {
     this.findings = findings;
     this.phrases = phrases;
     this.whens = this.inputs.map((i) => (i.when ? compiled.compiler.compile(i.when) : () => true));
+    const sensitive = compiled.parsed.service.sensitive;
+    this.sensitive = sensitive && {
+      test: sensitive.when ? compiled.compiler.compile(sensitive.when) : () => true,
+      reason: sensitive.reason,
+    };
   }
 
   decide(facts: unknown, options?: EvaluateOptions): Promise<Decision> {
@@ -140,6 +163,59 @@ class Service implements LoadedService {
       return input;
     }
     return undefined;
+  }
+
+  inputApplies(known: Facts, inputId: string, options: { on?: string } = {}): boolean {
+    const i = this.inputs.findIndex((x) => x.id === inputId);
+    if (i === -1) return false;
+    return this.whens[i]!(this.compiled.normalizer.normalize(known, { partial: true, on: options.on }));
+  }
+
+  sensitiveReason(known: Facts, options: { on?: string } = {}): string | undefined {
+    if (!this.sensitive) return undefined;
+    const facts = this.compiled.normalizer.normalize(known, { partial: true, on: options.on });
+    return this.sensitive.test(facts) ? this.sensitive.reason : undefined;
+  }
+
+  declares(fact: string): boolean {
+    return this.compiled.model.get(fact)?.kind === 'input';
+  }
+
+  async settledRefusals(
+    known: Facts,
+    options: { on?: string; lang?: Lang } = {},
+  ): Promise<Decision['reasons']> {
+    let firing: ReturnType<typeof fire>;
+    let decision: Decision;
+    try {
+      firing = fire(this.compiled, known, options.on);
+      decision = this.decideSync(known, options);
+    } catch (error) {
+      // Facts still missing (a required one not yet asked): nothing is settled yet.
+      if (error instanceof RulesError) return [];
+      throw error;
+    }
+    const settled = (name: string): boolean => {
+      if (getterFor(name)(known) !== undefined) return true;
+      const info = this.compiled.model.get(name);
+      return info?.kind === 'derived' && exprReads(info.derived!.expr).every(settled);
+    };
+    // Every fact a refusal's conditions could read must be known, so nothing still to ask could lift it.
+    const codes = new Set(
+      firing.fired.filter((r) => r.type === 'deny' && [...this.readsOf(r)].every(settled)).map((r) => r.code),
+    );
+    return decision.reasons.filter((r) => codes.has(r.code));
+  }
+
+  private readonly reads = new Map<CompiledRule, Set<string>>();
+
+  private readsOf(rule: CompiledRule): Set<string> {
+    let found = this.reads.get(rule);
+    if (!found) {
+      found = conditionReads(rule.rule.conditions, this.compiled.named);
+      this.reads.set(rule, found);
+    }
+    return found;
   }
 
   applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult {

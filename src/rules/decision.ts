@@ -12,6 +12,8 @@ export const TraceEntrySchema = z.object({
   basis: z.array(BasisSchema),
   certainty: Certainty,
   note: z.string().optional(),
+  /** The rule's title, in both languages (absent for an older English-only title). */
+  title: Localized.optional(),
   /** What the event means, in both languages (reason, document, fee line or authority). */
   label: Localized.optional(),
   /** The fact values the rule read, by dotted name; conditions not reached are absent. */

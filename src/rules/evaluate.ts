@@ -102,6 +102,16 @@ export function foldEvents(firing: Firing): Outcome {
     out.lines.push({ rule: r, amount });
     out.total += amount;
   }
+  // A discount without the charge it discounts (a gap between two base-fee windows, say) is a catalog
+  // defect: refusing to answer beats telling a citizen the state owes them money.
+  if (out.total < 0) {
+    throw new RulesError(
+      'HOSO_ERR_RULES_FEE_NEGATIVE',
+      `Fee total of ${out.total} đồng on ${firing.on} (lines: ${out.lines
+        .map((l) => `${l.rule.id} ${l.amount}`)
+        .join(', ')}); the rule set is missing a charge`,
+    );
+  }
   return out;
 }
 

@@ -1,9 +1,11 @@
 /**
  * Can two conditions hold for the same facts? Used to prove that two fee lines with the same code (or two
  * authorities) never fire together. Sound but incomplete: "maybe" whenever the proof is out of reach.
+ * The same machinery finds facts for which none of several conditions holds (a hole in the base fee, the
+ * authority or the processing time of some day).
  */
 import { isFactRef, isLeaf, parseOperator } from './conditions.ts';
-import { FactModel } from './facts.ts';
+import { exprReads, FactModel } from './facts.ts';
 import type { Condition, TopCondition } from './schema.ts';
 
 type Literal =
@@ -18,9 +20,17 @@ class TooBig extends Error {}
 
 const NEGATE = { in: 'notIn', notIn: 'in', lt: 'gte', gte: 'lt', lte: 'gt', gt: 'lte' } as const;
 
+/** Facts for which none of the conditions holds; `exact` is false when an unmodelled leaf was assumed. */
+export interface Gap {
+  witness: string;
+  exact: boolean;
+}
+
 export class ExclusivityChecker {
   private readonly model: FactModel;
   private readonly named: Readonly<Record<string, TopCondition>>;
+  /** Set while building a DNF when a leaf could not be modelled and was taken as "may hold either way". */
+  private approximated = false;
 
   constructor(model: FactModel, named: Readonly<Record<string, TopCondition>> = {}) {
     this.model = model;
@@ -42,12 +52,35 @@ export class ExclusivityChecker {
     return true;
   }
 
+  /**
+   * Facts for which every one of the conditions is false: null when there are none (proven), the first
+   * such combination otherwise, undefined when the proof is too large to attempt.
+   */
+  gap(conds: readonly Condition[]): Gap | null | undefined {
+    this.approximated = false;
+    let terms: Dnf;
+    try {
+      // "none holds" = all of the negations; an empty list leaves every request uncovered.
+      terms = conds.length === 0 ? [[]] : this.dnf({ any: [...conds] }, true, new Set());
+    } catch (err) {
+      if (err instanceof TooBig) return undefined;
+      throw err;
+    }
+    for (const term of terms) {
+      if (this.satisfiable(term)) return { witness: describeTerm(term), exact: !this.approximated };
+    }
+    return null;
+  }
+
   private dnf(cond: Condition, negate: boolean, seen: Set<string>): Dnf {
     if (isLeaf(cond)) return this.leaf(cond, negate);
     if ('not' in cond) return this.dnf(cond.not, !negate, seen);
     if ('condition' in cond) {
       const target = this.named[cond.condition];
-      if (!target || seen.has(cond.condition)) return [[]];
+      if (!target || seen.has(cond.condition)) {
+        this.approximated = true;
+        return [[]];
+      }
       return this.dnf(target, negate, new Set([...seen, cond.condition]));
     }
     const children = 'all' in cond ? cond.all : cond.any;
@@ -77,7 +110,10 @@ export class ExclusivityChecker {
     const name = FactModel.nameOf(leaf.fact, leaf.path);
     const parsed = parseOperator(leaf.operator);
     const type = this.model.get(name)?.type;
-    if (!parsed || parsed.decorators.length > 0 || isFactRef(leaf.value) || !type) return [[]];
+    if (!parsed || parsed.decorators.length > 0 || isFactRef(leaf.value) || !type) {
+      this.approximated = true;
+      return [[]];
+    }
     let lit: Literal | undefined;
     const v = leaf.value;
     switch (parsed.base) {
@@ -97,8 +133,9 @@ export class ExclusivityChecker {
       case 'lessThanInclusive':
       case 'greaterThan':
       case 'greaterThanInclusive':
-        // Numeric operators are false on non-numbers, so their negation is only exact for numeric facts.
-        if (typeof v === 'number' && (type === 'integer' || type === 'number')) {
+        // Numeric operators are false on non-numbers, so their negation is only exact for numeric facts
+        // that always have a value.
+        if (typeof v === 'number' && (type === 'integer' || type === 'number') && !this.mayBeMissing(name)) {
           const kind = (
             {
               lessThan: 'lt',
@@ -111,17 +148,37 @@ export class ExclusivityChecker {
         }
         break;
     }
-    if (!lit) return [[]];
+    if (!lit) {
+      this.approximated = true;
+      return [[]];
+    }
     if (negate) lit = { ...lit, kind: NEGATE[lit.kind] } as Literal;
     return [[lit]];
+  }
+
+  /** An optional fact without a default stays undefined, which `notIn` and `notEqual` accept. */
+  private mayBeMissing(name: string, seen = new Set<string>()): boolean {
+    const info = this.model.get(name);
+    if (!info || seen.has(name)) return true;
+    seen.add(name);
+    if (info.kind === 'derived') return exprReads(info.derived!.expr).some((n) => this.mayBeMissing(n, seen));
+    const decl = info.decl!;
+    if (decl.required) return false;
+    const d = decl.default as unknown;
+    if (d === undefined) return true;
+    return d !== null && typeof d === 'object' && 'fact' in d
+      ? this.mayBeMissing((d as { fact: string }).fact, seen)
+      : false;
   }
 
   private domain(name: string): unknown[] | null {
     const info = this.model.get(name);
     if (!info) return null;
-    if (info.type === 'boolean') return [true, false];
+    const missing = this.mayBeMissing(name) ? [undefined] : [];
+    if (info.type === 'boolean') return [true, false, ...missing];
     const decl = info.decl;
-    if (decl && (decl.type === 'string' || decl.type === 'integer') && decl.enum) return decl.enum;
+    if (decl && (decl.type === 'string' || decl.type === 'integer') && decl.enum)
+      return [...decl.enum, ...missing];
     return null;
   }
 
@@ -174,4 +231,18 @@ export class ExclusivityChecker {
     for (let x = first; x <= last; x++) if (!excluded.has(x)) return true;
     return false;
   }
+}
+
+const SHOW = { in: 'in', notIn: 'not in', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
+
+/** `feeCategory not in ["poor"] and subject.age >= 16`, or "any request" for an empty term. */
+function describeTerm(term: Term): string {
+  if (term.length === 0) return 'any request';
+  return term
+    .map((l) =>
+      'values' in l
+        ? `${l.name} ${SHOW[l.kind]} ${JSON.stringify(l.values)}`
+        : `${l.name} ${SHOW[l.kind]} ${l.bound}`,
+    )
+    .join(' and ');
 }

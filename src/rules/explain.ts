@@ -3,6 +3,7 @@
  * instrument, and what to do next. The framing sentences live in the catalog (`rules/explain.json`).
  */
 import { readFileSync } from 'node:fs';
+import { formatVnd } from '../i18n.ts';
 import type { Decision, TraceEntry } from './decision.ts';
 import { ExplainFileSchema, type Lang, type LocalizedText, type Phrases } from './schema.ts';
 
@@ -25,11 +26,9 @@ function fill(template: string, values: Record<string, string | number>): string
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
+/** The same money format as every other citizen-facing sentence: "200.000 ₫", "VND 200,000". */
 export function formatDong(amount: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    style: 'currency',
-    currency: 'VND',
-  }).format(amount);
+  return formatVnd(amount, lang);
 }
 
 function basisText(entries: readonly TraceEntry[]): string {

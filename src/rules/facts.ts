@@ -166,6 +166,16 @@ function requiredBelow(node: Node): boolean {
   return false;
 }
 
+/** The dotted name of the first required fact at or below a node: what a missing object really lacks. */
+function firstRequiredBelow(node: Node, name: string): string | undefined {
+  if (node.decl) return node.decl.required === true ? name : undefined;
+  for (const [key, child] of node.children) {
+    const found = firstRequiredBelow(child, `${name}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function nodeSchema(node: Node): z.ZodType {
   if (node.decl) return node.decl.required ? leafSchema(node.decl) : leafSchema(node.decl).optional();
   const shape: Record<string, z.ZodType> = {};
@@ -413,7 +423,12 @@ export class FactNormalizer {
     const name = at.join('.');
     const decl = this.model.get(name)?.decl;
     const received = getterFor(name)(input);
-    if (received === undefined) return new FactError(name, `Fact "${name}" is required`);
+    if (received === undefined) {
+      // A missing object of facts ("requester") is reported by the fact the caller has to give.
+      const node = at.reduce<Node | undefined>((n, k) => n?.children.get(k), this.tree);
+      const missing = (node && firstRequiredBelow(node, name)) ?? name;
+      return new FactError(missing, `Fact "${missing}" is required`);
+    }
     if (!decl)
       return new FactError(
         name,

@@ -96,6 +96,7 @@ export async function traceWithEngine(
       conditions: json?.conditions,
     };
     if (r.rule.note) entry.note = r.rule.note;
+    if (r.rule.title && typeof r.rule.title === 'object') entry.title = { ...r.rule.title };
     if (r.label) entry.label = { ...r.label };
     return entry;
   });

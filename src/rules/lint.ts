@@ -4,6 +4,7 @@
  * reference is checked here. A catalog with any error is never loaded.
  */
 import { conditionReads, isFactRef, NUMERIC_OPERATORS, parseOperator, walkCondition } from './conditions.ts';
+import { addDays } from './dates.ts';
 import { ExclusivityChecker } from './exclusive.ts';
 import { declReads, exprReads, type FactInfo, FactModel, FactNormalizer, topoOrder } from './facts.ts';
 import type { Finding, Severity } from './lint-types.ts';
@@ -390,6 +391,15 @@ function checkRules(ctx: Ctx): Set<string> {
         `rule ends before the rule set's coverage starts (${service.coverage.from})`,
       );
     }
+    if (typeof rule.title === 'string') {
+      out.warn(
+        file,
+        rule.id,
+        `${at}.title`,
+        'title_not_localized',
+        'the title is English only; give it as {"vi": "…", "en": "…"}',
+      );
+    }
     if ((rule.certainty ?? 'confirmed') !== 'confirmed' && !rule.note) {
       out.error(
         file,
@@ -428,7 +438,8 @@ function checkRules(ctx: Ctx): Set<string> {
       }
     } else if (ev.type === 'authority' && 'code' in ev.params) need('authorities', ev.params.code, r, evAt);
   }
-  for (const kind of Object.keys(used) as (keyof typeof used)[]) {
+  // With a file that failed its schema, a message may well be used by a rule that did not parse.
+  for (const kind of parsed.incomplete ? [] : (Object.keys(used) as (keyof typeof used)[])) {
     for (const code of Object.keys(messages[kind] ?? {})) {
       if (!used[kind].has(code)) {
         out.warn(
@@ -487,12 +498,118 @@ function checkRules(ctx: Ctx): Set<string> {
   return reads;
 }
 
+const OPEN_END = '9999-12-31';
+
+/**
+ * Every day the rule set answers for (from `coverage.from` on) needs a base fee, a processing time and an
+ * authority for every request: a hole yields a negative fee total (a discount without its charge) or
+ * `authority: null`. Windows are date intervals, so the days between two window boundaries share one set
+ * of rules in force; for each such stretch the union of their windows must reach it, and their conditions
+ * together must hold for every combination of facts. Only the event kinds a service uses are checked.
+ * Two base fees on one day are the double count the exclusivity check above refuses.
+ */
+function checkCoverage(ctx: Ctx): void {
+  const { parsed, service, out } = ctx;
+  // A rule that failed its schema, or an inverted window (both reported already), would show up here
+  // again as a gap.
+  if (!service.coverage || parsed.incomplete) return;
+  const start = service.coverage.from;
+  const groups: { what: string; code: string; rules: LocatedRule[] }[] = [
+    {
+      what: 'base fee',
+      code: 'base',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'fee' && r.rule.event.params.code === 'base'),
+    },
+    {
+      what: 'processing time',
+      code: 'processing',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'processing'),
+    },
+    {
+      what: 'authority',
+      code: 'authority',
+      rules: parsed.rules.filter((r) => r.rule.event.type === 'authority'),
+    },
+  ];
+  const checker = new ExclusivityChecker(ctx.model, ctx.named);
+  const span = (from: string, to: string) =>
+    to === OPEN_END ? `from ${from} on` : from === to ? `on ${from}` : `from ${from} to ${to}`;
+  for (const { what, code, rules } of groups) {
+    const windows = rules.filter((r) => !r.rule.effective.to || r.rule.effective.to >= r.rule.effective.from);
+    if (rules.length === 0 || windows.length < rules.length) continue;
+    const bounds = new Set([start]);
+    for (const r of windows) {
+      if (r.rule.effective.from > start) bounds.add(r.rule.effective.from);
+      const to = r.rule.effective.to;
+      if (to && to !== OPEN_END && to >= start) bounds.add(addDays(to, 1));
+    }
+    const starts = [...bounds].sort();
+    const reported = new Set<string>();
+    // Boundaries are window starts and day-after-ends, so two stretches without a rule never follow
+    // each other: each gap is reported once.
+    for (const [i, from] of starts.entries()) {
+      const to = starts[i + 1] ? addDays(starts[i + 1]!, -1) : OPEN_END;
+      const inForce = windows.filter(
+        (r) => r.rule.effective.from <= from && (r.rule.effective.to ?? OPEN_END) >= from,
+      );
+      if (inForce.length === 0) {
+        // Name the rule whose window should reach the gap: the one starting right after it, else the one
+        // that ended right before it.
+        const after =
+          to === OPEN_END ? undefined : windows.find((r) => r.rule.effective.from === addDays(to, 1));
+        const before = windows.find((r) => r.rule.effective.to === addDays(from, -1));
+        const blame = after ?? before ?? windows[0]!;
+        out.error(
+          blame.file,
+          blame.rule.id,
+          `${blame.at}.effective.${blame === after ? 'from' : 'to'}`,
+          'coverage_gap',
+          `no ${what} rule is in force ${span(from, to)}, inside the rule set's coverage (from ${start})`,
+        );
+        continue;
+      }
+      const key = inForce.map((r) => r.rule.id).join('|');
+      if (reported.has(key)) continue;
+      const gap = checker.gap(inForce.map((r) => r.rule.conditions));
+      if (gap === null) continue;
+      reported.add(key);
+      const first = inForce[0]!;
+      const ids = inForce.map((r) => `"${r.rule.id}"`).join(', ');
+      if (gap === undefined) {
+        out.warn(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          `${code}_coverage_unproven`,
+          `${span(from, to)}, the conditions of ${ids} are too complex to prove that every request gets a ${what}`,
+        );
+      } else if (gap.exact) {
+        out.error(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          'coverage_gap',
+          `${span(from, to)}, no ${what} rule applies when ${gap.witness} (rules in force: ${ids})`,
+        );
+      } else {
+        out.warn(
+          first.file,
+          first.rule.id,
+          `${first.at}.conditions`,
+          `${code}_coverage_unproven`,
+          `${span(from, to)}, ${ids} may leave some requests without a ${what} (e.g. ${gap.witness})`,
+        );
+      }
+    }
+  }
+}
+
 function checkNamedConditions(ctx: Ctx, usedNames: Set<string>): void {
   const { named, parsed, out } = ctx;
   const file = parsed.serviceFile;
   for (const [name, cond] of Object.entries(named)) {
     checkCondition(ctx, file, name, `$.conditions.${name}`, cond);
-    if (!usedNames.has(name))
+    if (!usedNames.has(name) && !parsed.incomplete)
       out.warn(
         file,
         name,
@@ -567,6 +684,15 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
       const why = inputFits(input, info.decl);
       if (why) out.error(file, input.id, `${at}.type`, 'input_type', why);
       if (input.type === 'choice') {
+        if ((input.options.length === 0) === (input.optionsFrom === undefined)) {
+          out.error(
+            file,
+            input.id,
+            `${at}.options`,
+            'input_option',
+            'a choice lists its options, or names where they come from (optionsFrom), not both',
+          );
+        }
         input.options.forEach((o, j) => {
           const bad = valueMismatch(info, o.value);
           if (bad)
@@ -613,7 +739,7 @@ function checkInputs(ctx: Ctx, reads: Set<string>): void {
   };
   for (const n of [...reads, ...whenReads]) visit(n);
   service.inputs.forEach((input, i) => {
-    if (model.get(input.fills) && !readClosure.has(input.fills)) {
+    if (!input.record && model.get(input.fills) && !readClosure.has(input.fills) && !parsed.incomplete) {
       out.warn(
         file,
         input.id,
@@ -692,10 +818,16 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   const ctx: Ctx = { parsed, service: parsed.service, model, named: parsed.service.conditions ?? {}, out };
   checkFacts(ctx);
   const reads = checkRules(ctx);
+  checkCoverage(ctx);
   const usedNames = new Set<string>();
   const collectRefs = (c: Condition) => walkCondition(c, { ref: (n) => usedNames.add(n) });
   for (const r of parsed.rules) collectRefs(r.rule.conditions);
   for (const i of parsed.service.inputs) if (i.when) collectRefs(i.when);
+  const sensitiveWhen = parsed.service.sensitive?.when;
+  if (sensitiveWhen) {
+    collectRefs(sensitiveWhen);
+    checkCondition(ctx, parsed.serviceFile, 'sensitive', '$.sensitive.when', sensitiveWhen);
+  }
   for (const n of [...usedNames]) {
     const c = ctx.named[n];
     if (c) collectRefs(c);
@@ -706,11 +838,18 @@ export function lintParsedService(parsed: ParsedService): Finding[] {
   return out.list;
 }
 
-export function lintServiceSource(source: ServiceSource): {
+/**
+ * Schema and semantic checks of one service. Rules that pass their schema are checked even when a sibling
+ * fails it; `incomplete` says a file of the service could not even be read, so nothing is reported "unused".
+ */
+export function lintServiceSource(
+  source: ServiceSource,
+  options: { incomplete?: boolean } = {},
+): {
   parsed: ParsedService | undefined;
   findings: Finding[];
 } {
-  const { parsed, findings } = parseService(source);
+  const { parsed, findings } = parseService(source, options);
   if (!parsed) return { parsed, findings };
   return { parsed, findings: [...findings, ...lintParsedService(parsed)] };
 }
@@ -720,7 +859,23 @@ export function lintCatalogSource(catalog: CatalogSource): {
   services: { source: ServiceSource; parsed: ParsedService | undefined; findings: Finding[] }[];
 } {
   const findings = [...catalog.findings];
-  const services = catalog.services.map((source) => ({ source, ...lintServiceSource(source) }));
+  if (catalog.services.length === 0 && !findings.some((f) => f.code === 'unreadable_catalog')) {
+    // An empty or mistyped folder must not pass as a clean catalog.
+    findings.push({
+      severity: 'error',
+      file: '.',
+      rule: null,
+      path: '$',
+      code: 'no_services',
+      message: `no service in ${catalog.root}: expected folders <service>/service.json`,
+    });
+  }
+  const unreadable = (id: string) =>
+    catalog.findings.some((f) => f.severity === 'error' && f.file.startsWith(`${id}/`));
+  const services = catalog.services.map((source) => ({
+    source,
+    ...lintServiceSource(source, { incomplete: unreadable(source.id) }),
+  }));
   for (const s of services) findings.push(...s.findings);
   if (catalog.explain) findings.push(...parseExplain(catalog.explain).findings);
   return { findings, services };

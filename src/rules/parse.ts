@@ -6,8 +6,10 @@ import {
   type ExplainFile,
   ExplainFileSchema,
   type Rule,
+  RuleSchema,
   RulesFileSchema,
   type Scenario,
+  ScenarioSchema,
   ScenariosFileSchema,
   type ServiceFile,
   ServiceFileSchema,
@@ -34,6 +36,11 @@ export interface ParsedService {
   /** In catalog order: files sorted by name, rules in file order. */
   rules: LocatedRule[];
   scenarios: LocatedScenario[];
+  /**
+   * Some file of the service failed its schema (its valid rules and scenarios are still here): checks that
+   * need every rule, such as "message used by no rule", would then report what is not true.
+   */
+  incomplete: boolean;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -114,7 +121,25 @@ function kindOf(path: string): 'service' | 'rules' | 'scenarios' | 'other' {
   return 'other';
 }
 
-export function parseService(source: ServiceSource): {
+/**
+ * The items of a list file that pass their own schema when the file as a whole does not: one broken rule
+ * must not hide what the linter would say about its siblings.
+ */
+function validItems<T>(content: unknown, list: string, schema: z.ZodType<T>): { item: T; index: number }[] {
+  const arr = (content as Record<string, unknown> | null)?.[list];
+  if (!Array.isArray(arr)) return [];
+  const out: { item: T; index: number }[] = [];
+  for (const [index, raw] of arr.entries()) {
+    const r = schema.safeParse(raw);
+    if (r.success) out.push({ item: r.data, index });
+  }
+  return out;
+}
+
+export function parseService(
+  source: ServiceSource,
+  options: { incomplete?: boolean } = {},
+): {
   parsed: ParsedService | undefined;
   findings: Finding[];
 } {
@@ -123,6 +148,7 @@ export function parseService(source: ServiceSource): {
   let serviceFile = `${source.id}/service.json`;
   const rules: LocatedRule[] = [];
   const scenarios: LocatedScenario[] = [];
+  let incomplete = options.incomplete ?? false;
   const files = [...source.files].sort((a, b) => a.path.localeCompare(b.path));
   for (const file of files) {
     const kind = kindOf(file.path);
@@ -136,14 +162,24 @@ export function parseService(source: ServiceSource): {
       if (r.success) {
         for (const [i, rule] of r.data.rules.entries())
           rules.push({ rule, file: file.path, at: `$.rules[${i}]` });
-      } else findings.push(...schemaFindings(file, r.error));
+      } else {
+        incomplete = true;
+        findings.push(...schemaFindings(file, r.error));
+        for (const { item, index } of validItems(file.content, 'rules', RuleSchema))
+          rules.push({ rule: item, file: file.path, at: `$.rules[${index}]` });
+      }
     } else if (kind === 'scenarios') {
       const r = ScenariosFileSchema.safeParse(file.content);
       if (r.success) {
         for (const [i, scenario] of r.data.scenarios.entries()) {
           scenarios.push({ scenario, file: file.path, at: `$.scenarios[${i}]` });
         }
-      } else findings.push(...schemaFindings(file, r.error));
+      } else {
+        incomplete = true;
+        findings.push(...schemaFindings(file, r.error));
+        for (const { item, index } of validItems(file.content, 'scenarios', ScenarioSchema))
+          scenarios.push({ scenario: item, file: file.path, at: `$.scenarios[${index}]` });
+      }
     }
   }
   if (!files.some((f) => kindOf(f.path) === 'service')) {
@@ -167,7 +203,7 @@ export function parseService(source: ServiceSource): {
     });
   }
   return {
-    parsed: service ? { id: source.id, serviceFile, service, rules, scenarios } : undefined,
+    parsed: service ? { id: source.id, serviceFile, service, rules, scenarios, incomplete } : undefined,
     findings,
   };
 }

@@ -64,6 +64,12 @@ export interface RulesAdminOptions {
   now?: () => Date;
   /** Called after a publish or roll back, so this process serves the change before the announcement arrives. */
   onChange?: (service: string) => Promise<void>;
+  log?: RulesAdminLogger;
+}
+
+/** The part of a pino logger the admin uses. */
+export interface RulesAdminLogger {
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export class RulesAdmin {
@@ -71,9 +77,11 @@ export class RulesAdmin {
   private readonly impactSample: number;
   private readonly now: () => Date;
   private readonly onChange: (service: string) => Promise<void>;
+  private readonly log: RulesAdminOptions['log'];
 
   constructor(options: RulesAdminOptions) {
     this.versions = options.versions;
+    this.log = options.log;
     this.impactSample = options.impactSample ?? 10_000;
     this.now = options.now ?? (() => new Date());
     this.onChange = options.onChange ?? (async () => {});
@@ -92,17 +100,54 @@ export class RulesAdmin {
   /**
    * First start: every service of the catalog folder becomes its own first version, in force. A service
    * that already has a version in force is left alone, so later starts never override published rules.
+   * The folder passes the publish gate like any draft (lint clean, every scenario passing); a service that
+   * fails it is not put in force — whatever was in force keeps serving — and the refusal is logged and
+   * audited with every finding and failing scenario.
    */
   async seed(dir: string): Promise<string[]> {
     const catalog = await readCatalogDir(dir);
     const seeded: string[] = [];
     const actor = { name: 'catalog', role: 'system' };
+    if (catalog.services.length === 0) {
+      this.log?.error(
+        { dir, findings: catalog.findings },
+        'rule catalog folder holds no service; nothing seeded',
+      );
+    }
     for (const source of catalog.services) {
       if (await this.versions.current(source.id)) continue;
-      const { parsed, findings } = lintServiceSource(source);
-      if (!parsed || hasErrors(findings))
-        throw new DraftInvalidError(`The catalog's ${source.id} has errors`, findings);
-      const compiled = compileService(parsed);
+      // Files of this service that could not be read at all (not JSON) count against it too.
+      const unreadable = catalog.findings.filter((f) => f.file.startsWith(`${source.id}/`));
+      const linted = lintServiceSource(source, { incomplete: unreadable.length > 0 });
+      const findings = [...unreadable, ...linted.findings];
+      const { parsed } = linted;
+      let compiled: CompiledService | undefined;
+      let failures: { id: string; failures: string[] }[] = [];
+      if (parsed && !hasErrors(findings)) {
+        compiled = compileService(parsed);
+        failures = (await runScenarios(compiled))
+          .filter((r) => !r.passed)
+          .map((r) => ({ id: r.id, failures: r.failures }));
+      }
+      if (!compiled || failures.length > 0) {
+        const errors = findings.filter((f) => f.severity === 'error');
+        const detail = compiled
+          ? `${failures.length} scenario(s) fail: ${failures.map((f) => f.id).join(', ')}`
+          : `${errors.length} lint error(s): ${errors.map((f) => `${f.file} ${f.rule ?? ''} ${f.code}`).join('; ')}`;
+        this.log?.error(
+          { service: source.id, dir, findings: errors, failures },
+          `rule catalog ${source.id} refused at seeding (${detail}); it is not put in force`,
+        );
+        await this.audit({
+          actor,
+          action: 'seed_refused',
+          service: source.id,
+          ...(parsed ? { version: parsed.service.version } : {}),
+          outcome: 'refused',
+          detail,
+        });
+        continue;
+      }
       const doc: VersionDoc = {
         service: source.id,
         version: compiled.ruleSet.version,
@@ -112,6 +157,7 @@ export class RulesAdmin {
         createdAt: this.now().toISOString(),
         createdBy: actor,
         findings,
+        tests: { passed: compiled.parsed.scenarios.length, failed: 0, failures: [] },
         publishedAt: this.now().toISOString(),
         publishedBy: actor,
       };

@@ -201,9 +201,16 @@ const inputBase = {
   id: z.string().regex(ID_RE),
   fills: FactName.meta({ description: 'The fact this answer fills.' }),
   prompt: Localized,
+  label: Localized.optional().meta({
+    description: 'A short name for the answer in a summary ("Loại phiếu"); the prompt when absent.',
+  }),
   help: Localized.optional(),
   when: TopConditionSchema.optional().meta({
     description: 'Ask only when this holds on the answers so far.',
+  }),
+  record: z.boolean().optional().meta({
+    description:
+      'Asked for the agency and the extract (the purpose, a scope), not for a rule: no warning that no rule reads it.',
   }),
 };
 
@@ -212,7 +219,15 @@ export const InputSchema = z
     z.strictObject({
       ...inputBase,
       type: z.literal('choice'),
-      options: z.array(z.strictObject({ value: Scalar, label: Localized })).min(1),
+      options: z.array(z.strictObject({ value: Scalar, label: Localized })).default([]),
+      optionsFrom: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/)
+        .optional()
+        .meta({
+          description:
+            'Options that depend on the citizen (e.g. "health.visits": the visits in their e-health book), supplied at run time by the service named here; `options` is then left empty.',
+        }),
     }),
     z.strictObject({
       ...inputBase,
@@ -286,7 +301,14 @@ export const BasisSchema = z
 export const RuleSchema = z
   .strictObject({
     id: z.string().regex(ID_RE),
-    title: z.string().optional(),
+    title: z
+      .union([Localized, z.string().min(1)])
+      .optional()
+      .meta({
+        description:
+          'What the rule says, in Vietnamese and English. A plain string (English only, the older form) is ' +
+          'still read so stored versions load; lint warns about it.',
+      }),
     effective: z.strictObject({ from: IsoDate, to: IsoDate.optional() }).meta({
       description: 'In force from `from` to `to`, both days included; no `to` means until further notice.',
     }),
@@ -317,15 +339,33 @@ export const ServiceFileSchema = z
     version: z.string().min(1),
     title: Localized,
     description: Localized.optional(),
-    coverage: z.strictObject({ from: IsoDate }).optional().meta({
-      description: 'The first day this rule set answers for; earlier dates are refused.',
-    }),
+    coverage: z
+      .strictObject({ from: IsoDate })
+      .optional()
+      .meta({
+        description:
+          'The first day this rule set answers for; earlier dates are refused. From that day on, lint requires ' +
+          'a "base" fee line, a processing time and an authority (the kinds the service uses) for every request.',
+      }),
     facts: z.array(FactDeclSchema).min(1),
     derived: z.array(DerivedFactSchema).optional(),
     conditions: z.record(z.string(), TopConditionSchema).optional().meta({
       description: 'Named conditions, referenced from rules as {"condition": "name"}.',
     }),
     inputs: z.array(InputSchema),
+    sensitive: z
+      .strictObject({
+        when: TopConditionSchema.optional(),
+        reason: Code.meta({
+          description:
+            'Why, as the identity module words it (identity:fresh.reasons.<reason>, e.g. health_data, form2).',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'The request touches sensitive data (always, or when `when` holds on the answers): the citizen proves again who they are if their link is older than the configured age (Decree 13/2023, Law 91/2025).',
+      }),
     messages: MessagesSchema,
   })
   .meta({ id: 'ServiceFile', description: 'A service: rules/<id>/service.json' });

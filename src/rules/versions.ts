@@ -57,7 +57,17 @@ export type VersionDoc = z.infer<typeof VersionDocSchema>;
 export const AuditEntrySchema = z.object({
   at: z.string(),
   actor: ActorSchema,
-  action: z.enum(['seed', 'upload', 'lint', 'test', 'impact', 'publish', 'publish_refused', 'rollback']),
+  action: z.enum([
+    'seed',
+    'seed_refused',
+    'upload',
+    'lint',
+    'test',
+    'impact',
+    'publish',
+    'publish_refused',
+    'rollback',
+  ]),
   service: z.string(),
   version: z.string().optional(),
   hash: z.string().optional(),

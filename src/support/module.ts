@@ -14,7 +14,7 @@ import { createCannedReplies } from './staff/canned.ts';
 import type { DeadLetterDesk } from './staff/dead-letters.ts';
 import { type CitizenSender, createStaffDesk, type StaffDesk } from './staff/desk.ts';
 import { createLoginLimiter } from './staff/login-limiter.ts';
-import { staffRoutes } from './staff/routes.ts';
+import { type StaffApiExtension, staffRoutes } from './staff/routes.ts';
 import { createStaffSessions } from './staff/sessions.ts';
 import { createTicketStore, type TicketStore } from './ticket-store.ts';
 
@@ -55,6 +55,8 @@ export interface SupportModule {
   feature: Feature;
   /** The staff console and its API. */
   routes: FastifyPluginAsync;
+  /** Adds routes to the staff API behind its login, CSRF and role guard (before the HTTP server is built). */
+  addStaffRoutes(extension: StaffApiExtension): void;
   /** Support tickets in data-subject export and erasure; main.ts registers it with the privacy registry. */
   personalData: PersonalDataContributor;
   /** The conversation handler's `failureButtons`: a turn that fails offers a person. */
@@ -96,7 +98,9 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
   const audit = createAuditLog(store, clock);
   const accounts = options.accounts ?? createStaffAccounts(store, config.DATA_DIR);
   const desk = createStaffDesk({ tickets, audit, sender: options.sender, translator, registry, log, clock });
+  const extensions: StaffApiExtension[] = [];
   const routes = staffRoutes({
+    extensions,
     accounts,
     sessions: createStaffSessions(store, { ttlMs: config.STAFF_SESSION_TTL_SECONDS * 1000 }),
     limiter: createLoginLimiter(store, {
@@ -120,6 +124,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     gateFeature: supportGateFeature,
     feature: supportFeature,
     routes,
+    addStaffRoutes: (extension) => void extensions.push(extension),
     personalData: supportTicketsContributor({ tickets, retentionMs }),
     turnFailedButtons,
     registry,

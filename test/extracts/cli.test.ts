@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { runExtractCommand, runKeysCommand, runVerifyCommand } from '../../src/extracts/cli.ts';
+import { IssuedDocumentRegistry } from '../../src/extracts/registry.ts';
+import { createExtractsCliDeps } from '../../src/main.ts';
+import { RedisStore } from '../../src/store/redis.ts';
 import { nssDbTrusting, pdfsig, pdftotext, tempDir } from './support.ts';
 
 const tmp = tempDir();
@@ -154,5 +159,84 @@ describe('hoso extract sample and hoso verify', () => {
     const c = capture();
     expect(await runVerifyCommand([join(tmp.dir, 'nope.pdf')], c.io, { keys })).toBe(1);
     expect(c.err.join('')).toContain('ENOENT');
+  });
+});
+
+describe('hoso verify and the issued-document registry', () => {
+  const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const redisUrl = () => inject('redisUrl');
+
+  async function sample(name: string) {
+    const file = join(tmp.dir, `${name}.pdf`);
+    const c = capture();
+    expect(
+      await runExtractCommand(['sample', '--service', 'lltp', '--out', file], c.io, { keys, clock }),
+    ).toBe(0);
+    return { file, summary: JSON.parse(c.out.join('')) };
+  }
+
+  it('consults the server registry when REDIS_URL is configured: valid, then revoked', async () => {
+    const { file, summary } = await sample('registered');
+    const store = new RedisStore({ url: redisUrl(), prefix });
+    const registry = new IssuedDocumentRegistry(store);
+    const deps = createExtractsCliDeps(
+      loadConfig({ REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, HOSO_KEYS_DIR: keys.keysDir }),
+      { registry: true },
+    );
+    try {
+      const unknown = capture();
+      expect(await runVerifyCommand([file], unknown.io, deps)).toBe(1);
+      expect(JSON.parse(unknown.out.join(''))).toMatchObject({
+        valid: false,
+        checks: { registry: 'fail' },
+        registry: { status: 'unknown' },
+      });
+
+      await registry.record({
+        id: summary.documentId,
+        service: 'lltp',
+        requestCode: 'LLTP-2026-000042',
+        fileSha256: summary.fileSha256,
+        contentSha256: summary.contentSha256,
+        subject: { name: 'N. T. M. Thư' },
+        issueDate: '2026-11-25',
+        issuedAt: new Date().toISOString(),
+        development: true,
+      });
+      const valid = capture();
+      expect(await runVerifyCommand([file], valid.io, deps)).toBe(0);
+      expect(JSON.parse(valid.out.join(''))).toMatchObject({
+        valid: true,
+        checks: { registry: 'pass' },
+        registry: { status: 'valid' },
+      });
+      expect(valid.err.join('')).not.toContain('not consulted');
+
+      await registry.revoke(summary.documentId, { reason: 'Cấp nhầm người', by: 'binh' });
+      const revoked = capture();
+      expect(await runVerifyCommand([file], revoked.io, deps)).toBe(1);
+      const result = JSON.parse(revoked.out.join(''));
+      expect(result).toMatchObject({
+        valid: false,
+        checks: { registry: 'fail' },
+        registry: { status: 'revoked', reason: 'Cấp nhầm người' },
+      });
+      expect(result.reasons.map((r: { code: string }) => r.code)).toContain('revoked');
+    } finally {
+      await deps.close();
+      const left = await store.keys('');
+      if (left.length) await store.del(...left);
+      await store.close();
+    }
+  });
+
+  it('reports the registry check as skipped without REDIS_URL', async () => {
+    const { file } = await sample('unregistered');
+    const deps = createExtractsCliDeps(loadConfig({ HOSO_KEYS_DIR: keys.keysDir }), { registry: true });
+    expect(deps.registryLookup).toBeUndefined();
+    const c = capture();
+    expect(await runVerifyCommand([file], c.io, deps)).toBe(0);
+    expect(JSON.parse(c.out.join(''))).toMatchObject({ valid: true, checks: { registry: 'skipped' } });
+    expect(c.err.join('')).toContain('registry was not consulted');
   });
 });

@@ -55,9 +55,10 @@ describe('verifyPdf', () => {
     const pdf = Buffer.from(extract.pdf);
     const text = pdf.toString('latin1');
     const m = /\/ByteRange \[(\d+) (\d+) (\d+) (\d+)/.exec(text)!;
-    // Flip one hex digit of the RSA signature value near the end of the CMS.
+    // Change one hex digit of the RSA signature value near the end of the CMS. The hole is lowercase hex, so
+    // a swap between two digits is always a real change ('a' → 'A' would decode to the same byte).
     const cmsHexEnd = text.indexOf('0000', Number(m[2])) - 10;
-    pdf[cmsHexEnd] = pdf[cmsHexEnd] === 0x41 ? 0x42 : 0x41;
+    pdf[cmsHexEnd] = pdf[cmsHexEnd] === 0x30 ? 0x31 : 0x30;
     const r = await verifyPdf(pdf, { trustAnchors: anchors });
     expect(r.valid).toBe(false);
     expect(r.checks.signature).toBe('fail');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
-import { startTestApp } from '../support/app.ts';
+import { captureLogs, startTestApp } from '../support/app.ts';
 import { textOf, WebchatClient } from '../support/webchat-client.ts';
 import { BINH, consentedWebchat, HOA, linkByCode, readCode, typed, wrongCode } from './helpers.ts';
 
@@ -103,18 +103,53 @@ describe('linking in the web chat', () => {
     expect(textOf(await client.press('consent:accept'))).toContain('số định danh cá nhân gồm 12 chữ số');
   });
 
-  it('refuses a child under 14 and explains that a parent links instead', async () => {
+  it('refuses a child under 14 from the typed date alone, before any look-up (no probing)', async () => {
     await consentedWebchat(client);
     await client.say('liên kết VNeID');
     await client.say('048217001122');
-    expect(textOf(await client.say('05/09/2017'))).toContain('Người dưới 14 tuổi chưa tự liên kết');
+    const child = textOf(await client.say('05/09/2017'));
+    expect(child).toContain('Người dưới 14 tuổi chưa tự liên kết');
+    // An ID the registry does not hold gets the very same answer.
+    await client.say('liên kết VNeID');
+    await client.say('048217009999');
+    expect(textOf(await client.say('05/09/2017'))).toBe(child);
   });
 
-  it('tells a citizen without a phone on record why no code can be sent', async () => {
+  it('answers a citizen without a phone on record as a mismatch, suggests other ways, and logs it', async () => {
+    const logs = captureLogs();
+    await app.close();
+    app = await startTestApp({ logs });
+    client = new WebchatClient(app.baseUrl);
     await consentedWebchat(client);
     await client.say('liên kết VNeID');
     await client.say('066170003579');
-    expect(textOf(await client.say('14/02/1970'))).toContain('chưa có số điện thoại di động');
+    const noPhone = textOf(await client.say('14/02/1970'));
+    await client.say('066170099999');
+    const unknownId = textOf(await client.say('14/02/1970'));
+    expect(noPhone).toBe(unknownId);
+    expect(noPhone).toContain('chưa khớp với Cơ sở dữ liệu quốc gia về dân cư');
+    expect(noPhone).toContain('cập nhật thông tin tại Công an cấp xã');
+    expect(noPhone).toContain('làm thủ tục trực tiếp');
+    expect(noPhone).not.toContain('chưa có số điện thoại di động của anh/chị');
+    expect(logs.lines.filter((l) => l.includes('HOSO_ERR_LINK_NO_PHONE'))).toHaveLength(1);
+  });
+
+  it('keeps the code locked for the citizen in a new chat session after five wrong tries', async () => {
+    await consentedWebchat(client);
+    await client.say('liên kết VNeID');
+    await client.say(HOA.id);
+    await client.say(typed(HOA.dateOfBirth));
+    const code = await readCode(app.baseUrl, HOA.phone!);
+    for (let i = 0; i < 4; i++) await client.say(wrongCode(code));
+    expect(textOf(await client.say(wrongCode(code)))).toContain('tạm khóa');
+    // Someone opens a fresh web chat session and starts over with the same ID number.
+    const other = new WebchatClient(app.baseUrl);
+    await consentedWebchat(other);
+    await other.say('liên kết VNeID');
+    await other.say(HOA.id);
+    const again = textOf(await other.say(typed(HOA.dateOfBirth)));
+    expect(again).toContain('tạm khóa');
+    expect(again).not.toContain('Hoso đã gửi mã xác thực');
   });
 });
 

@@ -142,6 +142,61 @@ describe('OtpService', () => {
   });
 });
 
+describe('OtpService with a subject shared across chat accounts', () => {
+  const citizen = ['link-citizen|key-of-001190012345'];
+  const account = (n: number) => `webchat:session-${n}|001190012345`;
+  async function codeFor(s: string): Promise<string> {
+    const issued = await otp.issue(s, citizen);
+    if (issued.status !== 'issued') throw new Error(`not issued: ${issued.status}`);
+    return issued.code;
+  }
+
+  it('allows five wrong codes per lock period for the citizen, however many chat sessions try', async () => {
+    const first = await codeFor(account(1));
+    for (let i = 0; i < 3; i++) await otp.verify(account(1), otherThan(first), citizen);
+    clock += MINUTE;
+    const second = await codeFor(account(2));
+    expect(await otp.verify(account(2), otherThan(second), citizen)).toEqual({
+      status: 'wrong',
+      triesLeft: 1,
+    });
+    const locked = { status: 'locked', until: clock + 15 * MINUTE };
+    expect(await otp.verify(account(2), otherThan(second), citizen)).toEqual(locked);
+    // Every account of this citizen is locked, a fresh session included; the right code no longer works.
+    expect(await otp.verify(account(2), second, citizen)).toEqual(locked);
+    expect(await otp.verify(account(1), first, citizen)).toEqual(locked);
+    expect(await otp.issue(account(3), citizen)).toEqual(locked);
+    // Another citizen is not affected.
+    expect((await otp.issue(account(3), ['link-citizen|someone-else'])).status).toBe('issued');
+
+    clock += 15 * MINUTE;
+    const fresh = await codeFor(account(3));
+    expect(await otp.verify(account(3), fresh, citizen)).toEqual({ status: 'ok' });
+  });
+
+  it('caps the codes sent per citizen, not per chat session, and pauses each session alone', async () => {
+    await codeFor(account(1));
+    clock += 10_000;
+    expect(await otp.issue(account(1), citizen)).toEqual({ status: 'throttled', retryAfterMs: 50_000 });
+    // A second account of the same citizen is not kept waiting by the first one's pause.
+    for (let i = 2; i <= 5; i++) await codeFor(account(i));
+    clock += MINUTE;
+    expect((await otp.issue(account(9), citizen)).status).toBe('throttled');
+    expect(otpProblem(await otp.issue(account(1), citizen), clock)?.code).toBe(
+      'HOSO_ERR_OTP_THROTTLED_MINUTES',
+    );
+  });
+
+  it('forgets earlier slips once the right code is given', async () => {
+    const code = await codeFor(account(1));
+    for (let i = 0; i < 4; i++) await otp.verify(account(1), otherThan(code), citizen);
+    expect(await otp.verify(account(1), code, citizen)).toEqual({ status: 'ok' });
+    clock += MINUTE;
+    const next = await codeFor(account(2));
+    expect(await otp.verify(account(2), otherThan(next), citizen)).toEqual({ status: 'wrong', triesLeft: 4 });
+  });
+});
+
 describe('parseOtpCode', () => {
   it('accepts a code typed with spaces or full-width digits', () => {
     expect(parseOtpCode(' 123 456 ')).toEqual({ ok: true, value: '123456', warnings: [] });

@@ -61,7 +61,7 @@ describe('data-subject rights in chat', () => {
   it('asks to confirm, acknowledges at once, erases every account of the citizen and reports what was kept', async () => {
     const contributed: DataSubject[] = [];
     app.identity.personalData.register({
-      name: 'requests',
+      name: 'another-module',
       async export() {
         return [{ id: 'LLTP-2026-000001' }];
       },

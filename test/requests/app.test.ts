@@ -47,7 +47,7 @@ describe('requests in the app', () => {
       expect(said).toContain(`Hồ sơ ${code} đã có kết quả.`);
       const doc = events.messages.find((m) => m.type === 'document');
       if (doc?.type !== 'document') throw new Error('no document');
-      expect(doc.filename).toBe(`${code}.pdf`);
+      expect(doc.filename).toBe(`phieu-lltp-${code}.pdf`);
       const pdf = await fetch(doc.url);
       expect(pdf.status).toBe(200);
       expect(

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { Notifier } from '../../src/conversation/notifier.ts';
 import type { Outbound } from '../../src/dialogue/message.ts';
 import { MemoryBlobStore } from '../../src/files/memory-blob-store.ts';
@@ -12,12 +12,13 @@ import { SimulatedBackOffice } from '../../src/ports/agency/simulated.ts';
 import { AgencyError, type AgencyPort } from '../../src/ports/agency/types.ts';
 import { EmbeddedHealthRecords } from '../../src/ports/health/embedded.ts';
 import { EmbeddedJudicialRecords } from '../../src/ports/judicial/embedded.ts';
-import { type ExtractContent, PlaceholderExtractIssuer } from '../../src/requests/extract-issuer.ts';
+import type { ExtractContent } from '../../src/requests/extract-issuer.ts';
 import { HealthRecordsFulfilment } from '../../src/requests/health-fulfilment.ts';
 import { registerRequestJobs } from '../../src/requests/jobs.ts';
 import { RequestRepository } from '../../src/requests/repository.ts';
 import { RequestService } from '../../src/requests/service.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import { signedExtractIssuer } from '../support/extracts.ts';
 import { decision, HUNG, lltpRequest, until } from './support.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -35,7 +36,7 @@ function pipeline(options: { lltpAgency?: AgencyPort; attempts?: number } = {}) 
   });
   const sent: { userId: string; messages: Outbound[] }[] = [];
   const handed: ExtractContent[] = [];
-  const placeholder = new PlaceholderExtractIssuer(files, kv);
+  const signed = signedExtractIssuer(kv, files, inject('devKeysDir'));
   const notifier = new Notifier();
   notifier.register('webchat', { send: async (userId, messages) => void sent.push({ userId, messages }) });
   const service = new RequestService({
@@ -53,10 +54,10 @@ function pipeline(options: { lltpAgency?: AgencyPort; attempts?: number } = {}) 
       health_record: new HealthRecordsFulfilment(new EmbeddedHealthRecords()),
     },
     issuer: {
-      // The real placeholder issuer, with what it is handed recorded for the test.
+      // The real issuer, with what it is handed recorded for the test.
       issue: (request, content) => {
         handed.push(content);
-        return placeholder.issue(request, content);
+        return signed.issuer.issue(request, content);
       },
     },
     notifier,
@@ -66,7 +67,7 @@ function pipeline(options: { lltpAgency?: AgencyPort; attempts?: number } = {}) 
   });
   const texts = () =>
     sent.flatMap((s) => s.messages.map((m) => (m.type === 'text' ? m.text : `[${m.filename}]`)));
-  return { kv, files, deadLetters, queue, service, sent, texts, handed };
+  return { kv, files, deadLetters, queue, service, sent, texts, handed, registry: signed.registry };
 }
 
 describe('the request pipeline', () => {
@@ -105,7 +106,16 @@ describe('the request pipeline', () => {
       'submitted',
       'issued',
     ]);
-    expect(issued.result).toMatchObject({ filename: `${draft.code}.pdf`, documentId: `DEV-${draft.code}` });
+    expect(issued.result).toMatchObject({
+      filename: `phieu-lltp-${draft.code}.pdf`,
+      documentId: expect.stringMatching(/^LLTP-\d{8}-[0-9A-Z]{10}$/),
+    });
+    expect(await p.registry.get(issued.result!.documentId)).toMatchObject({
+      status: 'valid',
+      service: 'lltp',
+      requestCode: draft.code,
+      subject: { name: 'T. T. Hoà', idNumber: '001*******45' },
+    });
     const pdf = await p.files.get(issued.result!.fileId);
     expect(Buffer.from(pdf!.bytes).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -282,7 +292,7 @@ describe('the request pipeline', () => {
       lltpRequest({
         service: 'health_record',
         decision: { ruleSet: { version: 'h-1', hash: 'sha256:h' } },
-        facts: { scope: 'vaccinations' },
+        facts: { request: { scope: 'vaccinations' } },
       }),
     );
     expect(code).toMatch(/^SKDT-/);

@@ -6,11 +6,11 @@ import { BullJobQueue } from '../../src/jobs/bull-queue.ts';
 import { createDeadLetterList } from '../../src/jobs/dead-letters.ts';
 import { VietQrPayments } from '../../src/payments/port.ts';
 import { HttpAgency } from '../../src/ports/agency/http.ts';
-import { PlaceholderExtractIssuer } from '../../src/requests/extract-issuer.ts';
 import { registerRequestJobs } from '../../src/requests/jobs.ts';
 import { RequestRepository } from '../../src/requests/repository.ts';
 import { RequestService } from '../../src/requests/service.ts';
 import { RedisStore } from '../../src/store/redis.ts';
+import { signedExtractIssuer } from '../support/extracts.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -19,6 +19,8 @@ export interface RedisPipelineOptions {
   /** Store prefix; BullMQ's is `<prefix>bull`. */
   prefix: string;
   agencyUrl: string;
+  /** The development signing keys (the run's shared ones). */
+  keysDir: string;
   agencyTimeoutMs?: number;
   attempts?: number;
   /** A worker that dies is taken over after about this long. */
@@ -57,7 +59,8 @@ export function redisPipeline(options: RedisPipelineOptions) {
     agencies: {
       lltp: new HttpAgency({ baseUrl: options.agencyUrl, timeoutMs: options.agencyTimeoutMs ?? 2000 }),
     },
-    issuer: new PlaceholderExtractIssuer(new MemoryBlobStore(), kv),
+    // Each process has a blob store of its own, as separate machines would.
+    issuer: signedExtractIssuer(kv, new MemoryBlobStore(), options.keysDir).issuer,
     notifier,
     translator: createTranslator(),
     log: silent,
@@ -89,6 +92,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     redisUrl: process.env.TEST_REDIS_URL!,
     prefix: process.env.TEST_PREFIX!,
     agencyUrl: process.env.TEST_AGENCY_URL!,
+    keysDir: process.env.TEST_KEYS_DIR!,
     agencyTimeoutMs: 60_000,
   });
   await p.queue.start();

@@ -22,7 +22,13 @@ describe('request reliability', () => {
   const children: ChildProcess[] = [];
 
   function pipeline(options: { agencyTimeoutMs?: number } = {}) {
-    const p = redisPipeline({ redisUrl, prefix, agencyUrl: fake.baseUrl, ...options });
+    const p = redisPipeline({
+      redisUrl,
+      prefix,
+      agencyUrl: fake.baseUrl,
+      keysDir: inject('devKeysDir'),
+      ...options,
+    });
     open.push(p);
     return p;
   }
@@ -88,7 +94,13 @@ describe('request reliability', () => {
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL('./redis-pipeline.ts', import.meta.url))],
       {
-        env: { ...process.env, TEST_REDIS_URL: redisUrl, TEST_PREFIX: prefix, TEST_AGENCY_URL: fake.baseUrl },
+        env: {
+          ...process.env,
+          TEST_REDIS_URL: redisUrl,
+          TEST_PREFIX: prefix,
+          TEST_AGENCY_URL: fake.baseUrl,
+          TEST_KEYS_DIR: inject('devKeysDir'),
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );

@@ -49,7 +49,7 @@ export function lltpRequest(overrides: Partial<NewRequest> = {}): NewRequest {
     address: { channel: 'webchat', userId: 'web-session-1' },
     lang: 'vi',
     subject: HOA,
-    facts: { request: { form: 1, copies: 1, purpose: 'Xin việc' }, feeCategory: 'standard' },
+    facts: { request: { form: 1, copies: 1, purpose: 'employment' }, feeCategory: 'standard' },
     decision: decision(200000),
     ...overrides,
   };

@@ -77,7 +77,7 @@ describe('rules admin API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().services.map((s: { service: string }) => s.service)).toEqual(['health_record', 'lltp']);
     expect(res.json().services[1].inForce).toMatchObject({
-      version: '2026.11.0',
+      version: '2026.11.1',
       status: 'published',
       inForce: true,
     });
@@ -137,7 +137,7 @@ describe('rules admin API', () => {
       code: 'HOSO_ERR_RULES_PUBLISH_REFUSED',
       details: { findings: [{ code: 'unknown_path' }, { code: 'unknown_operator' }] },
     });
-    expect(b.rules.get('lltp').ruleSet.version).toBe('2026.11.0');
+    expect(b.rules.get('lltp').ruleSet.version).toBe('2026.11.1');
   });
 
   it('publishes through the gate and every instance decides with the new rules without restart', async () => {
@@ -154,13 +154,13 @@ describe('rules admin API', () => {
     });
     expect(impact.json()).toMatchObject({
       sample: 3000,
-      from: { version: '2026.11.0' },
+      from: { version: '2026.11.1' },
       to: { version: '2026.12.6' },
     });
     const pub = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/publish`, AGENCY);
     expect(pub.statusCode).toBe(200);
     expect(pub.json()).toMatchObject({ version: '2026.12.6', status: 'published', inForce: true });
-    expect(pub.json().impact.from.version).toBe('2026.11.0');
+    expect(pub.json().impact.from.version).toBe('2026.11.1');
     // The instance that published serves the change at once; the other once the announcement arrives.
     expect(a.rules.get('lltp').decideSync(facts).fee.total).toBe(150000);
     await eventually(() => b.rules.get('lltp').ruleSet.version === '2026.12.6');
@@ -177,13 +177,13 @@ describe('rules admin API', () => {
 
   it('rolls back, keeps the history, and records every action in the audit log', async () => {
     const back = await call(b, 'POST', `${P}/services/lltp/rollback`, ADMIN, {});
-    expect(back.json()).toMatchObject({ version: '2026.11.0', inForce: true });
-    expect(b.rules.get('lltp').ruleSet.version).toBe('2026.11.0');
-    await eventually(() => a.rules.get('lltp').ruleSet.version === '2026.11.0');
+    expect(back.json()).toMatchObject({ version: '2026.11.1', inForce: true });
+    expect(b.rules.get('lltp').ruleSet.version).toBe('2026.11.1');
+    await eventually(() => a.rules.get('lltp').ruleSet.version === '2026.11.1');
     const history = await call(a, 'GET', `${P}/services/lltp/versions`, AGENCY);
     expect(
       history.json().versions.map((v: { version: string; status: string }) => `${v.version}:${v.status}`),
-    ).toEqual(['2026.11.0:published', '2026.12.5:draft', '2026.12.6:published']);
+    ).toEqual(['2026.11.1:published', '2026.12.5:draft', '2026.12.6:published']);
     const audit = await call(a, 'GET', `${P}/audit?service=lltp`, ADMIN);
     const actions = audit
       .json()

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog, loadServiceSource } from '../../src/rules/catalog.ts';
+import { RulesError } from '../../src/rules/errors.ts';
 import { readServiceDir } from '../../src/rules/source.ts';
-import { REPO_RULES, writeMooringCatalog } from './fixtures.ts';
+import { mooringRules, REPO_RULES, writeMooringCatalog } from './fixtures.ts';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -14,6 +15,24 @@ function mooringWithRepo() {
   cleanups.push(c.cleanup);
   return c.dir;
 }
+
+describe('a fee total below zero', () => {
+  it('is refused with a coded error rather than returned', async () => {
+    const rules = mooringRules() as { rules: { id: string; event: { params: Record<string, unknown> } }[] };
+    rules.rules.find((r) => r.id === 'M-per-metre')!.event.params.unitAmount = -10000;
+    const { dir, cleanup } = writeMooringCatalog({ rules, scenarios: { scenarios: [] } });
+    cleanups.push(cleanup);
+    const mooring = (await loadCatalog(dir)).get('mooring');
+    const facts = { on: '2025-05-05', owner: { dateOfBirth: '1980-01-01' }, boat: { kind: 'fishing' } };
+    expect(mooring.decideSync({ ...facts, boat: { kind: 'fishing', length: 12 } }).fee.total).toBe(30000);
+    const err = await mooring
+      .decide({ ...facts, boat: { kind: 'fishing', length: 20 } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RulesError);
+    expect((err as RulesError).code).toBe('HOSO_ERR_RULES_FEE_NEGATIVE');
+    expect((err as RulesError).message).toContain('-50000');
+  });
+});
 
 describe('loadCatalog', () => {
   it('loads every service folder, including one no code knows about', async () => {
@@ -108,6 +127,7 @@ describe('loadCatalog', () => {
     const requester = { dateOfBirth: '1985-01-01', identityLevel: 2 };
     expect(asked({ requester }, 'self')).toEqual([
       'form',
+      'purpose',
       'relation',
       'livedInSeveralProvinces',
       'livedAbroad',

@@ -76,6 +76,21 @@ describe('hoso rules test', () => {
   });
 });
 
+describe('hoso rules lint and test on a folder without services', () => {
+  it('is an error, not a silent pass', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'hoso-empty-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const lint = await run('lint', dir);
+    expect(lint.code).toBe(1);
+    expect(JSON.parse(lint.stdout).findings).toMatchObject([{ code: 'no_services' }]);
+    const test = await run('test', dir);
+    expect(test.code).toBe(1);
+    expect(test.stderr).toContain('no_services');
+  });
+});
+
 describe('hoso rules eval', () => {
   it('prints the decision JSON of contracts §3', async () => {
     const r = await run('eval', 'lltp', '--facts', facts, '--dir', REPO_RULES);
@@ -186,9 +201,9 @@ describe('hoso rules impact against a stored version', () => {
     try {
       await new RulesAdmin({ versions: new RuleVersionStore(redis.store) }).seed(REPO_RULES);
       options = { store: redis.store };
-      const r = await run('impact', 'lltp', '--from', '2026.11.0', '--to', REPO_RULES, '--sample', '500');
+      const r = await run('impact', 'lltp', '--from', '2026.11.1', '--to', REPO_RULES, '--sample', '500');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ from: { version: '2026.11.0' }, changed: 0 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ from: { version: '2026.11.1' }, changed: 0 });
       const missing = await run('impact', 'lltp', '--from', '1.0.0', '--to', REPO_RULES);
       expect([missing.code, JSON.parse(missing.stderr).error.code]).toEqual([
         1,

@@ -132,9 +132,10 @@ describe('ExclusivityChecker', () => {
   const model = new FactModel({
     facts: [
       { name: 'on', type: 'date', description: 'd' },
-      { name: 'kind', type: 'string', enum: ['a', 'b', 'c'], description: 'd' },
-      { name: 'age', type: 'integer', description: 'd' },
-      { name: 'flag', type: 'boolean', description: 'd' },
+      { name: 'kind', type: 'string', enum: ['a', 'b', 'c'], required: true, description: 'd' },
+      { name: 'age', type: 'integer', required: true, description: 'd' },
+      { name: 'flag', type: 'boolean', required: true, description: 'd' },
+      { name: 'maybe', type: 'string', enum: ['a', 'b'], description: 'optional, no default' },
     ],
   });
   const checker = new ExclusivityChecker(model, {
@@ -161,6 +162,32 @@ describe('ExclusivityChecker', () => {
         { all: [{ fact: 'flag', operator: 'equal', value: false }] },
       ),
     ).toBe(true);
+  });
+
+  it('counts with an optional fact that has no default, which "notIn" accepts while it is missing', () => {
+    const maybe = (op: string, value: unknown) => ({ fact: 'maybe', operator: op, value });
+    expect(checker.exclusive({ all: [maybe('notIn', ['a'])] }, { all: [maybe('notEqual', 'b')] })).toBe(
+      false,
+    );
+    expect(checker.exclusive({ all: [maybe('in', ['a'])] }, { all: [maybe('notEqual', 'a')] })).toBe(true);
+    expect(checker.gap([{ all: [maybe('equal', 'a')] }, { all: [maybe('equal', 'b')] }])).toEqual({
+      witness: 'maybe not in ["a"] and maybe not in ["b"]',
+      exact: true,
+    });
+  });
+
+  it('finds requests none of several conditions covers, or proves there are none', () => {
+    expect(checker.gap([{ all: [kind('in', ['a', 'b'])] }, { all: [kind('equal', 'c')] }])).toBeNull();
+    expect(checker.gap([{ all: [age('lessThan', 16)] }, { not: { all: [age('lessThan', 16)] } }])).toBeNull();
+    expect(checker.gap([{ all: [age('lessThan', 16)] }, { all: [age('greaterThan', 16)] }])).toEqual({
+      witness: 'age >= 16 and age <= 16',
+      exact: true,
+    });
+    expect(checker.gap([])).toEqual({ witness: 'any request', exact: true });
+    expect(checker.gap([{ all: [kind('not:equal', 'z')] }])).toEqual({
+      witness: 'any request',
+      exact: false,
+    });
   });
 
   it('does not claim exclusion when both can hold', () => {

@@ -31,7 +31,7 @@ describe('evaluate (decision envelope of contracts §3)', () => {
     expect(DecisionSchema.parse(d)).toEqual(d);
     expect(d).toMatchObject({
       service: 'lltp',
-      ruleSet: { version: '2026.11.0', hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      ruleSet: { version: '2026.11.1', hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
       on: '2026-11-25',
       eligible: true,
       reasons: [],
@@ -135,6 +135,8 @@ describe('evaluate (decision envelope of contracts §3)', () => {
         'Unknown fact "subject.relaton"',
       ],
       [{ requester: {} }, 'requester.dateOfBirth', 'is required'],
+      [{}, 'requester.dateOfBirth', 'Fact "requester.dateOfBirth" is required'],
+      [{ subject: { relation: 'self' } }, 'requester.dateOfBirth', 'is required'],
       [
         { on: '2025-01-01', requester: { dateOfBirth: '2030-01-01' } },
         'requester.dateOfBirth',

@@ -38,7 +38,7 @@ describe('explain', () => {
     const en = lltp.explain(d, 'en');
     expect(en).toContain('You can go ahead with “Criminal record extract (Phiếu lý lịch tư pháp)”');
     expect(en).toContain('Proof of entitlement to the reduced fee');
-    expect(en).toContain('Pay ₫105,000');
+    expect(en).toContain('Pay VND\u00a0105,000');
     expect(en).toContain('Thông tư 16/2025/TT-BTC');
     expect(en).toContain('The provincial police');
     expect(en).toContain('Expected processing time: 10 working days');

@@ -37,7 +37,7 @@ describe('sampler', () => {
     const sample = Array.from({ length: 3000 }, () => next()) as SampleFacts[];
     for (const f of sample) expect(() => lltp.compiled.normalizer.normalize(f)).not.toThrow();
     expect(new Set(sample.map((f) => f.channel)).size).toBe(3);
-    expect(new Set(sample.map((f) => f.feeCategory)).size).toBe(11);
+    expect(new Set(sample.map((f) => f.feeCategory)).size).toBe(13);
     expect(new Set(sample.map((f) => f.requester.nationality)).size).toBeGreaterThan(2);
     expect(sample.some((f) => f.on < '2025-03-01') && sample.some((f) => f.on >= '2026-07-01')).toBe(true);
   });

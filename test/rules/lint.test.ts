@@ -1,8 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/rules/catalog.ts';
 import { CatalogError } from '../../src/rules/errors.ts';
 import { type Finding, lintCatalog } from '../../src/rules/lint.ts';
 import {
+  copyRepoCatalog,
   mooringRules,
   mooringScenarios,
   mooringService,
@@ -189,6 +192,24 @@ describe('lintCatalog', () => {
     expect(errors(findings).map((f) => f.code)).toEqual(['duplicate_rule_id', 'window_inverted']);
   });
 
+  it('reads a rule title in both languages, and warns about an English-only one', async () => {
+    const ok = await lintWith({
+      rules: (r) => (r.rules[0].title = { vi: 'Chủ thuyền từ đủ 18 tuổi', en: 'Owners are 18 or over' }),
+    });
+    expect(ok.findings).toEqual([]);
+    const { findings } = await lintWith({ rules: (r) => (r.rules[0].title = 'Owners are 18 or over') });
+    expect(findings).toEqual([
+      {
+        severity: 'warning',
+        file: 'mooring/rules/main.json',
+        rule: 'M-underage',
+        path: '$.rules[0].title',
+        code: 'title_not_localized',
+        message: 'the title is English only; give it as {"vi": "…", "en": "…"}',
+      },
+    ]);
+  });
+
   it('asks for a note on a rule whose reading is uncertain', async () => {
     const { findings } = await lintWith({ rules: (r) => delete r.rules[1].note });
     expect(errors(findings)).toMatchObject([{ rule: 'M-too-long', code: 'note_missing' }]);
@@ -236,6 +257,172 @@ describe('lintCatalog', () => {
     expect(errors(await lintCatalog(dir))).toMatchObject([
       { file: 'mooring/rules/broken.json', code: 'invalid_json' },
     ]);
+  });
+});
+
+describe('coverage: a base fee, a processing time and an authority on every day, for every request', () => {
+  async function lintRepoWith(file: string, id: string, edit: (rule: Json) => void) {
+    const { dir, cleanup } = copyRepoCatalog();
+    cleanups.push(cleanup);
+    const path = join(dir, file);
+    const content = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    edit(content.rules.find((r: Json) => r.id === id));
+    writeFileSync(path, JSON.stringify(content));
+    return lintCatalog(dir);
+  }
+
+  it('catches a week without a base fee when the 2025 fee starts late', async () => {
+    const findings = await lintRepoWith(
+      'lltp/rules/fees.json',
+      'F3-base-2025',
+      (r) => (r.effective.from = '2025-05-01'),
+    );
+    expect(errors(findings)).toEqual([
+      {
+        severity: 'error',
+        file: 'lltp/rules/fees.json',
+        rule: 'F3-base-2025',
+        path: '$.rules[1].effective.from',
+        code: 'coverage_gap',
+        message:
+          "no base fee rule is in force from 2025-04-24 to 2025-04-30, inside the rule set's coverage (from 2017-01-01)",
+      },
+    ]);
+  });
+
+  it('catches days without an authority when the police take over a few days late', async () => {
+    const findings = await lintRepoWith(
+      'lltp/rules/authority.json',
+      'E7-authority-police',
+      (r) => (r.effective.from = '2025-03-04'),
+    );
+    expect(errors(findings)).toMatchObject([
+      {
+        file: 'lltp/rules/authority.json',
+        rule: 'E7-authority-police',
+        path: '$.rules[1].effective.from',
+        code: 'coverage_gap',
+      },
+    ]);
+    expect(errors(findings)[0]!.message).toContain('from 2025-03-01 to 2025-03-03');
+  });
+
+  it('catches a window that ends while the rule set still answers', async () => {
+    const findings = await lintRepoWith(
+      'lltp/rules/processing.json',
+      'T3-amended-law',
+      (r) => (r.effective.to = '2030-12-31'),
+    );
+    expect(errors(findings)).toMatchObject([
+      { rule: 'T3-amended-law', path: '$.rules[2].effective.to', code: 'coverage_gap' },
+    ]);
+    expect(errors(findings)[0]!.message).toContain('no processing time rule is in force from 2031-01-01 on');
+  });
+
+  it('catches requests no base fee applies to, with an example', async () => {
+    const { findings } = await lintWith({
+      rules: (r) =>
+        (r.rules[3].conditions = {
+          all: [{ fact: 'boat', path: '$.kind', operator: 'equal', value: 'fishing' }],
+        }),
+    });
+    expect(errors(findings)).toMatchObject([
+      {
+        rule: 'M-fee-2024',
+        path: '$.rules[3].conditions',
+        code: 'coverage_gap',
+        message:
+          'from 2024-01-01 to 2025-12-31, no base fee rule applies when boat.kind not in ["fishing"] (rules in force: "M-fee-2024")',
+      },
+    ]);
+  });
+
+  it('accepts base fees split by exclusive conditions', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules.push({
+          ...r.rules[3],
+          id: 'M-fee-2024-fishing',
+          conditions: { all: [{ fact: 'boat', path: '$.kind', operator: 'equal', value: 'fishing' }] },
+        });
+        r.rules[3].conditions = {
+          all: [{ fact: 'boat', path: '$.kind', operator: 'notEqual', value: 'fishing' }],
+        };
+      },
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('warns when a condition is beyond what it can prove', async () => {
+    const { findings } = await lintWith({
+      rules: (r) =>
+        (r.rules[3].conditions = {
+          all: [{ fact: 'boat', path: '$.kind', operator: 'not:equal', value: 'canoe' }],
+        }),
+    });
+    expect(findings).toMatchObject([
+      {
+        severity: 'warning',
+        code: 'base_coverage_unproven',
+        rule: 'M-fee-2024',
+        path: '$.rules[3].conditions',
+      },
+    ]);
+  });
+
+  it('asks nothing of an event kind the service does not use', async () => {
+    const { findings } = await lintWith({ rules: (r) => r.rules.splice(6, 1) });
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('every finding at once', () => {
+  it('checks the rules that parse even when a sibling in the same file fails its schema', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[4].effective.from = '2026-13-01';
+        r.rules[1].conditions.all[1].path = '$.lenght';
+        r.rules[0].conditions.all[0].operator = 'lessThen';
+      },
+      service: (s) => delete s.messages.documents.insurance_certificate.en,
+    });
+    expect(errors(findings).map((f) => [f.rule, f.path, f.code])).toEqual([
+      ['M-fee-2026', '$.rules[4].effective.from', 'malformed_date'],
+      ['M-underage', '$.rules[0].conditions.all[0].operator', 'unknown_operator'],
+      ['M-too-long', '$.rules[1].conditions.all[1]', 'unknown_path'],
+      ['M-insurance', '$.rules[2].event.params', 'missing_message'],
+    ]);
+  });
+
+  it('reports no message, condition or input as unused while a rule file fails its schema', async () => {
+    const { findings } = await lintWith({
+      rules: (r) => {
+        r.rules[2].basis = [];
+        r.rules[0].event.type = 'warn';
+      },
+    });
+    expect(findings.map((f) => f.code).sort()).toEqual(['schema', 'unknown_event']);
+  });
+
+  it('reports nothing as unused while a rule file is not even JSON', async () => {
+    const rules = mooringRules() as Json;
+    const insurance = rules.rules.splice(2, 1);
+    const { dir, cleanup } = writeMooringCatalog({ rules });
+    cleanups.push(cleanup);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${dir}/mooring/rules/insurance.json`, `${JSON.stringify({ rules: insurance })},`);
+    expect(await lintCatalog(dir)).toMatchObject([
+      { severity: 'error', file: 'mooring/rules/insurance.json', code: 'invalid_json' },
+    ]);
+  });
+
+  it('refuses a folder without any service, rather than passing it as clean', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/hoso-empty-`);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    expect(await lintCatalog(dir)).toMatchObject([{ severity: 'error', file: '.', code: 'no_services' }]);
+    expect(await lintCatalog(`${dir}/missing`)).toMatchObject([{ code: 'unreadable_catalog' }]);
   });
 });
 

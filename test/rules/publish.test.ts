@@ -1,9 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublishRefusedError, type RulesError } from '../../src/rules/errors.ts';
 import { RulesAdmin } from '../../src/rules/publish.ts';
 import { RuleVersionStore } from '../../src/rules/versions.ts';
 import { testRedisStore } from '../support/redis.ts';
-import { REPO_RULES, serviceFiles, withRule } from './fixtures.ts';
+import { copyRepoCatalog, REPO_RULES, serviceFiles, withRule } from './fixtures.ts';
 
 const agency = { name: 'moj', role: 'agency' };
 let redis: ReturnType<typeof testRedisStore>;
@@ -21,10 +23,82 @@ afterEach(async () => {
 describe('seeding from the catalog folder', () => {
   it('puts every service of the folder in force once, and never again', async () => {
     expect(await admin.versions.services()).toEqual(['health_record', 'lltp']);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.0');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
     expect(await admin.seed(REPO_RULES)).toEqual([]);
     const seeds = (await admin.versions.auditLog()).filter((e) => e.action === 'seed');
     expect(seeds.map((e) => e.service)).toEqual(['health_record', 'lltp']);
+  });
+});
+
+type RuleJson = { effective: { from: string }; event: { params: Record<string, unknown> } };
+
+describe('seeding through the publish gate', () => {
+  async function seedFrom(edit: (dir: string) => void) {
+    const { dir, cleanup } = copyRepoCatalog();
+    try {
+      edit(dir);
+      const logs: { fields: Record<string, unknown>; message: string }[] = [];
+      const log = {
+        error: (fields: Record<string, unknown>, message: string) => void logs.push({ fields, message }),
+      };
+      const store = testRedisStore();
+      try {
+        const fresh = new RulesAdmin({ versions: new RuleVersionStore(store.store), log });
+        const seeded = await fresh.seed(dir);
+        return {
+          seeded,
+          logs,
+          current: await fresh.versions.current('lltp'),
+          health: await fresh.versions.current('health_record'),
+          audit: await fresh.versions.auditLog(),
+        };
+      } finally {
+        await store.cleanup();
+      }
+    } finally {
+      cleanup();
+    }
+  }
+
+  const editRule = (dir: string, file: string, id: string, edit: (r: RuleJson) => void) => {
+    const path = join(dir, file);
+    const content = JSON.parse(readFileSync(path, 'utf8'));
+    edit(content.rules.find((r: { id: string }) => r.id === id));
+    writeFileSync(path, JSON.stringify(content));
+  };
+
+  it('refuses a catalog service whose scenarios fail, logs why and leaves the others in force', async () => {
+    const r = await seedFrom((dir) =>
+      editRule(dir, 'lltp/rules/fees.json', 'F3-base-2025', (rule) => (rule.event.params.amount = 250000)),
+    );
+    expect(r.seeded).toEqual(['health_record']);
+    expect(r.current).toBeNull();
+    expect(r.health).not.toBeNull();
+    expect(r.logs).toHaveLength(1);
+    expect(r.logs[0]!.message).toMatch(/^rule catalog lltp refused at seeding \(\d+ scenario\(s\) fail: /);
+    expect(r.logs[0]!.fields).toMatchObject({ service: 'lltp', findings: [] });
+    expect(r.audit.find((e) => e.service === 'lltp')).toMatchObject({
+      action: 'seed_refused',
+      outcome: 'refused',
+      version: '2026.11.1',
+    });
+  });
+
+  it('refuses a catalog service with lint errors the same way', async () => {
+    const r = await seedFrom((dir) =>
+      editRule(dir, 'lltp/rules/authority.json', 'E7-authority-police', (rule) => {
+        rule.effective.from = '2025-03-04';
+      }),
+    );
+    expect(r.seeded).toEqual(['health_record']);
+    expect(r.current).toBeNull();
+    expect(r.logs[0]!.message).toContain(
+      '1 lint error(s): lltp/rules/authority.json E7-authority-police coverage_gap',
+    );
+    expect(r.audit.map((e) => [e.service, e.action])).toEqual([
+      ['health_record', 'seed'],
+      ['lltp', 'seed_refused'],
+    ]);
   });
 });
 
@@ -41,14 +115,14 @@ describe('publishing', () => {
     const published = await admin.publish('lltp', '2026.12.0', agency);
     expect(published.status).toBe('published');
     expect(await admin.versions.current('lltp')).toBe('2026.12.0');
-    expect(published.impact).toMatchObject({ sample: 2000, changed: 0, from: { version: '2026.11.0' } });
+    expect(published.impact).toMatchObject({ sample: 2000, changed: 0, from: { version: '2026.11.1' } });
     const last = (await admin.versions.auditLog({ service: 'lltp' })).at(-1);
     expect(last).toMatchObject({
       action: 'publish',
       actor: agency,
       version: '2026.12.0',
       hash: draft.hash,
-      previous: { version: '2026.11.0' },
+      previous: { version: '2026.11.1' },
       outcome: 'ok',
     });
   });
@@ -63,7 +137,7 @@ describe('publishing', () => {
     const err = await admin.publish('lltp', '2026.12.1', agency).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PublishRefusedError);
     expect((err as PublishRefusedError).findings.map((f) => f.code)).toEqual(['unknown_path']);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.0');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
     expect((await admin.versions.auditLog()).at(-1)).toMatchObject({
       action: 'publish_refused',
       outcome: 'refused',
@@ -84,12 +158,12 @@ describe('publishing', () => {
     expect(err.code).toBe('HOSO_ERR_RULES_PUBLISH_REFUSED');
     expect(err.failures.length).toBeGreaterThan(10);
     expect(err.failures[0]!.failures.join()).toMatch(/fee total: expected \d+, got \d+/);
-    expect(await admin.versions.current('lltp')).toBe('2026.11.0');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
     expect((await admin.version('lltp', '2026.12.2')).tests?.failed).toBe(err.failures.length);
   });
 
   it('refuses a second upload of the same version, and an upload that is not the service', async () => {
-    const files = withRule(serviceFiles('lltp'), '2026.11.0', 'T3-amended-law', () => {});
+    const files = withRule(serviceFiles('lltp'), '2026.11.1', 'T3-amended-law', () => {});
     await expect(admin.upload('lltp', files, agency)).rejects.toMatchObject({
       code: 'HOSO_ERR_RULES_VERSION_EXISTS',
     });
@@ -109,11 +183,11 @@ describe('publishing', () => {
     await admin.upload('lltp', files, agency);
     await admin.publish('lltp', '2026.12.3', agency);
     const back = await admin.rollback('lltp', agency);
-    expect(back.version).toBe('2026.11.0');
-    expect(await admin.versions.current('lltp')).toBe('2026.11.0');
+    expect(back.version).toBe('2026.11.1');
+    expect(await admin.versions.current('lltp')).toBe('2026.11.1');
     const history = await admin.history('lltp');
     expect(history.map((h) => [h.version, h.status, h.inForce])).toEqual([
-      ['2026.11.0', 'published', true],
+      ['2026.11.1', 'published', true],
       ['2026.12.3', 'published', false],
     ]);
     expect((await admin.versions.auditLog()).at(-1)).toMatchObject({

@@ -78,7 +78,7 @@ describe('RuleRegistry', () => {
         .map((s) => s.id)
         .sort(),
     ).toEqual(['health_record', 'lltp']);
-    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.0');
+    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.1');
     expect(() => registry.get('passport')).toThrow(
       expect.objectContaining({ code: 'HOSO_ERR_RULES_UNKNOWN_SERVICE' }),
     );
@@ -105,7 +105,7 @@ describe('RuleRegistry', () => {
     const pinned = await registry.at('lltp', started.ruleSet.version);
     expect(pinned.decideSync(facts)).toMatchObject({
       fee: { total: 200000 },
-      ruleSet: { version: '2026.11.0' },
+      ruleSet: { version: '2026.11.1' },
     });
     expect(registry.get('lltp').decideSync(facts)).toMatchObject({
       fee: { total: 150000 },
@@ -130,7 +130,7 @@ describe('RuleRegistry', () => {
     await versions.announce('lltp', '2026.12.9', 'sha256:x');
     await new Promise((r) => setTimeout(r, 200));
     await registry.refresh();
-    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.0');
+    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.1');
   });
 
   it('catches up by re-reading when an announcement was missed', async () => {
@@ -138,9 +138,9 @@ describe('RuleRegistry', () => {
     const versions = new RuleVersionStore(redis.store);
     await publishCheaperOnline('2026.12.2');
     await eventually(() => registry.get('lltp').ruleSet.version === '2026.12.2');
-    await versions.setCurrent('lltp', '2026.11.0');
+    await versions.setCurrent('lltp', '2026.11.1');
     expect(registry.get('lltp').ruleSet.version).toBe('2026.12.2');
     await registry.refresh();
-    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.0');
+    expect(registry.get('lltp').ruleSet.version).toBe('2026.11.1');
   });
 });

@@ -47,7 +47,7 @@ describe('scenario coverage', () => {
     );
     expect(facts.some((f) => f.requester.nationality && f.requester.nationality !== 'VN')).toBe(true);
     const categories = new Set(facts.map((f) => f.feeCategory ?? 'standard'));
-    expect(categories.size).toBe(11);
+    expect(categories.size).toBe(13);
     expect(new Set(facts.map((f) => f.request?.copies ?? 1)).size).toBeGreaterThan(4);
   });
 

@@ -49,6 +49,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Shared development keys: every app signs extracts without generating its own.
+    HOSO_KEYS_DIR: inject('devKeysDir'),
     ...(options.memory ? {} : { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: prefix }),
     ...(options.telegramApiRoot
       ? {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/extracts/${name}`, import.meta.url));
 
 /**
  * Everything production requires, with harmless values (unreachable ports for the government systems).
@@ -17,6 +20,10 @@ export function productionEnv(overrides: Record<string, string> = {}): Record<st
     AGENCY_API_URL: 'http://127.0.0.1:9/agency',
     HEALTH_API_URL: 'http://127.0.0.1:9/health',
     PAYMENT_CALLBACK_SECRET: randomBytes(24).toString('base64url'),
+    // A throwaway key without the development policy, standing in for the agency's.
+    SIGNING_P12_PATH: fixture('openssl3-aes-utf8-passphrase.p12'),
+    SIGNING_P12_PASSPHRASE: 'mật khẩu thử',
+    SIGNING_TRUST_ANCHORS: fixture('openssl3-aes-utf8-passphrase.crt.pem'),
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import { startTerminalChat } from '../../src/channels/terminal/chat.ts';
 import type { App } from '../../src/main.ts';
 
 /** Drives `hoso chat`'s terminal channel through streams, as a person typing would. */
-export function terminalClient(app: App, userId = 'terminal-test') {
+export function terminalClient(app: App, userId = 'terminal-test', options: { showDevSms?: boolean } = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
@@ -19,6 +19,8 @@ export function terminalClient(app: App, userId = 'terminal-test') {
     downloadDir: '/tmp/hoso-terminal-test',
     userId,
     lang: 'vi',
+    devOutbox: options.showDevSms ? app.identity.devOutbox : undefined,
+    intake: app.intake,
   });
   app.notifier.register('terminal', chat.sender);
   return {

@@ -16,6 +16,7 @@ const app = await createApp(
     TELEGRAM_WEBHOOK_URL: 'https://bench.invalid/telegram/webhook',
     TELEGRAM_WEBHOOK_SECRET: s.secret,
     TELEGRAM_THROTTLE: 'false',
+    ...s.env,
   }),
   {
     logger: createLogger({ level: 'silent' }),

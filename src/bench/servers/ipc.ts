@@ -14,6 +14,8 @@ export interface ServerSettings {
   apiRoot: string;
   token: string;
   secret: string;
+  /** More configuration for the server (the journey section shortens the simulated agency's delays). */
+  env?: Record<string, string>;
 }
 
 export function settingsFromEnv(): ServerSettings {

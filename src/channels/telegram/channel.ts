@@ -38,6 +38,8 @@ export interface TelegramChannel {
   /** Webhook mode: registers the webhook (URL and secret) with Telegram. Polling mode: starts long polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The bytes of a file a citizen sent (getFile, then the Bot API's file download). */
+  fetchFile(fileId: string): Promise<{ bytes: Uint8Array }>;
 }
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
@@ -114,6 +116,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     },
     async stop() {
       if (bot.isRunning()) await bot.stop();
+    },
+    async fetchFile(fileId) {
+      const file = await bot.api.getFile(fileId);
+      if (!file.file_path) throw new Error('Telegram gave no path for the file');
+      const res = await fetch(`${options.apiRoot}/file/bot${options.token}/${file.file_path}`, {
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!res.ok) throw new Error(`Telegram file download failed with HTTP ${res.status}`);
+      return { bytes: new Uint8Array(await res.arrayBuffer()) };
     },
   };
 }

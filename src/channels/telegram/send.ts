@@ -41,9 +41,11 @@ export async function sendToTelegram(
     if (message.type === 'document') {
       const file = await files.get(message.fileId);
       if (!file) throw new MissingFileError(`file ${message.fileId} is gone`);
-      await api.sendDocument(chatId, new InputFile(file.bytes, message.filename), {
-        ...(message.caption ? { caption: message.caption } : {}),
-      });
+      const input = new InputFile(file.bytes, message.filename);
+      const extra = message.caption ? { caption: message.caption } : {};
+      // A picture (the VietQR payment code) is shown inline; anything else arrives as a file.
+      if (message.mimeType.startsWith('image/')) await api.sendPhoto(chatId, input, extra);
+      else await api.sendDocument(chatId, input, extra);
       continue;
     }
     const buttons = message.buttons ?? [];

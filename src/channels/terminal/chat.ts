@@ -1,12 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { ChannelSender } from '../../conversation/notifier.ts';
-import type { Button, Outbound } from '../../dialogue/message.ts';
+import type { Button, InboundFile, Outbound } from '../../dialogue/message.ts';
+import type { FileIntake } from '../../files/intake.ts';
 import type { BlobStore } from '../../files/types.ts';
 import type { Lang, Translator } from '../../i18n.ts';
+import type { DevOutbox } from '../../ports/sms/dev-outbox.ts';
 
 export interface TerminalChatOptions {
   input: Readable;
@@ -18,6 +20,13 @@ export interface TerminalChatOptions {
   downloadDir: string;
   userId: string;
   lang: Lang;
+  /**
+   * The dev SMS outbox, outside production: each text (one-time codes included) is printed here, in the
+   * conversation, so a newcomer need not open /api/dev/outbox. Never the log, which stays free of codes.
+   */
+  devOutbox?: Pick<DevOutbox, 'onMessage'> | undefined;
+  /** Where a document the citizen sends with `/tep <path>` goes (checked and stored like any upload). */
+  intake?: Pick<FileIntake, 'store' | 'maxBytes'> | undefined;
 }
 
 export interface TerminalChat {
@@ -55,6 +64,25 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
     }
   }
 
+  const stopSms = options.devOutbox?.onMessage((m) =>
+    write(translator.t(lang)('terminal.devSms', { phone: m.phoneMasked, text: m.text })),
+  );
+
+  /** A file from the disk, as the web chat's upload route would pass it. */
+  async function fileInbound(path: string): Promise<InboundFile> {
+    const intake = options.intake!;
+    const bytes = await readFile(path);
+    const stored = await intake.store(bytes, basename(path));
+    if (stored.ok)
+      return {
+        ref: `blob:${stored.fileId}`,
+        filename: stored.filename,
+        mimeType: stored.mimeType,
+        size: bytes.length,
+      };
+    return { ref: 'refused', rejected: stored.key.endsWith('TOO_LARGE') ? 'too_large' : 'type' };
+  }
+
   const rl = createInterface({ input: options.input, terminal: false });
   const done = new Promise<void>((resolve) => {
     let queue = Promise.resolve();
@@ -62,6 +90,8 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
     const turn = async (payload: Record<string, unknown>) => {
       const result = await handle({ channel: 'terminal', userId: options.userId, ...payload });
       lang = result.lang;
+      // The numbers answer the latest question only: a reply without buttons leaves nothing to press.
+      choices = [];
       await show(result.messages);
     };
     queue = queue.then(async () => {
@@ -73,6 +103,18 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
       if (!textLine) return;
       if (textLine === '/quit' || textLine === '/exit') {
         rl.close();
+        return;
+      }
+      const sendFile = /^\/(?:tep|file)\s+(.+)$/.exec(textLine);
+      if (sendFile && options.intake) {
+        const path = sendFile[1]!.replace(/^["']|["']$/g, '');
+        queue = queue.then(() =>
+          fileInbound(path)
+            .then((file) => turn({ file }))
+            .catch((err: Error) => {
+              write(`! ${err.message}`);
+            }),
+        );
         return;
       }
       const n = Number(textLine);
@@ -88,6 +130,7 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
       );
     });
     rl.on('close', () => {
+      stopSms?.();
       void queue.then(() => resolve());
     });
   });

@@ -41,9 +41,8 @@ export class WebchatOutbox implements ChannelSender {
   }
 
   /**
-   * Deletes the kept messages. The sequence counter (a number, nothing personal) stays and expires on its own:
-   * a page still open has seen numbers up to it, and would drop a later message numbered from 1 again — such
-   * as the notice that the erasure is complete.
+   * Drops the kept messages. The sequence number stays (it holds nothing personal and expires with the
+   * session): a page still open must not see the next message (the erasure receipt) as one already shown.
    */
   async erase(sessionId: string): Promise<void> {
     await this.kv.del(`webchat:outbox:${sessionId}`);

@@ -8,7 +8,7 @@ export type WireMessage =
       text: string;
       buttons?: { label: string; action: string; kind?: 'action' | 'contact' | 'url'; url?: string }[];
     }
-  | { type: 'document'; url: string; filename: string; caption?: string };
+  | { type: 'document'; url: string; filename: string; mimeType?: string; caption?: string };
 
 export async function toWire(message: Outbound, links: DownloadLinks): Promise<WireMessage> {
   if (message.type === 'text') return message;
@@ -17,6 +17,8 @@ export async function toWire(message: Outbound, links: DownloadLinks): Promise<W
     type: 'document',
     url,
     filename: message.filename,
+    // An extension of contracts §4: the page shows a picture (the payment code) instead of a link.
+    mimeType: message.mimeType,
     ...(message.caption ? { caption: message.caption } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { formatDateTime } from '../../i18n.ts';
 import type { ConsentLog } from '../../privacy/consent-log.ts';
 import type { Feature, Flow, TurnContext } from '../context.ts';
@@ -23,11 +24,16 @@ export function hasConsent(ctx: TurnContext): boolean {
  * Flows that collect personal data call this first. Without a current consent it shows the notice and
  * returns false; the pending intent resumes once the citizen agrees.
  */
-export async function requireConsent(ctx: TurnContext): Promise<boolean> {
+export async function requireConsent(
+  ctx: TurnContext,
+  options: { resumeFlow?: { id: string; args?: Record<string, unknown> } } = {},
+): Promise<boolean> {
   if (hasConsent(ctx)) return true;
-  await ctx.startFlow('consent', { resume: ctx.intent });
+  await ctx.startFlow('consent', { resume: ctx.intent, ...options });
   return false;
 }
+
+const ResumeFlowSchema = z.object({ id: z.string(), args: z.record(z.string(), z.unknown()).optional() });
 
 function notice(ctx: TurnContext): string {
   return ctx.t('consent.notice', { retentionDays: ctx.services.consent.retentionDays });
@@ -35,6 +41,7 @@ function notice(ctx: TurnContext): string {
 
 async function decide(ctx: TurnContext, decision: 'accepted' | 'declined'): Promise<void> {
   const resume = IntentSchema.safeParse(ctx.session.flow?.data.resume);
+  const resumeFlow = ResumeFlowSchema.safeParse(ctx.session.flow?.data.resumeFlow);
   const shown = notice(ctx);
   const record = { decision, version: CONSENT_VERSION, at: ctx.now.toISOString() };
   ctx.session.consent = record;
@@ -49,7 +56,8 @@ async function decide(ctx: TurnContext, decision: 'accepted' | 'declined'): Prom
     return;
   }
   ctx.reply(ctx.t('consent.accepted', { at: formatDateTime(ctx.now, ctx.lang) }));
-  if (resume.success && resume.data !== 'greeting') await ctx.dispatch(resume.data);
+  if (resumeFlow.success) await ctx.startFlow(resumeFlow.data.id, resumeFlow.data.args);
+  else if (resume.success && resume.data !== 'greeting') await ctx.dispatch(resume.data);
   else ctx.reply(ctx.t('menu.prompt'), mainMenuButtons(ctx.t, ctx.lang));
 }
 
@@ -62,7 +70,10 @@ export const consentFlow: Flow = {
     ctx.session.flow = {
       id: 'consent',
       step: 'notice',
-      data: args?.resume ? { resume: args.resume } : {},
+      data: {
+        ...(args?.resume ? { resume: args.resume } : {}),
+        ...(args?.resumeFlow ? { resumeFlow: args.resumeFlow } : {}),
+      },
       startedAt: ctx.now.toISOString(),
     };
     if (args?.resume) ctx.reply(ctx.t('consent.required'));

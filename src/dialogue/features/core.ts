@@ -1,8 +1,10 @@
 import type { Feature, TurnContext } from '../context.ts';
+import { foldVietnamese } from '../nlu/fold.ts';
 import type { Intent } from '../nlu/schema.ts';
 import { mainMenuButtons } from './menu.ts';
 
 const MISSES_BEFORE_STAFF = 3;
+const BACK = /^(quay lai|tro lai|back|go back)$/;
 
 function showMenu(ctx: TurnContext, key = 'menu.prompt'): void {
   ctx.reply(ctx.t(key), mainMenuButtons(ctx.t, ctx.lang));
@@ -26,7 +28,10 @@ const countMisses: Feature['middleware'] = [
 /** Cancel and language work from anywhere, even in the middle of a flow. */
 const globalCommands: Feature['middleware'] = [
   async (ctx, next) => {
-    if (ctx.inbound.action === 'cancel' || (ctx.inbound.text !== undefined && ctx.intent === 'cancel')) {
+    const typedCancel = ctx.inbound.text !== undefined && ctx.intent === 'cancel';
+    // "quay lại" inside a flow means one step back; the flow decides (or passes, and it cancels below).
+    if (typedCancel && ctx.session.flow && BACK.test(foldVietnamese(ctx.inbound.text!))) return next();
+    if (ctx.inbound.action === 'cancel' || typedCancel) {
       ctx.intent = 'cancel';
       if (ctx.session.flow) {
         ctx.endFlow();
@@ -80,7 +85,11 @@ export const coreFeature: Feature = {
       showMenu(ctx);
     },
     thanks: async (ctx) => ctx.reply(ctx.t('thanks')),
-    cancel: async (ctx) => showMenu(ctx, ctx.session.flow ? 'cancelled' : 'nothingToCancel'),
+    cancel: async (ctx) => {
+      const active = ctx.session.flow !== undefined;
+      ctx.endFlow();
+      showMenu(ctx, active ? 'cancelled' : 'nothingToCancel');
+    },
     change_language: async (ctx) => {
       const wanted = ctx.understanding?.entities.lang;
       if (wanted) return setLanguage(ctx, wanted);

@@ -1,5 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ExtractError } from '../errors.ts';
 import { createDevKeys, devKeyPaths, loadDevIdentity } from './dev-keys.ts';
 import { loadPkcs12Identity, readCertificates, type SigningIdentity } from './identity.ts';
@@ -53,17 +54,22 @@ export async function resolveTrustAnchors(
   return readCertificates(paths);
 }
 
-/** Key settings from the environment (the lead's config may build KeySettings itself instead). */
-export function keySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KeySettings {
-  const settings: KeySettings = { keysDir: env.HOSO_KEYS_DIR || DEFAULT_KEYS_DIR };
-  if (env.SIGNING_P12_PATH) {
-    settings.pkcs12 = { path: env.SIGNING_P12_PATH, passphrase: env.SIGNING_P12_PASSPHRASE ?? '' };
+/** The configuration the signing key is read from (a subset of the app's Config). */
+export interface SigningConfig {
+  DATA_DIR: string;
+  HOSO_KEYS_DIR?: string | undefined;
+  SIGNING_P12_PATH?: string | undefined;
+  SIGNING_P12_PASSPHRASE?: string | undefined;
+  SIGNING_TRUST_ANCHORS?: string[] | undefined;
+}
+
+/** Key settings from the configuration: the development keys live in HOSO_KEYS_DIR, else DATA_DIR/keys. */
+export function keySettingsFromConfig(config: SigningConfig): KeySettings {
+  const settings: KeySettings = { keysDir: config.HOSO_KEYS_DIR ?? join(config.DATA_DIR, 'keys') };
+  if (config.SIGNING_P12_PATH) {
+    settings.pkcs12 = { path: config.SIGNING_P12_PATH, passphrase: config.SIGNING_P12_PASSPHRASE ?? '' };
   }
-  if (env.SIGNING_TRUST_ANCHORS) {
-    settings.trustAnchorPaths = env.SIGNING_TRUST_ANCHORS.split(',')
-      .map((p) => p.trim())
-      .filter(Boolean);
-  }
+  if (config.SIGNING_TRUST_ANCHORS?.length) settings.trustAnchorPaths = config.SIGNING_TRUST_ANCHORS;
   return settings;
 }
 

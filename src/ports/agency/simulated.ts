@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expectedDate } from '../../calendar/expected-date.ts';
 import { vietnamDate } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
 import { extractSection, type JudicialRecords } from '../judicial/schema.ts';
@@ -15,6 +16,8 @@ import {
 export interface SimulatedBackOfficeOptions {
   /** From filing to the result. A third of it the request waits as "received", then it is "processing". */
   processingDelayMs: number;
+  /** Public holidays (YYYY-MM-DD), so a time in working days skips them as a real office would. */
+  holidays?: ReadonlySet<string>;
   now?: () => Date;
 }
 
@@ -35,6 +38,15 @@ export function readFact(facts: Record<string, unknown>, path: string): unknown 
 }
 
 const NATIONALITY_NAMES: Record<string, string> = { VN: 'Việt Nam' };
+
+/** The purposes of the LLTP catalog (`request.purpose`) as the back office prints them on the extract. */
+const PURPOSE_NAMES: Record<string, string> = {
+  employment: 'Xin việc làm',
+  business: 'Thành lập, quản lý doanh nghiệp',
+  abroad: 'Du học, xin thị thực, định cư ở nước ngoài',
+  personal: 'Để biết thông tin của bản thân',
+  other: 'Mục đích khác',
+};
 
 /**
  * The embedded back office: accepts a request once per code (kept in the store, so every process and a
@@ -119,7 +131,9 @@ export class SimulatedBackOffice implements AgencyPort {
         idDocument: { kind: 'cccd', number: s.subject.citizenId },
       },
       content: {
-        ...(typeof purpose === 'string' && purpose.length > 0 ? { purpose } : {}),
+        ...(typeof purpose === 'string' && purpose.length > 0
+          ? { purpose: PURPOSE_NAMES[purpose] ?? purpose }
+          : {}),
         convictions: section.convictions,
         managementBan: section.managementBan,
         ...(form === 2
@@ -135,11 +149,12 @@ export class SimulatedBackOffice implements AgencyPort {
     };
   }
 
-  /** The decision's processing time, counted in calendar days (working days are the rules' business). */
+  /** The decision's processing time from the day of filing, in its own unit (working or calendar days). */
   private expectedBy(s: AgencySubmission, from: Date): string | undefined {
-    const processing = s.decision.processing as { days?: unknown } | undefined;
+    const processing = s.decision.processing as { days?: unknown; unit?: unknown } | undefined;
     const days = typeof processing?.days === 'number' ? processing.days : undefined;
     if (days === undefined) return undefined;
-    return vietnamDate(new Date(from.getTime() + days * 86_400_000));
+    const unit = processing?.unit === 'calendar' ? 'calendar' : 'working';
+    return expectedDate(vietnamDate(from), { days, unit }, this.options.holidays ?? new Set());
   }
 }

@@ -46,8 +46,19 @@ export const AgencySubmissionSchema = z.object({
     paidAt: Timestamp.optional(),
   }),
   filedAt: Timestamp,
+  /** The documents the rules asked for, as the citizen uploaded them (the status question leaves them out). */
+  documents: z
+    .array(
+      z.object({
+        code: z.string().min(1).max(80),
+        filename: z.string().min(1).max(255),
+        mimeType: z.string().min(1).max(100),
+        contentBase64: z.string(),
+      }),
+    )
+    .default([]),
 });
-export type AgencySubmission = z.infer<typeof AgencySubmissionSchema>;
+export type AgencySubmission = z.input<typeof AgencySubmissionSchema>;
 
 // ---- The result handed on to the extract renderer ----------------------------------------------------
 

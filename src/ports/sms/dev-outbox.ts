@@ -6,7 +6,8 @@ import type { SmsSender } from './sender.ts';
 /**
  * The embedded SMS "gateway": nothing leaves the machine. Messages are kept in memory (the last `capacity`)
  * so a newcomer can read their code at `GET /api/dev/outbox` — which the HTTP layer serves only outside
- * production. The log line names the masked phone and never the text, which holds the code.
+ * production — or in the terminal chat, which prints each message as it arrives (`onMessage`). The log line
+ * names the masked phone and never the text, which holds the code.
  */
 export interface OutboxMessage {
   id: string;
@@ -33,6 +34,7 @@ export class DevOutbox implements SmsSender {
   private readonly capacity: number;
   private readonly logger: OutboxLogger | undefined;
   private readonly now: () => Date;
+  private readonly listeners = new Set<(message: OutboxMessage) => void>();
 
   constructor(options: DevOutboxOptions = {}) {
     this.capacity = options.capacity ?? 50;
@@ -56,6 +58,13 @@ export class DevOutbox implements SmsSender {
       { outboxId: message.id, phone: message.phoneMasked },
       'SMS kept in the dev outbox (read it at GET /api/dev/outbox)',
     );
+    for (const listener of this.listeners) listener({ ...message });
+  }
+
+  /** Calls `listener` with every message sent from now on (a terminal shows them); returns the unsubscribe. */
+  onMessage(listener: (message: OutboxMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Newest first; optionally only those for one phone (any written form). */

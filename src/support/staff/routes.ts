@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
@@ -39,7 +48,33 @@ export interface StaffRoutesOptions {
   heartbeatSeconds?: number;
   /** Jobs that failed every attempt (absent: the console says there are none to show). */
   deadLetters?: DeadLetterDesk;
+  /**
+   * Routes other modules add to the staff API (the extracts module's revocation): read when the plugin is
+   * registered, so a module may add to the list until the HTTP server is built.
+   */
+  extensions?: readonly StaffApiExtension[];
 }
+
+/** Fastify with zod schemas, inside the console's plugin (its cookies, security headers and error codes). */
+export type StaffRouter = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression<RawServerDefault>,
+  RawReplyDefaultExpression<RawServerDefault>,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** What another module's staff routes use: the console's session, CSRF and role check, and who is asking. */
+export interface StaffApi {
+  router: StaffRouter;
+  /** An onRequest hook: 401 without a session, 403 without the CSRF token or one of `roles`. */
+  guard(roles?: StaffRole[]): (request: FastifyRequest) => Promise<void>;
+  /** The staff member a guarded request comes from. */
+  who(request: FastifyRequest): StaffMember;
+}
+
+/** Adds routes under /staff/api/ behind the console's guard. */
+export type StaffApiExtension = (api: StaffApi) => void | Promise<void>;
 
 const Empty = z.object({}).strict().optional();
 const Text = z.object({ text: z.string().trim().min(1, 'nội dung trống').max(2000) });
@@ -585,5 +620,9 @@ export function staffRoutes(options: StaffRoutesOptions): FastifyPluginAsync {
         });
       },
     );
+
+    for (const extend of options.extensions ?? []) {
+      await extend({ router: r, guard, who: (request) => who(request).staff });
+    }
   };
 }

@@ -237,6 +237,8 @@ function route() {
   const ticket = /^#\/ticket\/(HT-\d{4}-\d{6})$/.exec(hash);
   if (ticket) return renderTicket(ticket[1]);
   if (hash === '#/canned') return renderCanned();
+  const documentView = /^#\/documents(?:\/([A-Z0-9-]+))?$/.exec(hash);
+  if (documentView) return renderDocuments(documentView[1]);
   if (hash === '#/audit' && state.me.role === 'supervisor') return renderAudit();
   if (hash === '#/dead-letters') return renderDeadLetters();
   const queue = /^#\/queue\/(unassigned|mine|all|closed)$/.exec(hash);
@@ -1033,6 +1035,138 @@ async function renderDeadLetters() {
     ),
   );
   await load();
+}
+
+// ---------------------------------------------------------------- issued documents
+
+const DOCUMENT_STATUSES = { valid: 'Còn hiệu lực', revoked: 'Đã thu hồi' };
+
+async function renderDocuments(initialId) {
+  setNav('documents');
+  const supervisor = state.me.role === 'supervisor';
+  const input = h('input', {
+    class: 'input mono',
+    name: 'documentId',
+    placeholder: 'Ví dụ: LLTP-20261125-7K3M9Q2XDA',
+    'aria-label': 'Số văn bản',
+    testid: 'document-id',
+    maxlength: '48',
+    size: '32',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    value: initialId ?? '',
+  });
+  const result = h('div', { class: 'cards', testid: 'document-result' });
+  view.append(
+    h('h2', {}, 'Văn bản đã cấp'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Tra cứu văn bản theo số in trên văn bản (dòng “Mã văn bản” hoặc mã QR).',
+      supervisor
+        ? ' Giám sát viên có thể thu hồi văn bản cấp sai.'
+        : ' Chỉ giám sát viên được thu hồi văn bản.',
+    ),
+    h(
+      'form',
+      {
+        class: 'filters',
+        onsubmit: (e) => {
+          e.preventDefault();
+          const id = input.value.trim().toUpperCase();
+          if (!id) return;
+          if (location.hash === `#/documents/${id}`) lookup(id);
+          else location.hash = `#/documents/${id}`;
+        },
+      },
+      input,
+      h('button', { type: 'submit', class: 'btn btn--primary', testid: 'document-lookup' }, 'Tra cứu'),
+    ),
+    result,
+  );
+
+  async function lookup(id) {
+    const data = await attempt(() => api('GET', `/staff/api/documents/${encodeURIComponent(id)}`));
+    fill(result, data ? documentCard(data.document) : h('p', { class: 'empty' }, 'Không có kết quả.'));
+  }
+
+  function documentCard(doc) {
+    const revoked = doc.status === 'revoked';
+    return h(
+      'article',
+      { class: 'card', testid: 'document-card' },
+      h('h3', {}, h('span', { class: 'mono' }, doc.id)),
+      facts([
+        ['Loại văn bản', doc.serviceName],
+        ['Mã hồ sơ', doc.requestCode],
+        ['Người được cấp', doc.subject.name],
+        ['Số giấy tờ', doc.subject.idNumber],
+        ['Ngày cấp', doc.issueDate.split('-').reverse().join('/')],
+        ['Ký lúc', fmtDateTime(doc.issuedAt)],
+        [
+          'Tình trạng',
+          h(
+            'span',
+            { class: revoked ? 'pill pill--bad' : 'pill pill--ok', testid: 'document-status' },
+            DOCUMENT_STATUSES[doc.status],
+          ),
+        ],
+        ['Lý do thu hồi', doc.reason],
+        ['Thu hồi lúc', fmtDateTime(doc.revokedAt)],
+        ['Người thu hồi', doc.revokedBy],
+        ['Bản thử nghiệm', doc.development ? 'Có (ký bằng khóa thử nghiệm)' : ''],
+      ]),
+      !revoked && supervisor ? revokeForm(doc) : null,
+    );
+  }
+
+  function revokeForm(doc) {
+    const reason = h('textarea', {
+      class: 'textarea',
+      rows: '2',
+      minlength: '3',
+      maxlength: '300',
+      required: true,
+      placeholder: 'Ví dụ: Cấp nhầm người; đã cấp lại văn bản khác',
+      'aria-label': 'Lý do thu hồi',
+      testid: 'revoke-reason',
+    });
+    return h(
+      'form',
+      {
+        class: 'revoke',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const text = reason.value.trim();
+          if (text.length < 3) return;
+          if (!confirm(`Thu hồi văn bản ${doc.id}? Việc này không thể hoàn tác.`)) return;
+          const done = await attempt(
+            () => api('POST', `/staff/api/documents/${encodeURIComponent(doc.id)}/revoke`, { reason: text }),
+            `Đã thu hồi văn bản ${doc.id}.`,
+          );
+          if (done) fill(result, documentCard(done.document));
+        },
+      },
+      h(
+        'label',
+        { class: 'field' },
+        h(
+          'span',
+          {},
+          'Lý do thu hồi (hiển thị công khai trên trang kiểm tra văn bản; không ghi thông tin cá nhân)',
+        ),
+        reason,
+      ),
+      h(
+        'div',
+        { class: 'composer__buttons' },
+        h('button', { type: 'submit', class: 'btn btn--danger', testid: 'revoke' }, ACTIONS.revoke),
+      ),
+    );
+  }
+
+  if (initialId) await lookup(initialId);
+  else input.focus();
 }
 
 // ---------------------------------------------------------------- start

@@ -25,6 +25,7 @@ function applyLang(next) {
     el.placeholder = T(el.dataset.i18nPlaceholder);
   for (const el of document.querySelectorAll('[data-i18n-aria-label]'))
     el.setAttribute('aria-label', T(el.dataset.i18nAriaLabel));
+  for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = T(el.dataset.i18nTitle);
   if (session) {
     session.lang = lang;
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
@@ -47,6 +48,16 @@ function bubble(kind, text) {
 function renderMessage(message) {
   const li = bubble('bot');
   li.dataset.testid = 'bot-message';
+  if (message.type === 'document' && message.mimeType?.startsWith('image/')) {
+    // A picture (the VietQR payment code) is shown in the conversation; its link works once.
+    const img = document.createElement('img');
+    img.className = 'doc-image';
+    img.src = message.url;
+    img.alt = message.caption || message.filename;
+    li.appendChild(img);
+    if (message.caption) li.appendChild(document.createTextNode(`\n${message.caption}`));
+    return;
+  }
   if (message.type === 'document') {
     const a = document.createElement('a');
     a.className = 'doc';
@@ -147,6 +158,39 @@ async function send(payload, shown) {
     input.focus();
   }
 }
+
+// A document the conversation asks for (a photo or a PDF), sent through the upload route.
+const attach = document.getElementById('attach');
+const fileInput = document.getElementById('file');
+attach.addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file || !session || busy) return;
+  busy = true;
+  bubble('me', `📎 ${file.name}`);
+  const typing = bubble('bot', T('typing'));
+  typing.classList.add('msg--typing');
+  try {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    const response = await fetch(`/api/webchat/uploads?sessionId=${encodeURIComponent(session.sessionId)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'accept-language': lang },
+      body,
+    });
+    const data = await response.json().catch(() => ({}));
+    typing.remove();
+    if (!response.ok) throw new Error(data?.error?.message || response.statusText);
+    if (data.lang) applyLang(data.lang);
+    for (const m of data.messages) renderMessage(m);
+  } catch (err) {
+    typing.remove();
+    bubble('error', err.message || T('error'));
+  } finally {
+    busy = false;
+  }
+});
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();

@@ -46,6 +46,7 @@ describe.skipIf(skip)('the web chat page in a real browser', () => {
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.locator('.chat__subtitle').textContent()).toBe('Online public services assistant');
       expect(await page.getAttribute('#send', 'aria-label')).toBe('Send');
+      expect(await page.getAttribute('#attach', 'title')).toBe('Send a photo or a PDF file');
 
       // A reload keeps the conversation's language, not the browser's.
       await page.reload();

@@ -94,6 +94,16 @@ describe('web chat API', () => {
       code: 'HOSO_ERR_WEBCHAT_EMPTY_MESSAGE',
       message: 'The message is empty. Please type something and send it again.',
     });
+    const upload = await fetch(`${app.baseUrl}/api/webchat/uploads?sessionId=${client.sessionId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(upload.status).toBe(400);
+    expect(((await upload.json()) as { error: unknown }).error).toEqual({
+      code: 'HOSO_ERR_UPLOAD_NOT_MULTIPART',
+      message: 'The file must be sent as multipart/form-data.',
+    });
   });
 
   it('says a refusal in the browser’s language when the session is not known', async () => {

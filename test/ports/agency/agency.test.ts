@@ -12,7 +12,7 @@ function submission(overrides: Partial<AgencySubmission> = {}): AgencySubmission
     code: 'LLTP-2026-000123',
     service: 'lltp',
     subject: HOA,
-    facts: { request: { form: 1, purpose: 'Xin việc' } },
+    facts: { request: { form: 1, purpose: 'employment' } },
     decision: decision(200000),
     payment: { amount: 200000, exempt: false, transactionId: 'TX1', paidAt: '2026-11-25T03:00:00.000Z' },
     filedAt: '2026-11-25T03:00:00.000Z',
@@ -37,7 +37,8 @@ describe('the simulated back office', () => {
     const first = await o.submit(submission());
     clock = new Date(clock.getTime() + 5000);
     expect(await o.submit(submission())).toEqual(first);
-    expect(first).toMatchObject({ state: 'received', expectedBy: '2026-11-30' });
+    // Five working days from Wednesday 25 November: Thursday, Friday, Monday, Tuesday, Wednesday 2 December.
+    expect(first).toMatchObject({ state: 'received', expectedBy: '2026-12-02' });
   });
 
   it('receives, processes after a while, then issues "no criminal record" for most people', async () => {
@@ -57,7 +58,7 @@ describe('the simulated back office', () => {
       issueDate: '2026-11-25',
       authority: { name: 'Công an thành phố Hà Nội' },
       subject: { fullName: 'Trần Thị Hoà', nationality: 'Việt Nam', idDocument: { number: '001190012345' } },
-      content: { purpose: 'Xin việc', convictions: [] },
+      content: { purpose: 'Xin việc làm', convictions: [] },
     });
     expect(issued.result.content.relatives).toBeUndefined();
   });

@@ -1,0 +1,240 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURE_CITIZENS } from '../../../src/ports/population/fixtures.ts';
+import { BINH, consentedWebchat, HOA, readCode } from '../../identity/helpers.ts';
+import { startTestApp } from '../../support/app.ts';
+import { WebchatClient } from '../../support/webchat-client.ts';
+import { until } from '../support.ts';
+import { buttonsOf, linkedClient, type Said, tap, textOf } from './support.ts';
+
+const citizen = (role: string) => FIXTURE_CITIZENS.find((f) => f.role === role)!.citizen;
+const THUY = citizen('parentWithChild');
+const HUY = citizen('student');
+
+/** A tiny valid PNG (1×1), as a phone photo of a document would be, only smaller. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function upload(
+  baseUrl: string,
+  client: { sessionId: string; token: string },
+  bytes: Buffer,
+  name: string,
+) {
+  const body = new FormData();
+  body.append('file', new Blob([bytes]), name);
+  const res = await fetch(`${baseUrl}/api/webchat/uploads?sessionId=${client.sessionId}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${client.token}` },
+    body,
+  });
+  return { status: res.status, messages: ((await res.json()) as { messages: Said }).messages };
+}
+
+describe('the request conversation, case by case', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('stops at once, kindly, when the linked account is only level 1, instead of asking questions that cannot help', async () => {
+    app = await startTestApp({ memory: true });
+    const client = await linkedClient(app.baseUrl, BINH);
+    const said = await client.say('xin ly lich tu phap');
+    expect(textOf(said)).toContain('Rất tiếc, với thông tin hiện có');
+    expect(textOf(said)).toContain('VNeID mức độ 2');
+    expect(textOf(said)).not.toContain('số mấy');
+    expect(buttonsOf(said).map((b) => b.label)).toEqual(['Gặp cán bộ hỗ trợ', 'Về menu chính']);
+  });
+
+  it('files for a child under 14 picked from the registry, never asking the child’s date of birth', async () => {
+    app = await startTestApp({ memory: true });
+    const client = await linkedClient(app.baseUrl, THUY);
+    let said = await client.say('cấp lý lịch tư pháp cho con');
+    said = await tap(client, said, 'Phiếu số 1');
+    said = await tap(client, said, 'Du học, xin thị thực, định cư');
+    said = await tap(client, said, 'Cho con');
+    expect(textOf(said)).toContain('Anh/chị làm hồ sơ cho con nào?');
+    said = await tap(client, said, 'Hoàng Minh Khôi (sinh 05/09/2017)');
+    const rest: Said[] = [];
+    while (!textOf(said).includes('Tóm tắt hồ sơ')) {
+      rest.push(said);
+      const yesNo = buttonsOf(said).find((b) => b.label === 'Không');
+      said = yesNo
+        ? await client.press(yesNo.action)
+        : textOf(said).includes('bao nhiêu bản')
+          ? await client.say('1')
+          : await tap(client, said, 'Không thuộc đối tượng nào');
+    }
+    expect(rest.map(textOf).join('\n')).not.toMatch(/ngày sinh/i);
+    expect(textOf(said)).toContain('Người được cấp: Hoàng Minh Khôi');
+    expect(textOf(said)).toContain('Anh/chị đủ điều kiện');
+    said = await tap(client, said, 'Xác nhận nộp hồ sơ');
+    const code = /(LLTP-\d{4}-\d{6})/.exec(textOf(said))?.[1];
+    const record = await app.requests.get(code!);
+    expect(record?.subject).toMatchObject({ fullName: 'Hoàng Minh Khôi', dateOfBirth: '2017-09-05' });
+    expect(record?.facts).toMatchObject({ subject: { relation: 'child', dateOfBirth: '2017-09-05' } });
+  });
+
+  it('asks a fresh one-time code before filing a Form 2 when the link is older than the configured age', async () => {
+    app = await startTestApp({ memory: true, env: { IDENTITY_FRESH_LINK_MINUTES: '30' } });
+    // Linked two hours ago (no code has been sent since, so none is throttled).
+    const client = new WebchatClient(app.baseUrl);
+    await consentedWebchat(client);
+    const address = { channel: 'webchat' as const, userId: client.sessionId };
+    await app.identity.service.link(address, HOA, 'sms', new Date(Date.now() - 2 * 60 * 60_000));
+    let said = await client.say('làm phiếu lý lịch tư pháp số 2');
+    said = await tap(client, said, 'Để biết thông tin của bản thân');
+    said = await tap(client, said, 'Cho bản thân');
+    said = await client.say('không');
+    said = await client.say('không');
+    said = await client.say('1');
+    said = await tap(client, said, 'Không thuộc đối tượng nào');
+    expect(textOf(said)).toContain('• Loại phiếu: Phiếu số 2');
+    said = await tap(client, said, 'Xác nhận nộp hồ sơ');
+    expect(textOf(said)).toContain('Phiếu lý lịch tư pháp số 2 chứa thông tin nhạy cảm');
+    expect(textOf(said)).toContain('Hoso đã gửi mã xác thực');
+    expect(
+      await app.requests.listForCitizen((await app.identity.service.links.citizenKeyFor(address))!),
+    ).toEqual([]);
+    said = await client.say(await readCode(app.baseUrl, HOA.phone!));
+    expect(textOf(said)).toContain('Đã xác nhận lại danh tính');
+    expect(textOf(said)).toMatch(/Hoso đã lập hồ sơ LLTP-\d{4}-\d{6}/);
+  });
+
+  it('takes the fee-reduction proof as an upload, refuses what is not a photo or a PDF, and keeps it encrypted', async () => {
+    app = await startTestApp({ memory: true, env: { UPLOAD_MAX_MB: '1' } });
+    const client = await linkedClient(app.baseUrl, HUY);
+    let said = await client.say('xin phieu ly lich tu phap so 1');
+    said = await tap(client, said, 'Xin việc làm');
+    said = await tap(client, said, 'Cho bản thân');
+    said = await client.say('không');
+    said = await client.say('không');
+    said = await client.say('1');
+    said = await tap(client, said, 'Sinh viên');
+    expect(textOf(said)).toContain('Nộp phí 100.000\u00a0₫');
+    expect(textOf(said)).toContain('Giấy tờ chứng minh thuộc đối tượng được giảm phí');
+    said = await tap(client, said, 'Xác nhận nộp hồ sơ');
+    expect(textOf(said)).toContain('Anh/chị vui lòng gửi ảnh chụp rõ nét hoặc tệp PDF của giấy tờ sau (1/1)');
+
+    const notAPhoto = await upload(app.baseUrl, client, Buffer.from('MZ this is a program'), 'the-card.jpg');
+    expect(notAPhoto.status).toBe(200);
+    expect(textOf(notAPhoto.messages)).toContain('Hoso chỉ nhận ảnh (JPG, PNG, WebP) hoặc tệp PDF.');
+    const tooLarge = await upload(app.baseUrl, client, Buffer.alloc(1024 * 1024 + 10, 0x25), 'big.pdf');
+    expect(textOf(tooLarge.messages)).toContain('Tệp quá lớn. Anh/chị vui lòng gửi tệp nhỏ hơn 1 MB.');
+    const card = await upload(app.baseUrl, client, PNG, 'the-s.png');
+    expect(textOf(card.messages)).toContain('Hoso đã nhận tệp “the-s.png”.');
+    const code = /Hoso đã lập hồ sơ (LLTP-\d{4}-\d{6})/.exec(textOf(card.messages))?.[1];
+    expect(textOf(card.messages)).toContain('Số tiền: 100.000\u00a0₫');
+    const record = await app.requests.get(code!);
+    expect(record?.documents).toEqual([
+      {
+        code: 'fee_reduction_proof',
+        fileId: expect.any(String),
+        filename: 'the-s.png',
+        mimeType: 'image/png',
+      },
+    ]);
+    const stored = await app.files.get(record!.documents[0]!.fileId);
+    expect(Buffer.from(stored!.bytes).equals(PNG)).toBe(true);
+    // On disk the file is sealed: neither the PNG signature nor its name appears.
+    const filesDir = join(app.cfg.DATA_DIR, 'files');
+    const onDisk = readdirSync(filesDir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => readFileSync(join(d.parentPath, d.name)));
+    expect(onDisk.length).toBeGreaterThan(0);
+    for (const bytes of onDisk) {
+      expect(bytes.includes(PNG.subarray(1, 8))).toBe(false);
+      expect(bytes.includes(Buffer.from('the-s.png'))).toBe(false);
+    }
+  });
+
+  it('does not keep a file nobody asked for', async () => {
+    app = await startTestApp({ memory: true });
+    const client = await linkedClient(app.baseUrl, HOA);
+    const sent = await upload(app.baseUrl, client, PNG, 'selfie.png');
+    expect(textOf(sent.messages)).toContain('Tệp này chưa được lưu.');
+    const filesDir = join(app.cfg.DATA_DIR, 'files');
+    const left = existsSync(filesDir)
+      ? readdirSync(filesDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
+      : [];
+    expect(left).toEqual([]);
+  });
+
+  it('extracts one visit of the e-health book after the specific consent, and refuses without it', async () => {
+    app = await startTestApp({
+      memory: true,
+      env: { AGENCY_POLL_SECONDS: '0.1', JOBS_BACKOFF_MS: '20' },
+    });
+    const client = await linkedClient(app.baseUrl, HOA);
+    const events = client.events();
+    let said = await client.say('xem lich su kham benh');
+    said = await tap(client, said, 'Của tôi');
+    said = await tap(client, said, 'Một lần khám, chữa bệnh');
+    expect(textOf(said)).toContain('Anh/chị chọn lần khám, chữa bệnh cần trích xuất:');
+    const visit = buttonsOf(said)[0]!;
+    said = await client.press(visit.action);
+    expect(textOf(said)).toContain('dữ liệu cá nhân nhạy cảm');
+    said = await client.say('không');
+    expect(textOf(said)).toContain('Rất tiếc, với thông tin hiện có');
+    said = await client.say('quay lại');
+    said = await client.say('có');
+    expect(textOf(said)).toContain(`• Lần khám: ${visit.label}`);
+    expect(textOf(said)).toContain('Anh/chị không phải nộp phí');
+    said = await tap(client, said, 'Xác nhận nộp hồ sơ');
+    const code = /(SKDT-\d{4}-\d{6})/.exec(textOf(said))?.[1];
+    expect(textOf(said)).toContain('anh/chị không phải nộp phí');
+    await until(() => events.messages.some((m) => m.type === 'document'), 15_000, 'the health extract');
+    events.close();
+    const record = await app.requests.get(code!);
+    expect(record).toMatchObject({ state: 'issued', facts: { request: { scope: 'visit' } } });
+  });
+
+  it('asks and explains in English for a citizen who chose English', async () => {
+    app = await startTestApp({ memory: true });
+    const client = await linkedClient(app.baseUrl, HOA);
+    await client.say('English please');
+    let said = await client.say('criminal record extract form 1');
+    expect(textOf(said)).toContain('Your details come from your e-identity: Trần Thị Hoà, born 14/05/1990.');
+    expect(textOf(said)).toContain('What do you need the extract for?');
+    said = await tap(client, said, 'A job application');
+    said = await tap(client, said, 'Myself');
+    said = await tap(client, said, 'No');
+    said = await tap(client, said, 'No');
+    said = await client.say('two');
+    said = await tap(client, said, 'None of these');
+    const summary = textOf(said);
+    expect(summary).toContain('Summary of the request “Criminal record extract (Phiếu lý lịch tư pháp)”');
+    expect(summary).toContain('• Copies: 2');
+    expect(summary).toContain('You can go ahead');
+    expect(summary).toContain('Pay VND\u00a0200,000');
+    expect(summary).not.toMatch(/anh\/chị/);
+    expect(buttonsOf(said).map((b) => b.label)).toEqual(['Confirm and file', 'Change an answer', 'Cancel']);
+  });
+
+  it('shows a request only to the citizen it belongs to', async () => {
+    app = await startTestApp({ memory: true });
+    const hoa = await linkedClient(app.baseUrl, HOA);
+    let said = await hoa.say('xin lltp so 1');
+    for (const step of ['Xin việc làm', 'Cho bản thân', 'Không', 'Không']) said = await tap(hoa, said, step);
+    said = await hoa.say('1');
+    said = await tap(hoa, said, 'Không thuộc đối tượng nào');
+    said = await tap(hoa, said, 'Xác nhận nộp hồ sơ');
+    const code = /(LLTP-\d{4}-\d{6})/.exec(textOf(said))![1]!;
+
+    const binh = await linkedClient(app.baseUrl, BINH);
+    said = await binh.say(`tra cứu hồ sơ ${code}`);
+    expect(textOf(said)).toContain('Không tìm thấy hồ sơ này');
+    said = await binh.press(`request:devpay:${code}`);
+    expect(textOf(said)).toContain('Không tìm thấy hồ sơ này');
+    expect((await app.requests.get(code))?.state).toBe('awaiting_payment');
+    said = await hoa.say('kiểm tra trạng thái');
+    expect(textOf(said)).toContain(`${code} – Phiếu lý lịch tư pháp: Chờ nộp lệ phí`);
+    said = await hoa.press(`request:status:${code}`);
+    expect(textOf(said)).toContain('• Lệ phí cần nộp: 200.000\u00a0₫');
+  });
+});
