@@ -72,16 +72,7 @@ async function serve(): Promise<number> {
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   const base = cfg.PUBLIC_URL ?? `http://${cfg.HOST}:${port}`;
 
-  if (app.telegram) {
-    if (cfg.TELEGRAM_WEBHOOK_URL) {
-      await app.telegram.bot.api.setWebhook(cfg.TELEGRAM_WEBHOOK_URL, {
-        ...(cfg.TELEGRAM_WEBHOOK_SECRET ? { secret_token: cfg.TELEGRAM_WEBHOOK_SECRET } : {}),
-      });
-      app.log.info({ path: TELEGRAM_WEBHOOK_PATH }, 'telegram webhook set');
-    } else {
-      await app.telegram.startPolling();
-    }
-  }
+  await app.telegram?.start();
 
   const lines = [
     'Hoso is running.',
@@ -90,7 +81,7 @@ async function serve(): Promise<number> {
     `  Verify:         ${base}/verify  (issued extracts; signing key at ${base}/.well-known/jwks.json)`,
     `  Health:         ${base}/healthz`,
     `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
-    `  Telegram:       ${app.telegram ? (cfg.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
+    `  Telegram:       ${app.telegram ? (app.telegram.mode === 'webhook' ? `webhook (${TELEGRAM_WEBHOOK_PATH})` : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
   ];
   // --- Identity and personal data (issue 4) ---
   if (app.identity.devOutbox)

@@ -127,8 +127,10 @@ export function formatDateTime(value: Date | string, lang: Lang = 'vi'): string 
   return `${timeFormat.format(d)} ${lang === 'vi' ? 'ngày' : 'on'} ${dateFormat.format(d)}`;
 }
 
+// Built once: a DateTimeFormat with a time zone is costly to create (it showed in profiles of the webhook turn).
+const isoDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE });
+
 /** The calendar date (YYYY-MM-DD) in Vietnam at a given instant. */
 export function vietnamDate(at: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(at);
-  return parts;
+  return isoDateFormat.format(at);
 }

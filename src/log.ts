@@ -10,11 +10,11 @@ export interface LoggerOptions {
 }
 
 /**
- * JSON logs with personal data masked in every field and message: citizen ID numbers and phone numbers
- * never reach a log line in clear, whichever module logged them.
+ * JSON logs with personal data masked in every field, message and child binding: citizen ID numbers and phone
+ * numbers never reach a log line in clear, whichever module logged them.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: undefined,
@@ -32,6 +32,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     options.destination ?? pino.destination(2),
   );
+  // A child's bindings (`log.child({ phone })`) are serialised once, apart from each line's fields, and pino
+  // applies no formatter to them: scrub them on the way in. Children inherit this method from the root.
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  logger.child = function scrubbedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, scrubValue(bindings) as pino.Bindings, childOptions);
+  } as Logger['child'];
+  logger.setBindings = function scrubbedBindings(this: Logger, bindings) {
+    setBindings.call(this, scrubValue(bindings) as pino.Bindings);
+  };
+  return logger;
 }
 
 function scrubValue(value: unknown, depth = 0): unknown {

@@ -86,7 +86,7 @@ import { healthVisitOptions } from './requests/health-options.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
 import { requestsContributor } from './requests/privacy.ts';
 import { RequestRepository } from './requests/repository.ts';
-import { RequestService } from './requests/service.ts';
+import { RequestService, STATUS_JOB, SUBMIT_JOB } from './requests/service.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
 import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
 import { RulesAdmin } from './rules/publish.ts';
@@ -406,7 +406,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // Support staff: the gate goes first (it must see "hủy" before the core), escalation last (it replaces
   // the core's "not open yet" answer to talk_to_staff).
-  const support = createSupportModule({ store, sender: notifier, translator, log, config });
+  const support = createSupportModule({
+    store,
+    sender: notifier,
+    translator,
+    log,
+    config,
+    deadLetters: {
+      letters: deadLetters,
+      requestJobs: [SUBMIT_JOB, STATUS_JOB],
+      retryRequest: (code, by) => requests.retry(code, by),
+    },
+  });
   services.support = support.services;
   features.unshift(support.gateFeature);
   features.push(support.feature);
@@ -418,21 +429,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     defaultLang: config.DEFAULT_LANG,
   });
 
+  const conversationSessions = createSessionStore(store, {
+    prefix: 'sess:',
+    schema: SessionSchema,
+    version: SESSION_VERSION,
+    ttlMs,
+    onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
+  });
   const handle = createConversationHandler({
     engine,
-    sessions: createSessionStore(store, {
-      prefix: 'sess:',
-      schema: SessionSchema,
-      version: SESSION_VERSION,
-      ttlMs,
-      onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
-    }),
-    dedupe: createUpdateDedupe(store),
+    sessions: conversationSessions,
+    dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store),
     jobs,
     translator,
     log,
     defaultLang: config.DEFAULT_LANG,
+    failureButtons: support.turnFailedButtons,
   });
 
   const outbox = new WebchatOutbox(store, ttlMs);
@@ -440,12 +453,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const downloadLinks = createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 });
   notifier.register('webchat', outbox);
   const plugins: FastifyPluginAsync[] = [
-    webchatRoutes({ handle, sessions: webchatSessions, outbox, links: downloadLinks, files }),
+    webchatRoutes({
+      handle,
+      sessions: webchatSessions,
+      outbox,
+      links: downloadLinks,
+      files,
+      translator,
+      sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
+    }),
     webchatUploadRoutes({
       handle,
       sessions: webchatSessions,
       links: downloadLinks,
       intake,
+      sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
     }),
     // --- Requests (issue 5): payment routes ---
     paymentCallbackRoutes({
@@ -483,12 +505,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       translator,
       log,
       throttle: config.TELEGRAM_THROTTLE,
-      ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+      // Config refuses a webhook URL without its secret; without a URL there is no webhook route at all.
+      ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+        ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } }
+        : {}),
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
     });
     notifier.register('telegram', telegram.sender);
     intake.registerFetcher('telegram', (fileId) => telegram!.fetchFile(fileId));
-    plugins.push(telegram.webhookRoutes);
+    if (telegram.webhookRoutes) plugins.push(telegram.webhookRoutes);
   }
 
   // --- Identity and personal data (issue 4) ---
@@ -510,6 +535,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
     }),
   );
+  personalData.register(support.personalData);
   support.registry.register('identity', identityHandoffContributor(identityService));
   support.registry.register(
     'requests',
@@ -548,7 +574,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
   );
 
-  const http = await buildHttpServer({ logger: log, store, plugins });
+  const http = await buildHttpServer({
+    logger: log,
+    store,
+    plugins,
+    translator,
+    defaultLang: config.DEFAULT_LANG,
+  });
   // Workers start last, once every handler and channel sender is registered.
   if (options.workers ?? config.JOBS_WORKERS) await jobs.start?.();
 

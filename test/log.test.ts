@@ -19,6 +19,22 @@ describe('logging', () => {
     expect(JSON.parse(lines[1]!).err.message).toBe('lookup failed for 001*******45');
   });
 
+  it('masks them in the bindings of child loggers too, at any depth of children', () => {
+    const { lines, logger } = captureLogs();
+    const perCitizen = logger.child({ phone: '0912345678', citizen: { cccd: '079084000123' } });
+    perCitizen.info('looked up');
+    perCitizen.child({ caller: '+84987654321', turn: 7 }).warn({ step: 'otp' }, 'code sent');
+    const rebound = logger.child({ turn: 8 });
+    rebound.setBindings({ phone: '0987654321' });
+    rebound.info('rebound');
+    const all = lines.join('\n');
+    for (const secret of ['0912345678', '079084000123', '+84987654321', '84987654321', '0987654321']) {
+      expect(all).not.toContain(secret);
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ phone: '091*****78', citizen: { cccd: '079*******23' } });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ turn: 7, step: 'otp', msg: 'code sent' });
+  });
+
   it('leaves ordinary numbers such as timestamps and request codes alone', () => {
     const { lines, logger } = captureLogs();
     logger.info({ at: 1795626036018, code: 'LLTP-2026-000123', count: 12 }, 'done');

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Inbound } from '../src/dialogue/message.ts';
+import type { Session } from '../src/dialogue/session.ts';
 import type { App } from '../src/main.ts';
 import { callbackUpdate, type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegram-api.ts';
 import { startTestApp } from './support/app.ts';
-import { testEngine } from './support/engine.ts';
 import { terminalClient } from './support/terminal-client.ts';
 import { WebchatClient } from './support/webchat-client.ts';
 
@@ -44,20 +45,28 @@ function buttonFor(buttons: Button[], label: string): Button {
 
 const drivers: Record<string, () => Promise<Driver>> = {
   async engine() {
-    const chat = testEngine();
+    // The app's engine with every feature (identity, support…), called directly: no channel, no handler.
+    const app = await startTestApp({ memory: true });
+    let session: Session | undefined;
     let buttons: Button[] = [];
-    const run = async (r: Awaited<ReturnType<typeof chat.say>>) => {
+    const turn = async (input: { text: string } | { action: string }) => {
+      const r = await app.engine.turn(session, {
+        channel: 'webchat',
+        userId: 'engine-1',
+        ...input,
+      } as Inbound);
+      session = r.session;
       buttons = r.messages.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []));
-      return chat.textOf(r);
+      return r.messages.map((m) => (m.type === 'text' ? m.text : m.filename)).join('\n');
     };
     return {
       step: async (s) =>
         'start' in s
-          ? run(await chat.press('intent:greeting'))
+          ? turn({ action: 'intent:greeting' })
           : 'say' in s
-            ? run(await chat.say(s.say))
-            : run(await chat.press(buttonFor(buttons, s.press).action)),
-      close: async () => {},
+            ? turn({ text: s.say })
+            : turn({ action: buttonFor(buttons, s.press).action }),
+      close: () => app.close(),
     };
   },
 

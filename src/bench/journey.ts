@@ -6,7 +6,7 @@ import {
   type FakeTelegram,
   startFakeTelegram,
   textUpdate,
-} from '../../test/fakes/telegram-api.ts';
+} from '../dev/fake-telegram.ts';
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
 import { defaultPopulation } from '../ports/population/embedded.ts';
 import { percentile, startBenchServer } from './child.ts';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { PHRASES } from '../../test/dialogue/nlu/phrases.ts';
 import { compileMatcher } from '../dialogue/nlu/matcher.ts';
+import { PHRASES } from '../dialogue/nlu/phrases.ts';
 import { understand } from '../dialogue/nlu/understand.ts';
 
 const MIN_CALLS = 200_000;

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../../test/fakes/telegram-api.ts';
+import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../dev/fake-telegram.ts';
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
 
 const RATE = 500; // turns per second offered

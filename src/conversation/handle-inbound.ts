@@ -1,22 +1,49 @@
 import { randomUUID } from 'node:crypto';
 import type { TFunction } from 'i18next';
+import { z } from 'zod';
 import type { TurnLogger } from '../dialogue/context.ts';
 import type { DialogueEngine } from '../dialogue/engine.ts';
-import { type Inbound, InboundSchema, type Outbound, text } from '../dialogue/message.ts';
+import {
+  type Button,
+  type Inbound,
+  InboundSchema,
+  JobSchema,
+  type Outbound,
+  OutboundSchema,
+  text,
+} from '../dialogue/message.ts';
 import type { Session } from '../dialogue/session.ts';
 import type { Lang, Translator } from '../i18n.ts';
 import type { JobQueue } from '../jobs/types.ts';
-import { type ConversationLocks, LockTimeoutError } from '../store/conversation-lock.ts';
+import {
+  type ConversationLocks,
+  type HeldLock,
+  LockLostError,
+  LockTimeoutError,
+} from '../store/conversation-lock.ts';
 import type { SessionStore } from '../store/session-store.ts';
+import type { FencedWrite } from '../store/types.ts';
 import type { UpdateDedupe } from '../store/update-dedupe.ts';
 
 export interface HandleResult {
   messages: Outbound[];
-  /** True when this update was already handled (a redelivery): nothing was done. */
+  /** True when this update was already handled and answered (a redelivery): nothing was done. */
   duplicate: boolean;
+  /** True when the turn had run before but its answer was not known to be sent: this is that answer again. */
+  replayed?: boolean;
   turnId: string;
   /** The conversation's language after the turn, for the channel's own chrome. */
   lang: Lang;
+}
+
+export interface HandleOptions {
+  /**
+   * Sends the answer on the channel while the conversation is still locked, so answers leave in order and a
+   * redelivery waiting for the lock finds them sent. If it throws, the answer stays stored with the update
+   * and the next delivery of the same update sends it again (the turn itself does not run twice).
+   * Without it the caller renders `messages` itself (the web chat's HTTP answer, the terminal).
+   */
+  deliver?: (messages: Outbound[], lang: Lang) => Promise<void>;
 }
 
 export interface ConversationHandlerDeps {
@@ -28,22 +55,66 @@ export interface ConversationHandlerDeps {
   translator: Translator;
   log: TurnLogger;
   defaultLang: Lang;
+  /**
+   * Buttons added to the polite answer of a turn that failed (the support module offers a person there);
+   * `ref` is the reference the citizen is given.
+   */
+  failureButtons?: (t: TFunction, ref: string) => Button[];
 }
 
-export type ConversationHandler = (raw: unknown) => Promise<HandleResult>;
+export type ConversationHandler = (raw: unknown, options?: HandleOptions) => Promise<HandleResult>;
 
 export function sessionKey(channel: string, userId: string): string {
   return `${channel}:${userId}`;
 }
 
+const StoredAnswerSchema = z.object({
+  messages: z.array(OutboundSchema),
+  jobs: z.array(JobSchema).default([]),
+});
+
+/** The channel could not send an answer: the caller's failure, passed on (the webhook answers 500, Telegram retries). */
+export class DeliveryError extends Error {
+  readonly code = 'HOSO_ERR_CHANNEL_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super(`the answer could not be sent: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'DeliveryError';
+  }
+}
+
 /**
- * One turn, safely: check the input, act once per update, one turn per conversation at a time,
- * load → engine → save, then queue the turn's jobs. A failure answers the citizen politely and logs the cause.
+ * One turn, safely: check the input, take the conversation's lock (reading the session and the update's
+ * record in the same round trip), act once per update, run the engine, then save the session together with
+ * the update's answer in one fenced write — only while the lock is still ours — and queue the turn's jobs.
+ * With `deliver`, the answer is sent before the lock goes, and only then is the update marked sent.
+ * A failed turn answers the citizen politely with a reference and logs the cause.
  */
 export function createConversationHandler(deps: ConversationHandlerDeps): ConversationHandler {
   const { engine, sessions, dedupe, locks, jobs, translator, log } = deps;
 
-  return async function handle(raw) {
+  async function send(deliver: HandleOptions['deliver'], messages: Outbound[], lang: Lang): Promise<void> {
+    if (!deliver || messages.length === 0) return;
+    try {
+      await deliver(messages, lang);
+    } catch (err) {
+      throw new DeliveryError(err);
+    }
+  }
+
+  /** Marks an update sent and lets the lock go. The answer is out already: a lost lock only means a rare resend. */
+  async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
+    try {
+      await lock.write(writes, { release: true });
+    } catch (err) {
+      if (!(err instanceof LockLostError)) throw err;
+      log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before it was marked sent');
+    }
+  }
+
+  return async function handle(raw, options = {}) {
+    const { deliver } = options;
     const turnId = randomUUID();
     const parsed = InboundSchema.safeParse(raw);
     if (!parsed.success) {
@@ -52,45 +123,81 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
         'bad inbound',
       );
       const lang = deps.defaultLang;
-      return { messages: [text(badInputMessage(raw, translator.t(lang)))], duplicate: false, turnId, lang };
+      const messages = [text(badInputMessage(raw, translator.t(lang)))];
+      await send(deliver, messages, lang);
+      return { messages, duplicate: false, turnId, lang };
     }
     const inbound: Inbound = parsed.data;
-    const updateId = inbound.updateId;
-    const duplicate = (): HandleResult => {
-      log.info({ turnId, channel: inbound.channel, updateId }, 'duplicate update ignored');
-      return { messages: [], duplicate: true, turnId, lang: deps.defaultLang };
-    };
-    const first = updateId === undefined || (await dedupe.claim(inbound.channel, updateId));
-    if (!first && (await dedupe.isDone(inbound.channel, updateId))) return duplicate();
-    const key = sessionKey(inbound.channel, inbound.userId);
+    const { channel, updateId } = inbound;
+    const key = sessionKey(channel, inbound.userId);
+    const recordKey = updateId !== undefined ? dedupe.key(channel, updateId) : undefined;
     let lang: Lang = deps.defaultLang;
+    let failure: HandleResult;
     try {
-      return await locks.run(key, async () => {
-        // A redelivery that waited for the lock: the first delivery may have finished meanwhile.
-        if (!first && (await dedupe.isDone(inbound.channel, updateId!))) return duplicate();
-        const stored = await sessions.load(key);
-        if (stored) lang = stored.lang;
-        const result = await engine.turn(stored, inbound, turnId);
-        // The session is saved before jobs are queued: a job may read what this turn decided.
-        await sessions.save(key, result.session);
-        for (const job of result.jobs) await jobs.enqueue(job);
-        if (updateId !== undefined) await dedupe.complete(inbound.channel, updateId);
-        return { messages: result.messages, duplicate: false, turnId, lang: result.session.lang };
-      });
+      return await locks.run(
+        key,
+        async (lock): Promise<HandleResult> => {
+          const [sessionRaw = null, recordRaw = null] = lock.read;
+          // Checked by every delivery once it holds the lock: whichever delivery of an update got the lock
+          // first ran the turn, and the others only find its record.
+          const record = updateId !== undefined ? dedupe.parse(recordRaw) : undefined;
+          if (record?.state === 'sent') {
+            log.info({ turnId, channel, updateId }, 'duplicate update ignored');
+            return { messages: [], duplicate: true, turnId, lang: deps.defaultLang };
+          }
+          if (record?.state === 'answered' && updateId !== undefined) {
+            lang = record.lang;
+            const stored = StoredAnswerSchema.safeParse(record);
+            const messages = stored.success ? stored.data.messages : [];
+            log.info({ turnId, channel, updateId }, 'update delivered again: sending its stored answer');
+            // Keyed jobs are dropped by the queue when the first delivery queued them already.
+            for (const job of stored.success ? stored.data.jobs : []) if (job.key) await jobs.enqueue(job);
+            if (deliver) {
+              await send(deliver, messages, lang);
+              await finish(lock, [dedupe.sent(channel, updateId)], turnId);
+            }
+            return { messages, duplicate: false, replayed: true, turnId, lang };
+          }
+          const stored = sessions.decode(key, sessionRaw);
+          if (stored) lang = stored.lang;
+          // The session was parsed for this turn alone, so the engine may change it in place.
+          const result = await engine.turn(stored, inbound, turnId, { owned: true });
+          lang = result.session.lang;
+          const writes = [sessions.encode(key, result.session)];
+          if (updateId !== undefined) {
+            writes.push(dedupe.answered(channel, updateId, result.messages, lang, result.jobs));
+          }
+          // Nothing is saved unless the lock is still ours, and the session and the answer are saved together.
+          await lock.write(writes, { release: !deliver });
+          // The session is saved before jobs are queued: a job may read what this turn decided.
+          for (const job of result.jobs) await jobs.enqueue(job);
+          if (deliver) {
+            await send(deliver, result.messages, lang);
+            await finish(lock, updateId !== undefined ? [dedupe.sent(channel, updateId)] : [], turnId);
+          }
+          return { messages: result.messages, duplicate: false, turnId, lang };
+        },
+        { read: recordKey ? [sessions.storeKey(key), recordKey] : [sessions.storeKey(key)] },
+      );
     } catch (err) {
+      if (err instanceof DeliveryError) throw err;
       const t = translator.t(lang);
-      if (err instanceof LockTimeoutError) {
-        log.warn({ turnId, channel: inbound.channel }, 'conversation lock timeout');
-        return { messages: [text(t('errors.busy'))], duplicate: false, turnId, lang };
+      if (err instanceof LockTimeoutError || err instanceof LockLostError) {
+        log.warn({ turnId, channel, err: err.message }, 'conversation lock timeout');
+        failure = { messages: [text(t('errors.busy'))], duplicate: false, turnId, lang };
+      } else {
+        log.error({ turnId, channel, err }, 'turn failed');
+        const ref = turnId.slice(0, 8);
+        failure = {
+          messages: [text(t('errors.internal', { ref }), deps.failureButtons?.(t, ref))],
+          duplicate: false,
+          turnId,
+          lang,
+        };
       }
-      log.error({ turnId, channel: inbound.channel, err }, 'turn failed');
-      return {
-        messages: [text(t('errors.internal', { ref: turnId.slice(0, 8) }))],
-        duplicate: false,
-        turnId,
-        lang,
-      };
     }
+    await send(deliver, failure.messages, lang);
+    return failure;
   };
 }
 

@@ -14,8 +14,17 @@ import type { Intent } from './nlu/schema.ts';
 import { newSession, type Session, TRANSCRIPT_LIMIT } from './session.ts';
 
 export interface DialogueEngine {
-  /** One turn: the session as stored (or undefined for a new citizen) and what they did → what to store, say and do. */
-  turn(session: Session | undefined, inbound: Inbound, turnId?: string): Promise<TurnResult>;
+  /**
+   * One turn: the session as stored (or undefined for a new citizen) and what they did → what to store, say and
+   * do. The given session is left untouched unless `owned` says the caller will not use it again (it was
+   * parsed for this turn alone), which spares a deep copy on every turn.
+   */
+  turn(
+    session: Session | undefined,
+    inbound: Inbound,
+    turnId?: string,
+    options?: { owned?: boolean },
+  ): Promise<TurnResult>;
   flows: ReadonlyMap<string, Flow>;
 }
 
@@ -83,9 +92,14 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
     stored: Session | undefined,
     inbound: Inbound,
     turnId = randomUUID(),
+    options: { owned?: boolean } = {},
   ): Promise<TurnResult> {
     const now = deps.now?.() ?? new Date();
-    const session: Session = stored ? structuredClone(stored) : newSession(initialLang(inbound, deps), now);
+    const session: Session = stored
+      ? options.owned
+        ? stored
+        : structuredClone(stored)
+      : newSession(initialLang(inbound, deps), now);
     const understanding = inbound.text !== undefined ? deps.understand(inbound.text) : undefined;
     const messages: Outbound[] = [];
     const jobs: TurnResult['jobs'] = [];

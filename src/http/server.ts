@@ -6,6 +6,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createTranslator, type Lang, type Translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { installErrorHandler } from './errors.ts';
@@ -17,6 +18,10 @@ export interface HttpServerOptions {
   plugins: FastifyPluginAsync[];
   /** Behind a reverse proxy, trust X-Forwarded-For for client addresses (rate limits). */
   trustProxy?: boolean;
+  /** Says citizens' errors in their language (default: a translator of the bundled locales). */
+  translator?: Translator;
+  /** The language of an error when neither the conversation nor the browser names one. */
+  defaultLang?: Lang;
 }
 
 /** Fastify with zod schemas on every route, coded errors, and health endpoints. */
@@ -33,7 +38,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  app.decorateRequest('hosoLang', undefined);
+  installErrorHandler(app, {
+    translator: options.translator ?? createTranslator(),
+    defaultLang: options.defaultLang ?? 'vi',
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -11,6 +11,7 @@ import { PopulationRegistryError } from '../ports/population/registry.ts';
 import { SmsError } from '../ports/sms/sender.ts';
 import type { DataCipher } from '../privacy/crypto.ts';
 import { maskCitizenId } from '../privacy/mask.ts';
+import { offerStaff } from '../support/escalation.ts';
 import type { IdentityService } from './linking.ts';
 import type { AssuranceLevel, LinkedAccount, LinkMethod } from './links.ts';
 import type { OidcCompletion, OidcLinker } from './oidc.ts';
@@ -209,6 +210,7 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
       // At the code step "gửi lại mã" works once the gateway is back.
       setStep(ctx, 'code');
       ctx.reply(ctx.t(error.key), [{ label: ctx.t('identity:link.resend'), action: 'link:resend' }]);
+      await offerStaff(ctx, 'flow_failed', error.code);
       return;
     }
     if (outcome.status === 'refused') {
@@ -309,6 +311,7 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
         'population registry failed',
       );
       ctx.reply(ctx.t(error.key));
+      await offerStaff(ctx, 'flow_failed', error.code);
       return;
     }
     if (outcome.status === 'refused') {

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from './types.ts';
+import type { FencedWrite, GuardAfter, KeyValueStore } from './types.ts';
 
 type Value = string | string[] | Map<string, string> | Set<string> | Map<string, number>;
 interface Entry {
@@ -82,6 +82,39 @@ export class MemoryStore implements KeyValueStore {
   async delIfEquals(key: string, value: string): Promise<boolean> {
     if (this.existing<string>(key, 'string') !== value) return false;
     this.data.delete(key);
+    return true;
+  }
+
+  async acquireAndRead(
+    lockKey: string,
+    token: string,
+    ttlMs: number,
+    readKeys: string[],
+  ): Promise<(string | null)[] | undefined> {
+    if (this.entry(lockKey)) return undefined;
+    this.data.set(lockKey, { kind: 'string', value: token, expiresAt: this.now() + ttlMs });
+    return readKeys.map((k) => this.existing<string>(k, 'string') ?? null);
+  }
+
+  async writeIfHeld(
+    guardKey: string,
+    guardValue: string,
+    writes: FencedWrite[],
+    after: GuardAfter = 'keep',
+  ): Promise<boolean> {
+    const guard = this.entry(guardKey);
+    if (guard?.kind !== 'string' || guard.value !== guardValue) return false;
+    for (const w of writes) {
+      if (w.value === null) this.data.delete(w.key);
+      else
+        this.data.set(w.key, {
+          kind: 'string',
+          value: w.value,
+          expiresAt: w.ttlMs !== undefined ? this.now() + w.ttlMs : undefined,
+        });
+    }
+    if (after === 'release') this.data.delete(guardKey);
+    else if (after !== 'keep') guard.expiresAt = this.now() + after.ttlMs;
     return true;
   }
 

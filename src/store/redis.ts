@@ -1,8 +1,29 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { KeyValueStore } from './types.ts';
+import type { FencedWrite, GuardAfter, KeyValueStore } from './types.ts';
 
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
+
+/** KEYS: lock, then the keys to read. ARGV: token, ttl. */
+const ACQUIRE_AND_READ = `if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
+local out = {}
+for i = 2, #KEYS do out[i - 1] = redis.call('GET', KEYS[i]) end
+return out`;
+/**
+ * KEYS: guard, then the written keys. ARGV: guard value, what to do with the guard after ('keep', 'release' or
+ * a ttl in ms), then per write a kind ('s' set, 'x' set with ttl, 'd' delete), the value and the ttl.
+ */
+const WRITE_IF_HELD = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #KEYS do
+  local a = 3 + (i - 2) * 3
+  local kind = ARGV[a]
+  if kind == 'd' then redis.call('DEL', KEYS[i])
+  elseif kind == 'x' then redis.call('SET', KEYS[i], ARGV[a + 1], 'PX', ARGV[a + 2])
+  else redis.call('SET', KEYS[i], ARGV[a + 1]) end
+end
+if ARGV[2] == 'release' then redis.call('DEL', KEYS[1])
+elseif ARGV[2] ~= 'keep' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
 
 export interface RedisStoreOptions {
   url: string;
@@ -37,6 +58,8 @@ export class RedisStore implements KeyValueStore {
     this.client.on('error', this.onError);
     this.client.defineCommand('hosoDelIfEquals', { numberOfKeys: 1, lua: DEL_IF_EQUALS });
     this.client.defineCommand('hosoIncrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL });
+    this.client.defineCommand('hosoAcquireAndRead', { lua: ACQUIRE_AND_READ });
+    this.client.defineCommand('hosoWriteIfHeld', { lua: WRITE_IF_HELD });
   }
 
   private k(key: string): string {
@@ -65,6 +88,41 @@ export class RedisStore implements KeyValueStore {
 
   async delIfEquals(key: string, value: string): Promise<boolean> {
     const n = await (this.client as unknown as Scripts).hosoDelIfEquals(this.k(key), value);
+    return n === 1;
+  }
+
+  async acquireAndRead(
+    lockKey: string,
+    token: string,
+    ttlMs: number,
+    readKeys: string[],
+  ): Promise<(string | null)[] | undefined> {
+    const keys = [lockKey, ...readKeys].map((k) => this.k(k));
+    const result = await (this.client as unknown as Scripts).hosoAcquireAndRead(
+      keys.length,
+      ...keys,
+      token,
+      String(ttlMs),
+    );
+    if (result === null) return undefined;
+    // Lua drops trailing nils from a table: missing entries are keys that do not exist.
+    return readKeys.map((_, i) => (typeof result[i] === 'string' ? result[i] : null));
+  }
+
+  async writeIfHeld(
+    guardKey: string,
+    guardValue: string,
+    writes: FencedWrite[],
+    after: GuardAfter = 'keep',
+  ): Promise<boolean> {
+    const keys = [guardKey, ...writes.map((w) => w.key)].map((k) => this.k(k));
+    const args: string[] = [guardValue, typeof after === 'string' ? after : String(after.ttlMs)];
+    for (const w of writes) {
+      if (w.value === null) args.push('d', '', '');
+      else if (w.ttlMs !== undefined) args.push('x', w.value, String(w.ttlMs));
+      else args.push('s', w.value, '');
+    }
+    const n = await (this.client as unknown as Scripts).hosoWriteIfHeld(keys.length, ...keys, ...args);
     return n === 1;
   }
 
@@ -203,6 +261,8 @@ export class RedisStore implements KeyValueStore {
 
 interface Scripts {
   hosoDelIfEquals(key: string, value: string): Promise<number>;
+  hosoAcquireAndRead(numKeys: number, ...keysThenArgs: string[]): Promise<(string | null)[] | null>;
+  hosoWriteIfHeld(numKeys: number, ...keysThenArgs: string[]): Promise<number>;
   hosoIncrWithTtl(key: string, ttlMs: string): Promise<number>;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { KeyValueStore } from './types.ts';
+import type { FencedWrite, KeyValueStore } from './types.ts';
 
 /** Upgrades stored data written at version `from` to version `from + 1`. */
 export type Migration = (data: unknown) => unknown;
@@ -21,6 +21,12 @@ export interface SessionStore<T> {
   load(key: string): Promise<T | undefined>;
   save(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
+  /** The store key of a session, for callers that read it together with other keys in one round trip. */
+  storeKey(key: string): string;
+  /** A stored value read by such a caller (null: none), checked and migrated like `load`. */
+  decode(key: string, raw: string | null): T | undefined;
+  /** The write that saves a session, for a caller that saves it together with other keys (fenced). */
+  encode(key: string, value: T): FencedWrite;
 }
 
 /**
@@ -77,6 +83,13 @@ export function createSessionStore<S extends z.ZodType>(
     async save(key, value) {
       await kv.set(prefix + key, JSON.stringify({ v: version, data: value }), { ttlMs });
     },
+    storeKey: (key) => prefix + key,
+    decode: (key, raw) => (raw === null ? undefined : upgrade(key, raw)),
+    encode: (key, value) => ({
+      key: prefix + key,
+      value: JSON.stringify({ v: version, data: value }),
+      ttlMs,
+    }),
     async delete(key) {
       await kv.del(prefix + key);
     },

@@ -1,3 +1,13 @@
+/** One write of a fenced step: a value (with an optional time to live), or `null` to delete the key. */
+export interface FencedWrite {
+  key: string;
+  value: string | null;
+  ttlMs?: number;
+}
+
+/** What a fenced step does to the guard afterwards: keep it, renew its time to live, or delete it (release). */
+export type GuardAfter = 'keep' | 'release' | { ttlMs: number };
+
 /**
  * The storage primitives every Hoso module builds on. Two implementations pass one contract suite
  * (test/store/contract.ts): Redis for deployments, memory for trying Hoso with nothing installed.
@@ -12,6 +22,28 @@ export interface KeyValueStore {
   del(...keys: string[]): Promise<number>;
   /** Deletes the key only while it still holds `value` (releasing a lock that is still ours). */
   delIfEquals(key: string, value: string): Promise<boolean>;
+  /**
+   * One atomic step: sets `lockKey` to `token` if it is free (like `set` with nx and ttlMs) and, only then,
+   * reads `readKeys`. Undefined when the lock is held by someone else. Taking a conversation's lock and
+   * loading what the turn needs costs one round trip instead of several.
+   */
+  acquireAndRead(
+    lockKey: string,
+    token: string,
+    ttlMs: number,
+    readKeys: string[],
+  ): Promise<(string | null)[] | undefined>;
+  /**
+   * Fenced writes: only while `guardKey` still holds `guardValue` (the lock is still ours), applies every
+   * write and then keeps, renews or deletes the guard, all in one atomic step. False, with nothing written,
+   * when the guard was lost (it expired and someone else may have taken it).
+   */
+  writeIfHeld(
+    guardKey: string,
+    guardValue: string,
+    writes: FencedWrite[],
+    after?: GuardAfter,
+  ): Promise<boolean>;
   /** Increments an integer; `ttlMs` is applied when the key is created by this call. */
   incr(key: string, options?: { ttlMs?: number }): Promise<number>;
   expire(key: string, ttlMs: number): Promise<boolean>;

@@ -14,6 +14,8 @@ export const AuditActionSchema = z.enum([
   'hand_back',
   'canned_edit',
   'revoke',
+  /** A supervisor sent a request whose job had failed every attempt (a dead letter) again. */
+  'retry',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

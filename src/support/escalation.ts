@@ -1,8 +1,10 @@
+import type { TFunction } from 'i18next';
 import type { Feature, Middleware, TurnContext } from '../dialogue/context.ts';
 import { mainMenuButtons } from '../dialogue/features/menu.ts';
 import type { Button } from '../dialogue/message.ts';
 import { THRESHOLDS } from '../dialogue/nlu/intents.ts';
 import { TRANSCRIPT_LIMIT } from '../dialogue/session.ts';
+import { formatDate } from '../i18n.ts';
 import { scrubPersonalData } from '../privacy/mask.ts';
 import { buildHandoffPacket, type EscalationReason } from './packet.ts';
 import { describeMoment, describeOfficeHours } from './schedule-text.ts';
@@ -44,6 +46,15 @@ export async function offerStaff(ctx: TurnContext, reason: EscalationReason, det
   ]);
 }
 
+/**
+ * The button added to the polite answer of a turn that failed outright (the conversation handler's
+ * `failureButtons`): the session was not saved, so the reference travels in the button and reaches the
+ * packet as the failure's detail.
+ */
+export function turnFailedButtons(t: TFunction, ref: string): Button[] {
+  return [{ label: t('support:offer.accept'), action: `support:open:failed:${ref}` }];
+}
+
 /** What the citizen hears about the wait: about how long, or when staff are back. */
 async function waitNotice(
   ctx: TurnContext,
@@ -54,7 +65,8 @@ async function waitNotice(
   if (hours.isOpen(ctx.now)) {
     const ahead = await support.tickets.positionOf(ticket.id);
     const minutes = (ahead + 1) * support.minutesPerTicket;
-    return { text: ctx.t(ahead === 0 ? 'support:eta_first' : 'support:eta_queue', { ahead, minutes }) };
+    const eta = ctx.t(ahead === 0 ? 'support:eta_first' : 'support:eta_queue', { ahead, minutes });
+    return { text: eta + holidaysUnknown(ctx, hours, ctx.now) };
   }
   const next = hours.nextOpening(ctx.now);
   if (!next) return { text: ctx.t('support:noSchedule') };
@@ -66,7 +78,17 @@ async function waitNotice(
         when,
       })
     : ctx.t('support:afterHours', { hours: describeOfficeHours(hours, ctx.t), when });
-  return { text, returnAt: next.toISOString() };
+  return { text: text + holidaysUnknown(ctx, hours, next), returnAt: next.toISOString() };
+}
+
+/**
+ * When the day in question lies after the holiday data, the estimate ignores any holiday on it: say so
+ * rather than promise a time staff may not keep.
+ */
+function holidaysUnknown(ctx: TurnContext, hours: SupportServices['hours'], at: Date): string {
+  const covers = hours.coversThrough();
+  if (!covers || !hours.beyondData(at)) return '';
+  return ` ${ctx.t('support:holidaysUnknown', { date: formatDate(covers, ctx.lang) })}`;
 }
 
 /**
@@ -239,7 +261,10 @@ const handoffGate: Middleware = async (ctx, next) => {
     const next = support.hours.nextOpening(ctx.now);
     if (next && slice.toldReturnAt !== next.toISOString()) {
       slice.toldReturnAt = next.toISOString();
-      ctx.reply(ctx.t('support:stillAfterHours', { when: describeMoment(next, ctx.t, ctx.lang) }));
+      ctx.reply(
+        ctx.t('support:stillAfterHours', { when: describeMoment(next, ctx.t, ctx.lang) }) +
+          holidaysUnknown(ctx, support.hours, next),
+      );
     }
   }
   save(ctx, slice);
@@ -276,6 +301,8 @@ export const supportFeature: Feature = {
         const offer = supportSlice.get(ctx.session).offer;
         return openTicket(ctx, offer?.reason ?? 'asked');
       }
+      const failed = /^open:failed:([\w-]{1,36})$/.exec(payload);
+      if (failed) return openTicket(ctx, 'flow_failed', `turn failed, reference ${failed[1]}`);
       if (payload === 'cancel') {
         ctx.reply(ctx.t('support:nothingToCancel'), mainMenuButtons(ctx.t, ctx.lang));
         return;

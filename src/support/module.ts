@@ -1,15 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Feature, TurnLogger } from '../dialogue/context.ts';
 import type { Translator } from '../i18n.ts';
-import { vietnamDate } from '../i18n.ts';
+import type { PersonalDataContributor } from '../privacy/contributors.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { type AuditLog, createAuditLog } from './audit.ts';
-import { supportFeature, supportGateFeature } from './escalation.ts';
-import { createOfficeHours, loadHolidays, type OfficeHours, parseOfficeHours } from './office-hours.ts';
+import { supportFeature, supportGateFeature, turnFailedButtons } from './escalation.ts';
+import { createOfficeHours, loadHolidaysFile, type OfficeHours, parseOfficeHours } from './office-hours.ts';
 import { HandoffRegistry } from './packet.ts';
+import { supportTicketsContributor } from './personal-data.ts';
 import type { SupportServices } from './services.ts';
 import { createStaffAccounts, type StaffAccounts } from './staff/accounts.ts';
 import { createCannedReplies } from './staff/canned.ts';
+import type { DeadLetterDesk } from './staff/dead-letters.ts';
 import { type CitizenSender, createStaffDesk, type StaffDesk } from './staff/desk.ts';
 import { createLoginLimiter } from './staff/login-limiter.ts';
 import { type StaffApiExtension, staffRoutes } from './staff/routes.ts';
@@ -40,6 +42,8 @@ export interface SupportModuleOptions {
   clock?: () => Date;
   /** Use these accounts instead of the store's (tests). */
   accounts?: StaffAccounts;
+  /** Jobs that failed every attempt, shown in the console; supervisors may send requests again. */
+  deadLetters?: DeadLetterDesk;
 }
 
 export interface SupportModule {
@@ -53,6 +57,10 @@ export interface SupportModule {
   routes: FastifyPluginAsync;
   /** Adds routes to the staff API behind its login, CSRF and role guard (before the HTTP server is built). */
   addStaffRoutes(extension: StaffApiExtension): void;
+  /** Support tickets in data-subject export and erasure; main.ts registers it with the privacy registry. */
+  personalData: PersonalDataContributor;
+  /** The conversation handler's `failureButtons`: a turn that fails offers a person. */
+  turnFailedButtons: typeof turnFailedButtons;
   /** Other modules register their handoff contributors and the ID revealer here. */
   registry: HandoffRegistry;
   /** Staff actions; the extracts module records `revoke` through `audit.record()`. */
@@ -69,18 +77,21 @@ const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export function createSupportModule(options: SupportModuleOptions): SupportModule {
   const { store, config, translator, log } = options;
   const clock = options.clock ?? (() => new Date());
-  const hours = createOfficeHours(
-    parseOfficeHours(config.STAFF_OFFICE_HOURS),
-    loadHolidays(config.STAFF_HOLIDAYS_FILE),
-  );
-  const lastHoliday = hours.lastHolidayDate();
-  const thisYear = vietnamDate(clock()).slice(0, 4);
-  if (!lastHoliday || lastHoliday.slice(0, 4) < thisYear) {
-    log.warn(
-      { file: config.STAFF_HOLIDAYS_FILE, lastHoliday },
-      `the holidays file lists no public holiday in ${thisYear}: staff hours will ignore this year's holidays`,
-    );
+  const holidays = loadHolidaysFile(config.STAFF_HOLIDAYS_FILE);
+  const hours = createOfficeHours(parseOfficeHours(config.STAFF_OFFICE_HOURS), holidays.holidays, {
+    ...(holidays.coversThrough ? { coversThrough: holidays.coversThrough } : {}),
+    // Once per process: from then on citizens are told that holidays after this date are not known.
+    onBeyondData: (coversThrough, day) =>
+      log.warn(
+        { file: config.STAFF_HOLIDAYS_FILE, coversThrough, day },
+        `the holidays file ends on ${coversThrough}: public holidays after it are unknown, so staff hours ignore them. Extend STAFF_HOLIDAYS_FILE.`,
+      ),
+  });
+  if (!hours.coversThrough()) {
+    log.warn({ file: config.STAFF_HOLIDAYS_FILE }, 'the holidays file lists no public holiday at all');
   }
+  // Already past the data at start-up: say so now rather than at the first citizen's question.
+  hours.beyondData(clock());
   const retentionMs = config.DATA_RETENTION_DAYS * 24 * 60 * 60 * 1000;
   const tickets = createTicketStore(store, { retentionMs });
   const registry = new HandoffRegistry();
@@ -106,6 +117,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     firstResponseMinutes: config.STAFF_FIRST_RESPONSE_MINUTES,
     secureCookies: config.publicUrl.startsWith('https:'),
     clock,
+    ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
   });
   return {
     services: { tickets, registry, hours, minutesPerTicket: config.STAFF_MINUTES_PER_TICKET },
@@ -113,6 +125,8 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     feature: supportFeature,
     routes,
     addStaffRoutes: (extension) => void extensions.push(extension),
+    personalData: supportTicketsContributor({ tickets, retentionMs }),
+    turnFailedButtons,
     registry,
     audit,
     accounts,

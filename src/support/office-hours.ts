@@ -18,14 +18,24 @@ export const HolidaySchema = z.object({
   date: z.iso.date(),
   name: z.string().min(1),
   nameEn: z.string().min(1).optional(),
+  /**
+   * An expected day off whose official decision was not known when it was written (the note says why). It is
+   * treated as a day off: better to tell a citizen staff are back a day later than promise an answer that
+   * nobody is there to give.
+   */
+  uncertain: z.boolean().optional(),
+  note: z.string().optional(),
 });
 export type Holiday = z.infer<typeof HolidaySchema>;
 
 export const HolidaysFileSchema = z.object({
   source: z.string().optional(),
   note: z.string().optional(),
+  /** The last day the list is complete for; without it, the date of its last holiday. */
+  coversThrough: z.iso.date().optional(),
   holidays: z.array(HolidaySchema),
 });
+export type HolidaysFile = z.infer<typeof HolidaysFileSchema>;
 
 /** Minutes from local midnight: [start, end), end ≤ 1440. */
 export interface TimeRange {
@@ -97,6 +107,11 @@ export function parseOfficeHours(spec: string): WeeklySchedule {
 
 /** Reads the holidays file; a relative path is taken from the Hoso folder, so it works from any directory. */
 export function loadHolidays(path: string = DEFAULT_HOLIDAYS_FILE): Holiday[] {
+  return loadHolidaysFile(path).holidays;
+}
+
+/** The whole holidays file, with how far it reaches (`coversThrough`). */
+export function loadHolidaysFile(path: string = DEFAULT_HOLIDAYS_FILE): HolidaysFile {
   const full = isAbsolute(path) ? path : resolve(REPO_ROOT, path);
   let raw: unknown;
   try {
@@ -109,7 +124,7 @@ export function loadHolidays(path: string = DEFAULT_HOLIDAYS_FILE): Holiday[] {
     const issue = parsed.error.issues[0];
     throw new OfficeHoursError(`holidays file ${full}: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return parsed.data.holidays;
+  return parsed.data;
 }
 
 /** Midnight (Vietnam) of the day containing `t`, as a UTC timestamp. */
@@ -136,12 +151,43 @@ export interface OfficeHours {
   officeMinutesBetween(from: Date, to: Date): number;
   /** The latest holiday date known, so start-up can warn when the list runs out. */
   lastHolidayDate(): string | undefined;
+  /** The last day (YYYY-MM-DD) whose public holidays are known; undefined without any holiday data. */
+  coversThrough(): string | undefined;
+  /**
+   * True when the day of `at` (Vietnam) lies after the holiday data: a holiday on it would be missed, so what
+   * the bot says about staff hours then is only as good as the weekly schedule.
+   */
+  beyondData(at: Date): boolean;
 }
 
-export function createOfficeHours(schedule: WeeklySchedule, holidays: Holiday[]): OfficeHours {
+export interface OfficeHoursOptions {
+  /** The last day the holiday list is complete for (default: its last holiday). */
+  coversThrough?: string;
+  /** Told once, the first time a day after the holiday data is looked at (the caller logs a warning). */
+  onBeyondData?: (coversThrough: string, day: string) => void;
+}
+
+export function createOfficeHours(
+  schedule: WeeklySchedule,
+  holidays: Holiday[],
+  options: OfficeHoursOptions = {},
+): OfficeHours {
   const byDate = new Map(holidays.map((h) => [h.date, h]));
-  const openRanges = (dayStart: number): TimeRange[] =>
-    byDate.has(vnIsoDate(dayStart)) ? [] : (schedule[vnWeekday(dayStart)] ?? []);
+  const covers = options.coversThrough ?? [...byDate.keys()].sort().at(-1);
+  let warned = false;
+  const beyond = (iso: string): boolean => {
+    if (covers === undefined || iso <= covers) return false;
+    if (!warned) {
+      warned = true;
+      options.onBeyondData?.(covers, iso);
+    }
+    return true;
+  };
+  const openRanges = (dayStart: number): TimeRange[] => {
+    const iso = vnIsoDate(dayStart);
+    beyond(iso);
+    return byDate.has(iso) ? [] : (schedule[vnWeekday(dayStart)] ?? []);
+  };
 
   return {
     schedule,
@@ -183,6 +229,10 @@ export function createOfficeHours(schedule: WeeklySchedule, holidays: Holiday[])
     },
     lastHolidayDate() {
       return [...byDate.keys()].sort().at(-1);
+    },
+    coversThrough: () => covers,
+    beyondData(at) {
+      return beyond(vnIsoDate(vnDayStart(at.getTime())));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Address } from '../dialogue/message.ts';
 import { type Lang, vietnamDate } from '../i18n.ts';
+import { createConversationLocks } from '../store/conversation-lock.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import type { EscalationReason, HandoffPacket } from './packet.ts';
 import {
@@ -22,7 +23,11 @@ export interface OpenTicketInput {
   now: Date;
 }
 
-export type ClaimResult = { ok: true; ticket: Ticket } | { ok: false; by: string };
+export type ClaimResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; by: string }
+  /** The ticket ended first (the citizen cancelled, or it was closed or handed back). */
+  | { ok: false; ended: Exclude<TicketStatus, 'open'> };
 
 export interface TicketStore {
   open(input: OpenTicketInput): Promise<Ticket>;
@@ -30,8 +35,17 @@ export interface TicketStore {
   list(view: QueueView, username: string): Promise<Ticket[]>;
   /** Unassigned tickets opened before this one (0 = next in line). */
   positionOf(id: string): Promise<number>;
-  /** Atomic: of two staff claiming at once, exactly one gets `ok: true`. */
+  /**
+   * Atomic: of two staff claiming at once, exactly one gets `ok: true`; an ended ticket is never claimed.
+   * Does not take the ticket's lock, so a caller may claim inside `exclusive`.
+   */
   claim(id: string, username: string, now: Date): Promise<ClaimResult>;
+  /**
+   * Runs `fn` while the ticket cannot end (across processes; `end` takes the same lock): a staff reply checks
+   * the ticket is still open and theirs and sends, or a claim tells the citizen, before a racing close or
+   * cancel may end it.
+   */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T>;
   addMessage(id: string, message: Omit<TicketMessage, 'seq'>): Promise<TicketMessage>;
   messages(id: string, afterSeq?: number): Promise<TicketMessage[]>;
   markFirstResponse(id: string, at: Date): Promise<void>;
@@ -40,6 +54,13 @@ export interface TicketStore {
     id: string,
     outcome: { status: Exclude<TicketStatus, 'open'>; by: string; at: Date; resolution?: Resolution },
   ): Promise<boolean>;
+  /** Every ticket a chat account opened (not yet erased), oldest first. */
+  ofAccount(address: Address): Promise<Ticket[]>;
+  /**
+   * Erasure: ends the ticket if it is still open, then keeps only an anonymous record (id, reason, dates,
+   * resolution, rating, the staff who handled it) — no address, packet or conversation.
+   */
+  anonymise(id: string, at: Date): Promise<Ticket | undefined>;
   /** Stores the citizen's 1–5 rating once, on a closed ticket. */
   rate(id: string, rating: number, at: Date): Promise<boolean>;
   subscribe(id: string, onEvent: (event: TicketEvent) => void): Promise<() => Promise<void>>;
@@ -60,7 +81,12 @@ const K = {
   closed: 'support:closed',
   events: (id: string) => `support:events:${id}`,
   queueEvents: 'support:queue-events',
+  /** The tickets of one chat account, for data-subject export and erasure. */
+  account: (a: Address) => `support:account:${a.channel}:${a.userId}`,
 };
+
+/** The user id an anonymised ticket keeps in place of the citizen's chat account. */
+export const ERASED = 'erased';
 
 /** How many ended tickets the "closed" view lists. */
 const CLOSED_VIEW_LIMIT = 100;
@@ -70,6 +96,10 @@ const CLOSED_VIEW_LIMIT = 100;
  * number of processes; fields live in a hash so that a claim and a message never overwrite each other.
  */
 export function createTicketStore(kv: KeyValueStore, options: { retentionMs: number }): TicketStore {
+  // Endings take turns with what runs in `exclusive` (the same store locks as conversations use).
+  const locks = createConversationLocks(kv);
+  const exclusive = <T>(id: string, fn: () => Promise<T>) => locks.run(`ticket:${id}`, fn);
+
   async function get(id: string): Promise<Ticket | undefined> {
     const raw = await kv.hgetall(K.ticket(id));
     if (Object.keys(raw).length === 0) return undefined;
@@ -96,6 +126,28 @@ export function createTicketStore(kv: KeyValueStore, options: { retentionMs: num
     await kv.publish(K.queueEvents, id);
   }
 
+  async function endNow(
+    id: string,
+    { status, by, at, resolution }: Parameters<TicketStore['end']>[1],
+  ): Promise<boolean> {
+    if (!(await kv.set(K.end(id), status, { nx: true }))) return false;
+    await kv.hset(K.ticket(id), {
+      status,
+      endedAt: at.toISOString(),
+      endedBy: by,
+      ...(resolution ? { resolution } : {}),
+    });
+    await kv.zrem(K.open, id);
+    await kv.zrem(K.unassigned, id);
+    await kv.zadd(K.closed, at.getTime(), id);
+    // Ended tickets are kept as long as other personal data, then expire.
+    for (const key of [K.ticket(id), K.msgs(id), K.msgSeq(id), K.claim(id), K.end(id)]) {
+      await kv.expire(key, options.retentionMs);
+    }
+    await announce(id);
+    return true;
+  }
+
   async function many(ids: string[]): Promise<Ticket[]> {
     const tickets = await Promise.all(ids.map(get));
     return tickets.filter((t): t is Ticket => t !== undefined);
@@ -115,10 +167,48 @@ export function createTicketStore(kv: KeyValueStore, options: { retentionMs: num
         openedAt: now.toISOString(),
         packet: JSON.stringify(packet),
       });
+      await kv.sadd(K.account(address), id);
+      await kv.expire(K.account(address), options.retentionMs);
       await kv.zadd(K.open, now.getTime(), id);
       await kv.zadd(K.unassigned, now.getTime(), id);
       await kv.publish(K.queueEvents, id);
       return (await get(id))!;
+    },
+
+    async ofAccount(address) {
+      const ids = (await kv.smembers(K.account(address))).sort();
+      return many(ids);
+    },
+
+    anonymise(id, at) {
+      return exclusive(id, async () => {
+        const ticket = await get(id);
+        if (!ticket) return undefined;
+        // A ticket still waiting ends here: nobody is left to answer.
+        if (ticket.status === 'open') await endNow(id, { status: 'cancelled', by: 'privacy', at });
+        const packet: HandoffPacket = {
+          version: 1,
+          reason: ticket.reason,
+          openedAt: ticket.packet.openedAt,
+          who: { channel: ticket.address.channel, lang: ticket.lang, linkLevel: 0 },
+          doing: { answers: {} },
+          missingDocuments: [],
+          legalBasis: [],
+          extra: [],
+          transcript: [],
+        };
+        await kv.hset(K.ticket(id), {
+          address: JSON.stringify({ channel: ticket.address.channel, userId: ERASED }),
+          packet: JSON.stringify(packet),
+          erasedAt: at.toISOString(),
+        });
+        await kv.del(K.msgs(id));
+        await kv.srem(K.account(ticket.address), id);
+        // The anonymous record expires like every ended ticket.
+        await kv.expire(K.ticket(id), options.retentionMs);
+        await announce(id);
+        return (await get(id))!;
+      });
     },
 
     get,
@@ -147,6 +237,13 @@ export function createTicketStore(kv: KeyValueStore, options: { retentionMs: num
 
     async claim(id, username, now) {
       const won = await kv.set(K.claim(id), username, { nx: true });
+      // Checked after the claim key is ours: an ending before this read refuses the claim, one after it
+      // comes after the claim. A citizen who cancelled a moment before the click is never "taken over".
+      const ended = await kv.get(K.end(id));
+      if (ended) {
+        if (won) await kv.delIfEquals(K.claim(id), username);
+        return { ok: false, ended: ended as Exclude<TicketStatus, 'open'> };
+      }
       if (!won) {
         const by = (await kv.get(K.claim(id))) ?? '';
         return by === username ? { ok: true, ticket: (await get(id))! } : { ok: false, by };
@@ -156,6 +253,8 @@ export function createTicketStore(kv: KeyValueStore, options: { retentionMs: num
       await announce(id);
       return { ok: true, ticket: (await get(id))! };
     },
+
+    exclusive,
 
     async addMessage(id, message) {
       const seq = await kv.incr(K.msgSeq(id));
@@ -176,23 +275,8 @@ export function createTicketStore(kv: KeyValueStore, options: { retentionMs: num
       }
     },
 
-    async end(id, { status, by, at, resolution }) {
-      if (!(await kv.set(K.end(id), status, { nx: true }))) return false;
-      await kv.hset(K.ticket(id), {
-        status,
-        endedAt: at.toISOString(),
-        endedBy: by,
-        ...(resolution ? { resolution } : {}),
-      });
-      await kv.zrem(K.open, id);
-      await kv.zrem(K.unassigned, id);
-      await kv.zadd(K.closed, at.getTime(), id);
-      // Ended tickets are kept as long as other personal data, then expire.
-      for (const key of [K.ticket(id), K.msgs(id), K.msgSeq(id), K.claim(id), K.end(id)]) {
-        await kv.expire(key, options.retentionMs);
-      }
-      await announce(id);
-      return true;
+    end(id, outcome) {
+      return exclusive(id, () => endNow(id, outcome));
     },
 
     async rate(id, rating, at) {

@@ -48,6 +48,8 @@ export const StoredTicketSchema = z.object({
   resolution: ResolutionSchema.optional(),
   rating: z.coerce.number().int().min(1).max(5).optional(),
   ratedAt: z.string().optional(),
+  /** When the citizen's data was erased from it (only an anonymous record remains). */
+  erasedAt: z.string().optional(),
 });
 export type Ticket = z.infer<typeof StoredTicketSchema>;
 

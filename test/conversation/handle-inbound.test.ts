@@ -21,9 +21,11 @@ describe('handling an inbound message', () => {
     cleanups.push(() => app.close());
     const update = { channel: 'telegram', userId: '42', updateId: '9001', text: 'xin chào' };
     const [a, b] = await Promise.all([app.handle(update), app.handle(update)]);
-    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    // The caller renders the answer itself (no deliver): a repeat gets the same answer, not a second turn.
+    expect([a.replayed, b.replayed].filter(Boolean)).toHaveLength(1);
+    expect(b.messages).toEqual(a.messages);
     const again = await app.handle(update);
-    expect(again).toMatchObject({ duplicate: true, messages: [] });
+    expect(again).toMatchObject({ replayed: true, messages: a.messages });
     const turns = (await app.handle({ channel: 'telegram', userId: '42', text: 'giúp tôi' })).messages;
     expect(turns.length).toBeGreaterThan(0);
     const session = JSON.parse((await app.store.get('sess:telegram:42'))!);
@@ -63,7 +65,7 @@ describe('handling an inbound message', () => {
         version: SESSION_VERSION,
         ttlMs: 60_000,
       }),
-      dedupe: createUpdateDedupe(store),
+      dedupe: createUpdateDedupe(),
       locks: createConversationLocks(store),
       jobs: createInProcessJobQueue({ log: logs.logger }),
       translator: createTranslator(),

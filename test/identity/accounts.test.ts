@@ -5,13 +5,21 @@ import { startTestApp } from '../support/app.ts';
 import { textOf, WebchatClient } from '../support/webchat-client.ts';
 import { consentedWebchat, HOA, linkByCode, readCode, typed } from './helpers.ts';
 
+const SECRET = 'hoso-webhook-secret-0123456789';
+
 describe('one identity, many chat accounts', () => {
   let telegram: FakeTelegram;
   let app: App & { baseUrl: string };
 
   beforeEach(async () => {
     telegram = await startFakeTelegram();
-    app = await startTestApp({ telegramApiRoot: telegram.apiRoot });
+    app = await startTestApp({
+      telegramApiRoot: telegram.apiRoot,
+      env: {
+        TELEGRAM_WEBHOOK_URL: 'https://hoso.example.vn/telegram/webhook',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+      },
+    });
   });
   afterEach(async () => {
     await app.close();
@@ -22,7 +30,7 @@ describe('one identity, many chat accounts', () => {
     const before = telegram.sent('sendMessage').length;
     await fetch(`${app.baseUrl}/telegram/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: JSON.stringify(update),
     });
     return telegram

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { createConversationLocks } from '../../src/store/conversation-lock.ts';
 import { createSessionStore } from '../../src/store/session-store.ts';
 import type { KeyValueStore } from '../../src/store/types.ts';
-import { createUpdateDedupe } from '../../src/store/update-dedupe.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,15 +106,67 @@ export function storeContract(
       expect(seen).toEqual(['hello']);
     });
 
-    it('lets exactly one delivery of an update claim it, and remembers when it is done', async () => {
-      const dedupe = createUpdateDedupe(store);
-      const results = await Promise.all([1, 2, 3].map(() => dedupe.claim('telegram', '42')));
-      expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await dedupe.isDone('telegram', '42')).toBe(false);
-      await dedupe.complete('telegram', '42');
-      expect(await dedupe.isDone('telegram', '42')).toBe(true);
-      expect(await dedupe.claim('telegram', '42')).toBe(false);
-      expect(await dedupe.claim('telegram', '43')).toBe(true);
+    it('takes a lock and reads keys in one step, and only when the lock is free', async () => {
+      await store.set('sess:a', 'session');
+      expect(await store.acquireAndRead('lock:a', 'mine', 5000, ['sess:a', 'missing'])).toEqual([
+        'session',
+        null,
+      ]);
+      expect(await store.acquireAndRead('lock:a', 'theirs', 5000, ['sess:a'])).toBeUndefined();
+      expect(await store.get('lock:a')).toBe('mine');
+      expect(await store.pttl('lock:a')).toBeGreaterThan(4000);
+    });
+
+    it('writes only while the guard still holds its value, and renews or releases it in the same step', async () => {
+      await store.set('guard', 'mine', { ttlMs: 1000 });
+      await store.set('gone', 'x');
+      const writes = [
+        { key: 'a', value: '1', ttlMs: 60_000 },
+        { key: 'b', value: '2' },
+        { key: 'gone', value: null },
+      ];
+      expect(await store.writeIfHeld('guard', 'theirs', writes)).toBe(false);
+      expect(await store.get('a')).toBeNull();
+      expect(await store.writeIfHeld('guard', 'mine', writes, { ttlMs: 30_000 })).toBe(true);
+      expect([await store.get('a'), await store.get('b'), await store.get('gone')]).toEqual(['1', '2', null]);
+      expect(await store.pttl('a')).toBeGreaterThan(50_000);
+      expect(await store.pttl('b')).toBe(-1);
+      expect(await store.pttl('guard')).toBeGreaterThan(20_000);
+      expect(await store.writeIfHeld('guard', 'mine', [{ key: 'c', value: '3' }], 'release')).toBe(true);
+      expect(await store.get('guard')).toBeNull();
+      expect(await store.writeIfHeld('guard', 'mine', [{ key: 'd', value: '4' }])).toBe(false);
+      expect(await store.get('d')).toBeNull();
+    });
+
+    it('keeps a lock alive while its holder works past the time to live', async () => {
+      const locks = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
+      const other = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
+      let saved = false;
+      await locks.run('long', async (lock) => {
+        await sleep(300);
+        // Another process cannot take the lock meanwhile, and the holder's fenced write still goes through.
+        await expect(other.run('long', async () => 'stolen')).rejects.toMatchObject({
+          code: 'HOSO_ERR_BUSY',
+        });
+        await lock.write([{ key: 'result', value: 'mine' }]);
+        saved = true;
+      });
+      expect(saved).toBe(true);
+      expect(await store.get('result')).toBe('mine');
+      expect(await store.get('lock:long')).toBeNull();
+    });
+
+    it('refuses the writes of a holder whose lock expired and was taken by someone else', async () => {
+      const stalled = createConversationLocks(store, { ttlMs: 60, maxHoldMs: 0 });
+      const next = createConversationLocks(store, { ttlMs: 5000 });
+      await expect(
+        stalled.run('conv', async (lock) => {
+          await sleep(150);
+          await next.run('conv', async (l) => l.write([{ key: 'state', value: 'next' }]));
+          await lock.write([{ key: 'state', value: 'stale' }]);
+        }),
+      ).rejects.toMatchObject({ name: 'LockLostError' });
+      expect(await store.get('state')).toBe('next');
     });
 
     it('never lets two turns of one conversation overlap', async () => {

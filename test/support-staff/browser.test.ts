@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { newStaffAccount } from '../../src/support/staff/accounts.ts';
+import { decision, lltpRequest } from '../requests/support.ts';
 import { startTestApp } from '../support/app.ts';
 import { PASSWORD } from './staff-client.ts';
 
@@ -193,6 +194,47 @@ describe.skipIf(skip)(title, () => {
     } finally {
       await citizenContext.close();
       await staffContext.close();
+    }
+  });
+
+  it('a supervisor sees a request whose submission failed every attempt and sends it again', {
+    timeout: 60_000,
+  }, async () => {
+    await app.support.accounts.save(
+      await newStaffAccount({ username: 'hoa', role: 'supervisor', password: PASSWORD, displayName: 'Hoa' }),
+    );
+    // A request the agency never accepted: failed, its submission job on the dead-letter list.
+    const { code } = await app.requests.create(lltpRequest({ decision: decision(0) }));
+    await app.requests.repo.transition(code, 'exempt', { by: 'citizen' });
+    await app.requests.repo.transition(code, 'failed', { by: 'system' });
+    await app.deadLetters.add({
+      name: 'request.submit',
+      data: { code },
+      attempts: 6,
+      error: { message: 'agency down', code: 'HOSO_ERR_AGENCY_UNAVAILABLE' },
+    });
+    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1366, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.baseUrl}/staff/#/dead-letters`);
+      await page.fill('input[name=username]', 'hoa');
+      await page.fill('input[name=password]', PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.getByRole('link', { name: 'Việc lỗi' }).click();
+      const row = page.locator('[data-testid=dead-letter-row]', { hasText: code });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Nộp hồ sơ đến cơ quan');
+      expect(await row.textContent()).toContain('HOSO_ERR_AGENCY_UNAVAILABLE');
+      await page.screenshot({ path: `${ARTIFACTS}staff-console-dead-letters.png`, fullPage: true });
+      await row.getByRole('button', { name: 'Gửi lại' }).click();
+      await page.locator('.toast', { hasText: `Đã gửi lại hồ sơ ${code}` }).waitFor();
+      await row.waitFor({ state: 'detached' });
+      expect((await app.support.audit.list({ action: 'retry' })).entries[0]).toMatchObject({
+        actor: 'hoa',
+        target: code,
+      });
+    } finally {
+      await context.close();
     }
   });
 });

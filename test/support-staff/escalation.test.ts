@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Feature, Flow } from '../../src/dialogue/context.ts';
 import { offerStaff } from '../../src/support/escalation.ts';
-import { buttonsOf, supportHarness, textOf } from './harness.ts';
+import { buttonsOf, silentLog, supportHarness, textOf } from './harness.ts';
 
 /** A stand-in service flow that asks for an ID number and then fails, as a flow does when a registry is down. */
 const failingFlow: Flow = {
@@ -249,6 +249,19 @@ describe('outside office hours', () => {
     h.setNow(new Date('2026-11-30T11:00:00Z'));
     expect(textOf(await c.say('có ai không ạ'))).toContain('08:00, Thứ Ba 01/12/2026');
     expect(await c.say('alo')).toEqual([]);
+  });
+
+  it('says that holidays are not known yet when staff hours reach past the holiday data, and warns once', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLog, warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') };
+    // Friday 3 March 2028, 18:00 in Vietnam: the holidays file ends on 31/12/2027.
+    const h = supportHarness({ now: new Date('2028-03-03T11:00:00Z'), log });
+    const c = await consented(h);
+    const reply = textOf(await c.say('gặp nhân viên'));
+    expect(reply).toContain('08:00, Thứ Hai 06/03/2028');
+    expect(reply).toContain('Hoso chưa có lịch nghỉ lễ sau ngày 31/12/2027');
+    await c.say('có ai không');
+    expect(warnings.filter((w) => w.includes('the holidays file ends on 2027-12-31'))).toHaveLength(1);
   });
 
   it('speaks English to a citizen who chose English', async () => {

@@ -1,6 +1,6 @@
 import { WebchatOutbox } from '../../src/channels/webchat/outbox.ts';
 import { Notifier } from '../../src/conversation/notifier.ts';
-import type { Feature } from '../../src/dialogue/context.ts';
+import type { Feature, TurnLogger } from '../../src/dialogue/context.ts';
 import { createDialogueEngine } from '../../src/dialogue/engine.ts';
 import { consentFeature } from '../../src/dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from '../../src/dialogue/features/core.ts';
@@ -36,7 +36,14 @@ export const WEDNESDAY_10AM = new Date('2026-11-25T03:00:00Z');
  * test moves and a sender that records what reaches citizens outside a turn.
  */
 export function supportHarness(
-  options: { config?: Partial<SupportConfig>; extra?: Feature[]; now?: Date } = {},
+  options: {
+    config?: Partial<SupportConfig>;
+    extra?: Feature[];
+    now?: Date;
+    /** Messages to citizens outside a turn take this long to leave (a slow channel). */
+    sendDelayMs?: number;
+    log?: TurnLogger;
+  } = {},
 ) {
   const store = new MemoryStore();
   const translator = createTranslator();
@@ -46,11 +53,17 @@ export function supportHarness(
   const notifier = new Notifier();
   const outbox = new WebchatOutbox(store, 60 * 60 * 1000);
   notifier.register('webchat', outbox);
+  const delay = options.sendDelayMs ?? 0;
   const support = createSupportModule({
     store,
-    sender: notifier,
+    sender: {
+      send: async (address, messages) => {
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        await notifier.send(address, messages);
+      },
+    },
     translator,
-    log: silentLog,
+    log: options.log ?? silentLog,
     config: { ...SUPPORT_DEFAULTS, ...options.config },
     clock,
     accounts: createStoreStaffAccounts(store),

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 import {
   createOfficeHours,
   loadHolidays,
+  loadHolidaysFile,
   OfficeHoursError,
   parseOfficeHours,
 } from '../../src/support/office-hours.ts';
@@ -75,6 +76,36 @@ describe('office hours', () => {
     expect(dates.get('2026-04-30')).toMatch(/30\/4/);
     expect(dates.get('2026-05-01')).toMatch(/1\/5/);
     expect(dates.get('2026-09-02')).toMatch(/Quốc khánh/);
+  });
+
+  it('ships 2027 with Tết on 6 February and Giỗ Tổ Hùng Vương on 16 April, marking undecided days', () => {
+    const dates = new Map(holidays.map((h) => [h.date, h]));
+    expect(dates.get('2027-02-06')?.name).toMatch(/Tết Nguyên đán Đinh Mùi \(mùng 1\)/);
+    expect(dates.get('2027-02-06')?.uncertain).toBeUndefined();
+    expect(dates.get('2027-04-16')?.name).toMatch(/Giỗ Tổ Hùng Vương/);
+    expect(dates.get('2027-05-03')?.name).toMatch(/Nghỉ bù/);
+    // The government's decision on the Tết span and the day next to 2/9 is not known yet.
+    for (const day of ['2027-02-04', '2027-02-11', '2027-09-03']) {
+      expect(dates.get(day)?.uncertain).toBe(true);
+      expect(dates.get(day)?.note).toMatch(/^UNCERTAIN/);
+    }
+    expect(loadHolidaysFile().coversThrough).toBe('2027-12-31');
+    // Staff are back after Tết 2027, not during it.
+    expect(weekdays.nextOpening(vn('2027-02-03T17:30'))).toEqual(vn('2027-02-12T08:00'));
+  });
+
+  it('tells once, and only once, when it is asked about a day after its holiday data', () => {
+    const told: string[] = [];
+    const hours = createOfficeHours(parseOfficeHours('mon-fri 08:00-17:00'), holidays, {
+      coversThrough: '2027-12-31',
+      onBeyondData: (covers, day) => told.push(`${covers} ${day}`),
+    });
+    expect(hours.beyondData(vn('2027-12-31T10:00'))).toBe(false);
+    expect(told).toEqual([]);
+    expect(hours.beyondData(vn('2028-03-01T10:00'))).toBe(true);
+    hours.isOpen(vn('2028-03-02T10:00'));
+    hours.nextOpening(vn('2028-04-01T10:00'));
+    expect(told).toEqual(['2027-12-31 2028-03-01']);
   });
 
   it('refuses a holidays file that is missing or malformed', () => {

@@ -20,7 +20,11 @@ export interface TelegramChannelOptions {
   log: TurnLogger;
   /** Per-chat pacing of outgoing messages, as Telegram asks; left out of tests and benchmarks. */
   throttle: boolean;
-  webhookSecret?: string;
+  /**
+   * Webhook mode: Telegram POSTs updates to `url`, each carrying `secret` in a header. Without it Hoso long-polls
+   * and serves no webhook route at all: a route nobody registered with Telegram would only take forged updates.
+   */
+  webhook?: { url: string; secret: string };
   /** Skips getMe (tests, or a deployment that pins it). */
   botInfo?: UserFromGetMe;
 }
@@ -28,15 +32,19 @@ export interface TelegramChannelOptions {
 export interface TelegramChannel {
   bot: Bot;
   sender: ChannelSender;
-  /** POST /telegram/webhook, checking the secret token header. */
-  webhookRoutes: FastifyPluginAsync;
-  startPolling(): Promise<void>;
+  mode: 'webhook' | 'polling';
+  /** POST /telegram/webhook, checking the secret token header; only in webhook mode. */
+  webhookRoutes?: FastifyPluginAsync;
+  /** Webhook mode: registers the webhook (URL and secret) with Telegram. Polling mode: starts long polling. */
+  start(): Promise<void>;
   stop(): Promise<void>;
   /** The bytes of a file a citizen sent (getFile, then the Bot API's file download). */
   fetchFile(fileId: string): Promise<{ bytes: Uint8Array }>;
 }
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+/** grammY answers the webhook after this long even if the turn is still running (Telegram waits about 60 s). */
+export const TELEGRAM_WEBHOOK_TIMEOUT_MS = 9_000;
 
 /** Telegram through grammY: updates become Inbound messages, the engine's messages become API calls. */
 export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
@@ -63,33 +71,48 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     }
     const inbound = updateToInbound(update);
     if (!inbound) return;
-    const result = await options.handle(inbound);
-    await sendToTelegram(ctx.api, String(inbound.userId), result.messages, options.files);
+    // The answer is sent under the conversation's lock; if sending fails the update is answered again on
+    // Telegram's redelivery (the webhook answers 500), from the stored answer rather than a second turn.
+    await options.handle(inbound, {
+      deliver: (messages) => sendToTelegram(ctx.api, String(inbound.userId), messages, options.files),
+    });
   });
 
   bot.catch((err) => options.log.error({ err: err.error }, 'telegram update failed'));
 
-  const webhookRoutes: FastifyPluginAsync = async (app) => {
-    const callback = webhookCallback(bot, 'fastify', {
-      ...(options.webhookSecret ? { secretToken: options.webhookSecret } : {}),
-      // Slow work runs in jobs; a timeout answers 200 rather than 500 so Telegram does not hammer us.
-      onTimeout: 'return',
-      timeoutMilliseconds: 9_000,
-    });
-    app.post(TELEGRAM_WEBHOOK_PATH, callback);
-  };
+  const webhook = options.webhook;
+  const webhookRoutes: FastifyPluginAsync | undefined = webhook
+    ? async (app) => {
+        const callback = webhookCallback(bot, 'fastify', {
+          secretToken: webhook.secret,
+          // Slow work runs in jobs; a timeout answers 200 rather than 500 so Telegram does not hammer us.
+          onTimeout: 'return',
+          timeoutMilliseconds: TELEGRAM_WEBHOOK_TIMEOUT_MS,
+        });
+        app.post(TELEGRAM_WEBHOOK_PATH, callback);
+      }
+    : undefined;
 
   return {
     bot,
     sender: { send: (chatId, messages) => sendToTelegram(bot.api, chatId, messages, options.files) },
-    webhookRoutes,
-    async startPolling() {
+    mode: webhook ? 'webhook' : 'polling',
+    ...(webhookRoutes ? { webhookRoutes } : {}),
+    async start() {
+      if (webhook) {
+        await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret });
+        options.log.info({ path: TELEGRAM_WEBHOOK_PATH }, 'telegram webhook set');
+        return;
+      }
       await bot.init();
+      // A webhook left from an earlier deployment would make getUpdates fail with 409.
       await bot.api.deleteWebhook();
-      void bot.start({
-        drop_pending_updates: false,
-        onStart: () => options.log.info({}, 'telegram long polling'),
-      });
+      void bot
+        .start({
+          drop_pending_updates: false,
+          onStart: () => options.log.info({}, 'telegram long polling'),
+        })
+        .catch((err) => options.log.error({ err }, 'telegram long polling stopped'));
     },
     async stop() {
       if (bot.isRunning()) await bot.stop();

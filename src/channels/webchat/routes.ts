@@ -7,7 +7,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { BlobStore } from '../../files/types.ts';
-import { HttpError } from '../../http/errors.ts';
+import { acceptedLang, CitizenHttpError } from '../../http/errors.ts';
+import { LANGS, type Lang, type Translator } from '../../i18n.ts';
 import type { DownloadLinks } from './downloads.ts';
 import type { OutboxEntry, WebchatOutbox } from './outbox.ts';
 import { toWire } from './render.ts';
@@ -25,6 +26,10 @@ export interface WebchatRoutesOptions {
   sessionRateLimit?: number;
   /** Seconds between keep-alive comments on the event stream. */
   heartbeatSeconds?: number;
+  /** The page's own words (locales/<lang>/webchat.json). */
+  translator: Translator;
+  /** The language of a web chat conversation, so its errors are said in it (undefined: not known). */
+  sessionLang?: (sessionId: string) => Promise<Lang | undefined>;
 }
 
 const SessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a web chat session id');
@@ -32,7 +37,8 @@ const SessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a web chat ses
 const MessageBody = z.union([
   z.object({
     sessionId: SessionId,
-    text: z.string().trim().min(1, 'tin nhắn trống / empty message').max(4096),
+    // An empty text gets its own coded answer below rather than a generic validation error.
+    text: z.string().trim().max(4096),
     messageId: z.string().max(64).optional(),
   }),
   z.object({
@@ -41,6 +47,16 @@ const MessageBody = z.union([
     messageId: z.string().max(64).optional(),
   }),
 ]);
+
+/**
+ * The session token: the `Authorization: Bearer` header (scripts, the page's own POSTs), or for the event stream
+ * the `token` query parameter, because a browser's EventSource cannot send headers.
+ */
+/** Optional: no body, an empty one (of any content type) or `{}` all open a session. */
+const SessionBody = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z.object({ lang: z.enum(['vi', 'en']).optional() }).optional(),
+);
 
 function bearer(request: FastifyRequest, query?: string): string | undefined {
   const header = request.headers.authorization;
@@ -52,18 +68,28 @@ function bearer(request: FastifyRequest, query?: string): string | undefined {
 export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync {
   const { handle, sessions, outbox, links, files } = options;
 
-  async function authorize(sessionId: string, token: string | undefined): Promise<void> {
+  /** Checks the token; once the session is known its errors are said in the conversation's language. */
+  async function authorize(
+    request: FastifyRequest,
+    sessionId: string,
+    token: string | undefined,
+  ): Promise<void> {
     if (!token || !(await sessions.verify(sessionId, token))) {
-      throw new HttpError(
-        401,
-        'HOSO_ERR_WEBCHAT_UNAUTHORIZED',
-        'Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Anh/chị vui lòng tải lại trang để bắt đầu phiên mới.',
-      );
+      throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
     }
     await sessions.touch(sessionId);
+    const lang = await options.sessionLang?.(sessionId);
+    if (lang) request.hosoLang = lang;
   }
 
   return async (app) => {
+    // `POST /api/webchat/sessions` takes an optional body: a script may send none, or an empty JSON one.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      if (body === '') return done(null, undefined);
+      json(request, body as string, done);
+    });
     await app.register(fastifyRateLimit, { global: false });
     await app.register(fastifyStatic, { root: join(WEB_DIR, 'webchat'), prefix: '/', index: 'index.html' });
 
@@ -74,15 +100,23 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
       for (const end of streams) end();
     });
 
+    // The page's own words in both languages: it switches when the conversation does, without a reload.
+    const pageTexts = Object.fromEntries(
+      LANGS.map((lang) => [lang, options.translator.instance.getResourceBundle(lang, 'webchat') ?? {}]),
+    );
+    r.get('/api/webchat/texts', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send(pageTexts),
+    );
+
     r.post(
       '/api/webchat/sessions',
       {
-        schema: { body: z.object({ lang: z.enum(['vi', 'en']).optional() }).default({}) },
+        schema: { body: SessionBody },
         config: { rateLimit: { max: options.sessionRateLimit ?? 30, timeWindow: '1 minute' } },
       },
       async (request) => {
         const { sessionId, token } = await sessions.create();
-        const lang = request.body.lang;
+        const lang = request.body?.lang ?? acceptedLang(request.headers['accept-language']);
         const result = await handle({
           channel: 'webchat',
           userId: sessionId,
@@ -93,20 +127,27 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
           sessionId,
           token,
           messages: await Promise.all(result.messages.map((m) => toWire(m, links))),
+          // Beyond contracts §4 (an added field): the conversation's language, which the page follows.
+          lang: result.lang,
         };
       },
     );
 
     r.post('/api/webchat/messages', { schema: { body: MessageBody } }, async (request) => {
       const body = request.body;
-      await authorize(body.sessionId, bearer(request));
+      await authorize(request, body.sessionId, bearer(request));
+      if ('text' in body && body.text === '')
+        throw new CitizenHttpError(400, 'HOSO_ERR_WEBCHAT_EMPTY_MESSAGE');
       const result = await handle({
         channel: 'webchat',
         userId: body.sessionId,
         ...('text' in body ? { text: body.text } : { action: body.action }),
         ...(body.messageId ? { updateId: `${body.sessionId}:${body.messageId}` } : {}),
       });
-      return { messages: await Promise.all(result.messages.map((m) => toWire(m, links))) };
+      return {
+        messages: await Promise.all(result.messages.map((m) => toWire(m, links))),
+        lang: result.lang,
+      };
     });
 
     r.get(
@@ -114,7 +155,7 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
       { schema: { querystring: z.object({ sessionId: SessionId, token: z.string().max(128).optional() }) } },
       async (request, reply) => {
         const { sessionId } = request.query;
-        await authorize(sessionId, bearer(request, request.query.token));
+        await authorize(request, sessionId, bearer(request, request.query.token));
         const lastSeen = Number(request.headers['last-event-id'] ?? 0) || 0;
         reply.hijack();
         const res = reply.raw;
@@ -168,11 +209,7 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
         const link = await links.consume(request.params.token);
         const file = link ? await files.get(link.fileId) : undefined;
         if (!link || !file) {
-          throw new HttpError(
-            410,
-            'HOSO_ERR_DOWNLOAD_GONE',
-            'Liên kết tải tệp đã hết hạn hoặc đã được sử dụng. Anh/chị vui lòng yêu cầu gửi lại trong cuộc trò chuyện.',
-          );
+          throw new CitizenHttpError(410, 'HOSO_ERR_DOWNLOAD_GONE');
         }
         return reply
           .header('content-type', file.meta.mimeType)

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { InboundFile } from '../../dialogue/message.ts';
 import type { FileIntake } from '../../files/intake.ts';
-import { HttpError } from '../../http/errors.ts';
+import { CitizenHttpError } from '../../http/errors.ts';
+import type { Lang } from '../../i18n.ts';
 import type { DownloadLinks } from './downloads.ts';
 import { toWire } from './render.ts';
 import type { WebchatSessions } from './sessions.ts';
@@ -15,6 +16,8 @@ export interface WebchatUploadOptions {
   sessions: WebchatSessions;
   links: DownloadLinks;
   intake: FileIntake;
+  /** The language of a web chat conversation, so its errors are said in it (undefined: not known). */
+  sessionLang?: (sessionId: string) => Promise<Lang | undefined>;
 }
 
 const Query = z.object({
@@ -41,23 +44,17 @@ export function webchatUploadRoutes(options: WebchatUploadOptions): FastifyPlugi
         const header = request.headers.authorization;
         const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
         if (!token || !(await sessions.verify(sessionId, token))) {
-          throw new HttpError(
-            401,
-            'HOSO_ERR_WEBCHAT_UNAUTHORIZED',
-            'Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Anh/chị vui lòng tải lại trang để bắt đầu phiên mới.',
-          );
+          throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
         }
         await sessions.touch(sessionId);
+        const lang = await options.sessionLang?.(sessionId);
+        if (lang) request.hosoLang = lang;
         if (!request.isMultipart()) {
-          throw new HttpError(
-            400,
-            'HOSO_ERR_UPLOAD_NOT_MULTIPART',
-            'Tệp phải được gửi dạng multipart/form-data.',
-          );
+          throw new CitizenHttpError(400, 'HOSO_ERR_UPLOAD_NOT_MULTIPART');
         }
         const part = await request.file();
         const filename = part?.filename.slice(0, 255);
-        if (!part) throw new HttpError(400, 'HOSO_ERR_UPLOAD_NO_FILE', 'Không có tệp nào được gửi.');
+        if (!part) throw new CitizenHttpError(400, 'HOSO_ERR_UPLOAD_NO_FILE');
         const bytes = await part.toBuffer();
         let file: InboundFile;
         if (part.file.truncated) {
@@ -78,7 +75,10 @@ export function webchatUploadRoutes(options: WebchatUploadOptions): FastifyPlugi
               };
         }
         const result = await handle({ channel: 'webchat', userId: sessionId, file });
-        return { messages: await Promise.all(result.messages.map((m) => toWire(m, links))) };
+        return {
+          messages: await Promise.all(result.messages.map((m) => toWire(m, links))),
+          lang: result.lang,
+        };
       });
   };
 }

@@ -124,7 +124,7 @@ may tinh mang nuoc troi dep xau tot lon nho nhieu it het moi tat rat hon nhat kh
 yeu ghet nhanh cham luon trong ngoai truoc sau tren duoi giua trua toi khuya som muon nhau rieng chung chinh trai
 phai thanh tinh huyen quan phuong nuoc dinh chong vo ong cha me bo anh chi minh chung chuyen thong tin nhe nha nhi
 a oi u uh um ukm vang da hihi haha hehe kaka keke cuoi khoc troi oi tham may mot hai bon nam sau bay tam chin muoi
-tram nghin ngan trieu ty dong xin vui long lan nua thoi xem tim kiem nhap ghi dien viet doc nhin thay bao lau
+tram nghin ngan trieu ty dong xin vui long lan nua thoi xem tim kiem nhap ghi dien viet doc nhin thay bao lau tuoi
 nhanh chong luon ngay hien tai ngay mai hom qua nay mai tuan sau thang sau cung duoc khong the nao nhu the
 phong ban so nganh cuc vien benh hoc sinh vien giao thong pho phuong xa tinh trung tam khu vuc dia chi
 mat troi trang sao gio mua nang lanh nong am mat dep xinh cute thuong nho yeu thich ghe buon ngu doi khat an com

@@ -72,6 +72,13 @@ export function createInfoIntents(deps: { rules: RuleSource; holidays: ReadonlyS
     ];
   }
 
+  /**
+   * The same question, in the same language, on the same day, under the same rule set has the same answer, so it
+   * is worked out once (a fees answer decides some fifteen requests and traces one through json-rules-engine).
+   * A published rule set is a new LoadedService: its answers are worked out afresh.
+   */
+  const answered = new WeakMap<LoadedService, Map<string, string[]>>();
+
   /** Runs an answer; a rule set that cannot decide a typical request is an operator's problem, said kindly. */
   async function answer(ctx: TurnContext, build: (service: LoadedService, base: Facts) => Promise<string[]>) {
     const service = serviceFor(ctx);
@@ -80,7 +87,16 @@ export function createInfoIntents(deps: { rules: RuleSource; holidays: ReadonlyS
       return;
     }
     try {
-      const lines = await build(service, typical(service, vietnamDate(ctx.now)));
+      const today = vietnamDate(ctx.now);
+      const key = `${ctx.intent}|${ctx.lang}|${today}`;
+      const known = answered.get(service) ?? new Map<string, string[]>();
+      answered.set(service, known);
+      let lines = known.get(key);
+      if (!lines) {
+        lines = await build(service, typical(service, today));
+        if (known.size >= 32) known.clear();
+        known.set(key, lines);
+      }
       ctx.reply(lines.join('\n'), buttons(ctx, service));
     } catch (error) {
       if (!(error instanceof RulesError)) throw error;

@@ -121,52 +121,72 @@ export function createStaffDesk(deps: StaffDeskDeps) {
     });
   }
 
+  async function claimNow(staff: StaffMember, id: string): Promise<Ticket> {
+    const ticket = await load(id);
+    mustBeOpen(ticket);
+    const result = await tickets.claim(id, staff.username, clock());
+    if (!result.ok && 'ended' in result) {
+      throw new SupportError(
+        409,
+        'HOSO_ERR_TICKET_CLOSED',
+        `Yêu cầu ${id} đã kết thúc (${STATUS_TEXT[result.ended]}) trước khi anh/chị nhận.`,
+      );
+    }
+    if (!result.ok) {
+      throw new SupportError(
+        409,
+        'HOSO_ERR_TICKET_ALREADY_CLAIMED',
+        `Yêu cầu ${id} đã được cán bộ ${result.by} nhận trước.`,
+      );
+    }
+    if (ticket.claimedBy !== staff.username) {
+      await audit.record({ actor: staff.username, role: staff.role, action: 'claim', target: id });
+      const t = translator.t(ticket.lang);
+      await tell(ticket, [text(t('support:claimed', { name: staff.displayName }))]);
+      await record(ticket, 'system', `Cán bộ ${staff.displayName} đã nhận yêu cầu.`, staff);
+    }
+    return result.ticket;
+  }
+
+  async function replyNow(staff: StaffMember, id: string, body: string): Promise<TicketMessage> {
+    const ticket = await load(id);
+    mustBeOpen(ticket);
+    mustHandle(ticket, staff, { supervisorMay: false });
+    const t = translator.t(ticket.lang);
+    try {
+      await sender.send(ticket.address, [
+        text(t('support:staffReply', { name: staff.displayName, text: body })),
+      ]);
+    } catch (err) {
+      log.warn(
+        { ticket: id, channel: ticket.address.channel, err: String(err) },
+        'staff reply not delivered',
+      );
+      throw new SupportError(
+        503,
+        'HOSO_ERR_CHANNEL_UNAVAILABLE',
+        `Chưa gửi được tin nhắn đến người dân qua kênh ${ticket.address.channel}. Anh/chị vui lòng thử lại sau.`,
+      );
+    }
+    await tickets.markFirstResponse(id, clock());
+    // The ticket keeps what staff wrote with personal numbers masked, like the rest of the transcript.
+    const message = await record(ticket, 'staff', scrubPersonalData(body), staff);
+    await audit.record({ actor: staff.username, role: staff.role, action: 'reply', target: id });
+    return message;
+  }
+
   return {
-    async claim(staff: StaffMember, id: string): Promise<Ticket> {
-      const ticket = await load(id);
-      mustBeOpen(ticket);
-      const result = await tickets.claim(id, staff.username, clock());
-      if (!result.ok) {
-        throw new SupportError(
-          409,
-          'HOSO_ERR_TICKET_ALREADY_CLAIMED',
-          `Yêu cầu ${id} đã được cán bộ ${result.by} nhận trước.`,
-        );
-      }
-      if (ticket.claimedBy !== staff.username) {
-        await audit.record({ actor: staff.username, role: staff.role, action: 'claim', target: id });
-        const t = translator.t(ticket.lang);
-        await tell(ticket, [text(t('support:claimed', { name: staff.displayName }))]);
-        await record(ticket, 'system', `Cán bộ ${staff.displayName} đã nhận yêu cầu.`, staff);
-      }
-      return result.ticket;
+    /** Under the ticket's lock, so that the citizen never hears "taken over" after they cancelled. */
+    claim(staff: StaffMember, id: string): Promise<Ticket> {
+      return tickets.exclusive(id, () => claimNow(staff, id));
     },
 
-    async reply(staff: StaffMember, id: string, body: string): Promise<TicketMessage> {
-      const ticket = await load(id);
-      mustBeOpen(ticket);
-      mustHandle(ticket, staff, { supervisorMay: false });
-      const t = translator.t(ticket.lang);
-      try {
-        await sender.send(ticket.address, [
-          text(t('support:staffReply', { name: staff.displayName, text: body })),
-        ]);
-      } catch (err) {
-        log.warn(
-          { ticket: id, channel: ticket.address.channel, err: String(err) },
-          'staff reply not delivered',
-        );
-        throw new SupportError(
-          503,
-          'HOSO_ERR_CHANNEL_UNAVAILABLE',
-          `Chưa gửi được tin nhắn đến người dân qua kênh ${ticket.address.channel}. Anh/chị vui lòng thử lại sau.`,
-        );
-      }
-      await tickets.markFirstResponse(id, clock());
-      // The ticket keeps what staff wrote with personal numbers masked, like the rest of the transcript.
-      const message = await record(ticket, 'staff', scrubPersonalData(body), staff);
-      await audit.record({ actor: staff.username, role: staff.role, action: 'reply', target: id });
-      return message;
+    /**
+     * Checked and sent while the ticket cannot end: a close (or the citizen's cancel) racing the reply waits
+     * for it, or wins and the reply is refused — a citizen never hears from staff after the ticket ended.
+     */
+    reply(staff: StaffMember, id: string, body: string): Promise<TicketMessage> {
+      return tickets.exclusive(id, () => replyNow(staff, id, body));
     },
 
     async note(staff: StaffMember, id: string, body: string): Promise<TicketMessage> {

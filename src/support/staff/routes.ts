@@ -22,6 +22,7 @@ import { ResolutionSchema, type Ticket, TicketIdSchema } from '../ticket.ts';
 import type { QueueView, TicketStore } from '../ticket-store.ts';
 import { authenticate, type StaffAccount, type StaffAccounts, type StaffRole } from './accounts.ts';
 import { CannedIdSchema, type CannedReplies, CannedReplySchema } from './canned.ts';
+import { type DeadLetterDesk, requestOf, viewOf } from './dead-letters.ts';
 import { type StaffDesk, type StaffMember, SupportError } from './desk.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { csrfMatches, type StaffSessions } from './sessions.ts';
@@ -45,6 +46,8 @@ export interface StaffRoutesOptions {
   secureCookies: boolean;
   clock: () => Date;
   heartbeatSeconds?: number;
+  /** Jobs that failed every attempt (absent: the console says there are none to show). */
+  deadLetters?: DeadLetterDesk;
   /**
    * Routes other modules add to the staff API (the extracts module's revocation): read when the plugin is
    * registered, so a module may add to the list until the HTTP server is built.
@@ -288,7 +291,7 @@ export function staffRoutes(options: StaffRoutesOptions): FastifyPluginAsync {
           });
           throw new HttpError(401, 'HOSO_ERR_STAFF_LOGIN_FAILED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
         }
-        await limiter.succeeded(username);
+        await limiter.succeeded(request.ip, username, gate.attempt);
         const { token, session } = await sessions.create({
           username: account.username,
           role: account.role,
@@ -522,6 +525,72 @@ export function staffRoutes(options: StaffRoutesOptions): FastifyPluginAsync {
           detail: 'deleted',
         });
         return { ok: true };
+      },
+    );
+
+    r.get(
+      '/staff/api/dead-letters',
+      {
+        onRequest: guard(),
+        schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      },
+      async (request) => {
+        const { staff } = who(request);
+        const desk = options.deadLetters;
+        const letters = desk ? await desk.letters.list(request.query.limit) : [];
+        return {
+          letters: letters.map((l) => viewOf(desk!, l)),
+          canRetry: staff.role === 'supervisor',
+        };
+      },
+    );
+
+    r.post(
+      '/staff/api/dead-letters/:id/retry',
+      {
+        onRequest: guard(['supervisor']),
+        schema: { params: z.object({ id: z.string().regex(/^[\w-]{6,40}$/) }), body: Empty },
+      },
+      async (request) => {
+        const { staff } = who(request);
+        const desk = options.deadLetters;
+        const letter = desk
+          ? (await desk.letters.list(10_000)).find((l) => l.id === request.params.id)
+          : undefined;
+        if (!desk || !letter) {
+          throw new HttpError(
+            404,
+            'HOSO_ERR_DEAD_LETTER_NOT_FOUND',
+            'Không tìm thấy việc lỗi này (có thể đã được gửi lại).',
+          );
+        }
+        const code = requestOf(desk, letter);
+        if (!code) {
+          throw new HttpError(
+            409,
+            'HOSO_ERR_DEAD_LETTER_NOT_RETRYABLE',
+            `Việc "${letter.name}" không gắn với hồ sơ nào nên không gửi lại được từ bàn hỗ trợ.`,
+          );
+        }
+        try {
+          await desk.retryRequest(code, staff.username);
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          throw new HttpError(
+            409,
+            'HOSO_ERR_DEAD_LETTER_RETRY_REFUSED',
+            `Không gửi lại được hồ sơ ${code}: ${reason}`,
+          );
+        }
+        await desk.letters.remove(letter.id);
+        await audit.record({
+          actor: staff.username,
+          role: staff.role,
+          action: 'retry',
+          target: code,
+          detail: letter.name,
+        });
+        return { ok: true, request: code };
       },
     );
 

@@ -43,6 +43,13 @@ const ACTIONS = {
   hand_back: 'Trả cho trợ lý',
   canned_edit: 'Sửa câu trả lời mẫu',
   revoke: 'Thu hồi văn bản',
+  retry: 'Gửi lại hồ sơ lỗi',
+};
+const JOBS = {
+  'request.submit': 'Nộp hồ sơ đến cơ quan',
+  'request.status': 'Theo dõi trạng thái hồ sơ',
+  'request.notify': 'Báo tin cho người dân',
+  'privacy.erase': 'Xóa dữ liệu cá nhân',
 };
 const FROM = {
   citizen: 'Người dân',
@@ -233,6 +240,7 @@ function route() {
   const documentView = /^#\/documents(?:\/([A-Z0-9-]+))?$/.exec(hash);
   if (documentView) return renderDocuments(documentView[1]);
   if (hash === '#/audit' && state.me.role === 'supervisor') return renderAudit();
+  if (hash === '#/dead-letters') return renderDeadLetters();
   const queue = /^#\/queue\/(unassigned|mine|all|closed)$/.exec(hash);
   return renderQueue(queue ? queue[1] : 'unassigned');
 }
@@ -943,6 +951,90 @@ async function renderAudit() {
     more,
   );
   await load(true);
+}
+
+// ---------------------------------------------------------------- dead letters
+
+/** Jobs that failed every attempt: every staff member sees them, a supervisor can send a request again. */
+async function renderDeadLetters() {
+  setNav('dead-letters');
+  const body = h('tbody');
+  const empty = h('p', { class: 'muted', hidden: true }, 'Không có việc nào lỗi.');
+
+  async function load() {
+    const data = await attempt(() => api('GET', '/staff/api/dead-letters'));
+    if (!data) return;
+    fill(
+      body,
+      data.letters.map((l) =>
+        h(
+          'tr',
+          { testid: 'dead-letter-row', 'data-id': l.id },
+          h('td', { 'data-label': 'Thời gian' }, fmtDateTime(l.at)),
+          h('td', { 'data-label': 'Công việc' }, JOBS[l.job] || l.job),
+          h('td', { 'data-label': 'Hồ sơ' }, h('span', { class: 'mono' }, l.request ?? '')),
+          h('td', { 'data-label': 'Số lần thử' }, String(l.attempts)),
+          h(
+            'td',
+            { 'data-label': 'Lỗi' },
+            l.error.code ? h('span', { class: 'mono' }, l.error.code) : '',
+            l.error.code ? ' ' : '',
+            l.error.message,
+          ),
+          h(
+            'td',
+            {},
+            data.canRetry && l.retryable
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn--primary',
+                    testid: 'dead-letter-retry',
+                    onclick: async (e) => {
+                      e.currentTarget.disabled = true;
+                      const done = await attempt(
+                        () => api('POST', `/staff/api/dead-letters/${encodeURIComponent(l.id)}/retry`),
+                        `Đã gửi lại hồ sơ ${l.request}.`,
+                      );
+                      if (done) await load();
+                      else e.currentTarget.disabled = false;
+                    },
+                  },
+                  'Gửi lại',
+                )
+              : '',
+          ),
+        ),
+      ),
+    );
+    empty.hidden = data.letters.length > 0;
+  }
+
+  view.append(
+    h('h2', {}, 'Việc lỗi'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Các việc đã thử hết số lần mà vẫn lỗi. Người dân đã được báo; giám sát viên có thể gửi lại hồ sơ khi hệ thống của cơ quan hoạt động trở lại.',
+    ),
+    empty,
+    h(
+      'table',
+      { class: 'table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Thời gian', 'Công việc', 'Hồ sơ', 'Số lần thử', 'Lỗi', ''].map((c) => h('th', {}, c)),
+        ),
+      ),
+      body,
+    ),
+  );
+  await load();
 }
 
 // ---------------------------------------------------------------- issued documents

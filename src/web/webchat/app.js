@@ -1,25 +1,36 @@
 // Web chat page: talks to the API of contracts §4. Every text is shown with textContent, never as HTML.
+// The page's own words come from locales/<lang>/webchat.json (GET /api/webchat/texts); the page follows the
+// conversation's language, which every answer of the API carries (`lang`).
 const log = document.getElementById('log');
 const form = document.getElementById('composer');
 const input = document.getElementById('text');
 const sendButton = document.getElementById('send');
 const STORAGE_KEY = 'hoso.webchat';
-const UI = {
-  vi: {
-    error: 'Không gửi được tin nhắn. Anh/chị vui lòng thử lại.',
-    typing: 'Hoso đang trả lời…',
-    placeholder: 'Nhập tin nhắn…',
-  },
-  en: {
-    error: 'The message could not be sent. Please try again.',
-    typing: 'Hoso is typing…',
-    placeholder: 'Type a message…',
-  },
-};
 let session = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
 let events;
-const lang = (navigator.language || 'vi').toLowerCase().startsWith('en') ? 'en' : 'vi';
-input.placeholder = UI[lang].placeholder;
+let texts = { vi: {}, en: {} };
+let lang = session?.lang || ((navigator.language || 'vi').toLowerCase().startsWith('en') ? 'en' : 'vi');
+
+/** A sentence of the page in the conversation's language (Vietnamese if missing). */
+function T(key) {
+  return texts[lang]?.[key] ?? texts.vi?.[key] ?? '';
+}
+
+function applyLang(next) {
+  if (next !== 'vi' && next !== 'en') return;
+  lang = next;
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = T(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]'))
+    el.placeholder = T(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-aria-label]'))
+    el.setAttribute('aria-label', T(el.dataset.i18nAriaLabel));
+  for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = T(el.dataset.i18nTitle);
+  if (session) {
+    session.lang = lang;
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  }
+}
 
 function scrollDown() {
   log.scrollTop = log.scrollHeight;
@@ -90,6 +101,8 @@ async function api(path, body) {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      // Errors come back in the conversation's language.
+      'accept-language': lang,
       ...(session ? { authorization: `Bearer ${session.token}` } : {}),
     },
     body: JSON.stringify(body),
@@ -102,14 +115,15 @@ async function api(path, body) {
 
 async function start() {
   const data = await api('/api/webchat/sessions', { lang });
-  session = { sessionId: data.sessionId, token: data.token };
-  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  session = { sessionId: data.sessionId, token: data.token, lang };
+  applyLang(data.lang ?? lang);
   for (const m of data.messages) renderMessage(m);
   listen();
 }
 
 function listen() {
   events?.close();
+  // EventSource cannot send headers, hence the token in the query (scripts may use Authorization instead).
   const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}`;
   events = new EventSource(url);
   events.onmessage = (e) => renderMessage(JSON.parse(e.data));
@@ -121,11 +135,12 @@ async function send(payload, shown) {
   busy = true;
   sendButton.disabled = true;
   bubble('me', shown);
-  const typing = bubble('bot', UI[lang].typing);
+  const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
     const data = await api('/api/webchat/messages', { sessionId: session.sessionId, ...payload });
     typing.remove();
+    if (data.lang) applyLang(data.lang);
     for (const m of data.messages) renderMessage(m);
   } catch (err) {
     typing.remove();
@@ -135,7 +150,7 @@ async function send(payload, shown) {
       bubble('error', err.message);
       await start();
     } else {
-      bubble('error', err.message || UI[lang].error);
+      bubble('error', err.message || T('error'));
     }
   } finally {
     busy = false;
@@ -154,23 +169,24 @@ fileInput.addEventListener('change', async () => {
   if (!file || !session || busy) return;
   busy = true;
   bubble('me', `📎 ${file.name}`);
-  const typing = bubble('bot', UI[lang].typing);
+  const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
     const body = new FormData();
     body.append('file', file, file.name);
     const response = await fetch(`/api/webchat/uploads?sessionId=${encodeURIComponent(session.sessionId)}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${session.token}` },
+      headers: { authorization: `Bearer ${session.token}`, 'accept-language': lang },
       body,
     });
     const data = await response.json().catch(() => ({}));
     typing.remove();
     if (!response.ok) throw new Error(data?.error?.message || response.statusText);
+    if (data.lang) applyLang(data.lang);
     for (const m of data.messages) renderMessage(m);
   } catch (err) {
     typing.remove();
-    bubble('error', err.message || UI[lang].error);
+    bubble('error', err.message || T('error'));
   } finally {
     busy = false;
   }
@@ -184,9 +200,17 @@ form.addEventListener('submit', (e) => {
   send({ text }, text);
 });
 
-if (session) {
-  bubble('bot', lang === 'vi' ? 'Chào mừng anh/chị quay lại.' : 'Welcome back.');
-  listen();
-} else {
-  start().catch((err) => bubble('error', err.message || UI[lang].error));
+async function boot() {
+  texts = await fetch('/api/webchat/texts')
+    .then((r) => (r.ok ? r.json() : texts))
+    .catch(() => texts);
+  applyLang(lang);
+  if (session) {
+    bubble('bot', T('welcomeBack'));
+    listen();
+  } else {
+    await start();
+  }
 }
+
+boot().catch((err) => bubble('error', err.message || T('error')));

@@ -84,6 +84,23 @@ describe('Telegram channel', () => {
     expect(telegram.sent('sendMessage')).toHaveLength(1);
   });
 
+  it('answers a redelivered update with the same answer when sending failed, without a second turn', async () => {
+    // A refusal auto-retry does not retry (it waits out 5xx and network errors itself).
+    telegram.failNext('sendMessage', 400, 1);
+    const update = textUpdate(510, 'giúp tôi');
+    const failed = await deliver(update);
+    // A failed send is a failed webhook call, so Telegram delivers the update again.
+    expect(failed.status).toBe(500);
+    expect(telegram.sent('sendMessage')).toHaveLength(0);
+    expect((await deliver(update)).status).toBe(200);
+    expect((await deliver(update)).status).toBe(200);
+    const sent = telegram.sent('sendMessage');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.json.text).toEqual(telegram.rejected[0]?.json.text);
+    const session = JSON.parse((await app.store.get('sess:telegram:510'))!);
+    expect(session.data.turns).toBe(1);
+  });
+
   it('retries a message Telegram rate-limits with 429', async () => {
     telegram.failNext('sendMessage', 429, 1, 1);
     await deliver(textUpdate(506, 'giúp tôi'));

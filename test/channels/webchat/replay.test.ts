@@ -5,6 +5,7 @@ import { webchatRoutes } from '../../../src/channels/webchat/routes.ts';
 import { createWebchatSessions } from '../../../src/channels/webchat/sessions.ts';
 import { MemoryBlobStore } from '../../../src/files/memory-blob-store.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
+import { createTranslator } from '../../../src/i18n.ts';
 import { createLogger } from '../../../src/log.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
 import { WebchatClient } from '../../support/webchat-client.ts';
@@ -37,6 +38,7 @@ describe('web chat event stream on reconnect', () => {
           outbox,
           links: createDownloadLinks(store, { baseUrl: 'http://127.0.0.1', ttlMs: 60_000 }),
           files: new MemoryBlobStore(),
+          translator: createTranslator(),
         }),
       ],
     });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/main.ts';
 import { startTestApp } from '../../support/app.ts';
-import { textOf, WebchatClient } from '../../support/webchat-client.ts';
+import { textOf, WebchatClient, type WireMessage } from '../../support/webchat-client.ts';
 
 describe('web chat API', () => {
   let app: App & { baseUrl: string };
@@ -46,10 +46,98 @@ describe('web chat API', () => {
 
   it('refuses a malformed body with a coded 400, never a stack trace', async () => {
     await client.start();
-    const r = await client.post({ text: '' });
+    const r = await client.post({ text: 42 });
     expect(r.status).toBe(400);
     expect(r.body.error?.code).toBe('HOSO_ERR_BAD_REQUEST');
     expect(JSON.stringify(r.body)).not.toContain('at ');
+  });
+
+  it('opens a session from a POST without any body, as a script would send it', async () => {
+    const bare = await fetch(`${app.baseUrl}/api/webchat/sessions`, { method: 'POST' });
+    expect(bare.status).toBe(200);
+    expect(textOf(((await bare.json()) as { messages: WireMessage[] }).messages)).toContain('Tôi là Hoso');
+    const emptyJson = await fetch(`${app.baseUrl}/api/webchat/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(emptyJson.status).toBe(200);
+    // Without a body, the browser's language chooses the greeting's.
+    const english = await fetch(`${app.baseUrl}/api/webchat/sessions`, {
+      method: 'POST',
+      headers: { 'accept-language': 'en-GB,en;q=0.9' },
+    });
+    expect(((await english.json()) as { lang: string }).lang).toBe('en');
+  });
+
+  it('streams events to a script that sends the token in the Authorization header', async () => {
+    await client.start();
+    const controller = new AbortController();
+    const res = await fetch(`${app.baseUrl}/api/webchat/events?sessionId=${client.sessionId}`, {
+      headers: { authorization: `Bearer ${client.token}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    controller.abort();
+    const anonymous = await fetch(`${app.baseUrl}/api/webchat/events?sessionId=${client.sessionId}`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('follows the conversation into English: answers, and its errors, come in English', async () => {
+    await client.start();
+    await client.press('consent:accept');
+    const switched = await client.post({ text: 'English please' });
+    expect((switched.body as { lang?: string }).lang).toBe('en');
+    const empty = await client.post({ text: '   ' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toEqual({
+      code: 'HOSO_ERR_WEBCHAT_EMPTY_MESSAGE',
+      message: 'The message is empty. Please type something and send it again.',
+    });
+    const upload = await fetch(`${app.baseUrl}/api/webchat/uploads?sessionId=${client.sessionId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(upload.status).toBe(400);
+    expect(((await upload.json()) as { error: unknown }).error).toEqual({
+      code: 'HOSO_ERR_UPLOAD_NOT_MULTIPART',
+      message: 'The file must be sent as multipart/form-data.',
+    });
+  });
+
+  it('says a refusal in the browser’s language when the session is not known', async () => {
+    const refuse = (acceptLanguage?: string) =>
+      fetch(`${app.baseUrl}/api/webchat/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer not-a-token-at-all',
+          ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}),
+        },
+        body: JSON.stringify({ sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', text: 'xin chào' }),
+      }).then(async (r) => ((await r.json()) as { error: { code: string; message: string } }).error);
+    expect(await refuse('en-US,en;q=0.8,vi;q=0.5')).toEqual({
+      code: 'HOSO_ERR_WEBCHAT_UNAUTHORIZED',
+      message: 'This chat session is not valid or has expired. Please reload the page to start a new one.',
+    });
+    expect((await refuse()).message).toContain('tải lại trang');
+    const gone = await fetch(`${app.baseUrl}/api/webchat/files/${'x'.repeat(32)}`, {
+      headers: { 'accept-language': 'en' },
+    });
+    expect(gone.status).toBe(410);
+    expect(((await gone.json()) as { error: { message: string } }).error.message).toContain(
+      'download link has expired',
+    );
+  });
+
+  it('gives the page its own words in both languages', async () => {
+    const texts = (await (await fetch(`${app.baseUrl}/api/webchat/texts`)).json()) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(texts.vi?.placeholder).toBe('Nhập tin nhắn…');
+    expect(texts.en?.placeholder).toBe('Type a message…');
   });
 
   it('pushes later messages over server-sent events', async () => {
@@ -103,7 +191,7 @@ describe('web chat API', () => {
     const res = await fetch(`${app.baseUrl}/`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('<title>Hoso');
+    expect(html).toMatch(/<title[^>]*>Hoso/);
     expect(html).toContain('/app.js');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FRUSTRATED, PHRASES } from '../../../src/dialogue/nlu/phrases.ts';
 import { IntentSchema, UnderstandingSchema } from '../../../src/dialogue/nlu/schema.ts';
 import { understand } from '../../../src/dialogue/nlu/understand.ts';
-import { FRUSTRATED, PHRASES } from './phrases.ts';
 
 describe('understand: the phrase table', () => {
   it('covers every intent with realistic phrases, at least 150 in all', () => {
