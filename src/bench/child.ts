@@ -17,6 +17,8 @@ export async function startBenchServer(file: URL, settings: object, botInfo: obj
       ...(process.env.HOSO_BENCH_PROFILE
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSO_BENCH_PROFILE}`]
         : []),
+      // HOSO_BENCH_NODE_FLAGS="--max-semi-space-size=32": V8 settings to try on the servers.
+      ...(process.env.HOSO_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     ],
     env: {
       ...process.env,

@@ -1,8 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../dev/fake-telegram.ts';
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+import { percentile, startBenchServer } from './child.ts';
 
 const RATE = 500; // turns per second offered
 const CITIZENS = 300;
@@ -35,48 +34,13 @@ interface Result {
   errors: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function startServer(
-  file: string,
-  settings: object,
-): Promise<{ child: ChildProcess; usage: () => Promise<{ cpu: NodeJS.CpuUsage; rss: number }> }> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    // HOSO_BENCH_PROFILE=dir writes a V8 CPU profile of each server into that folder.
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.HOSO_BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOSO_BENCH_PROFILE}`]
-        : []),
-    ],
-    env: {
-      ...process.env,
-      HOSO_BENCH_SERVER: JSON.stringify(settings),
-      HOSO_BENCH_BOT_INFO: JSON.stringify(FAKE_BOT_INFO),
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
-  return {
-    child,
-    usage: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => resolve(m as { cpu: NodeJS.CpuUsage; rss: number }));
-        child.send('usage');
-      }),
-  };
-}
-
 async function drive(name: string, file: string, redisUrl: string, apiRoot: string): Promise<Result> {
   const port = await freePort();
-  const server = await startServer(file, { port, redisUrl, apiRoot, token: TOKEN, secret: SECRET });
+  const server = await startBenchServer(
+    new URL(file, import.meta.url),
+    { port, redisUrl, apiRoot, token: TOKEN, secret: SECRET },
+    FAKE_BOT_INFO,
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const post = (body: string) =>
     new Promise<number>((resolve, reject) => {
@@ -161,7 +125,7 @@ async function drive(name: string, file: string, redisUrl: string, apiRoot: stri
   measuring = true;
   const seconds = await run(MEASURE_S);
   const after = await server.usage();
-  server.child.send('stop');
+  server.stop();
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;

@@ -170,7 +170,7 @@ function describeInbound(inbound: Inbound): string {
 }
 
 /** The bot's own long texts (notices, help) are known to staff; the start is enough to follow the thread. */
-const BOT_LINE = 280;
+const BOT_LINE = 160;
 const CITIZEN_LINE = 2000;
 
 /** Personal numbers are masked before they enter the transcript kept for staff. */

@@ -43,7 +43,7 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const TRANSCRIPT_LIMIT = 40;
+export const TRANSCRIPT_LIMIT = 24;
 
 export function newSession(lang: 'vi' | 'en', now: Date): Session {
   return {

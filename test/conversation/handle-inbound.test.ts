@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversationHandler } from '../../src/conversation/handle-inbound.ts';
 import type { DialogueEngine } from '../../src/dialogue/engine.ts';
-import { SESSION_VERSION, SessionSchema } from '../../src/dialogue/session.ts';
+import { SESSION_VERSION, SessionSchema, TRANSCRIPT_LIMIT } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
 import { createInProcessJobQueue } from '../../src/jobs/in-process.ts';
 import { createConversationLocks } from '../../src/store/conversation-lock.ts';
@@ -43,8 +43,11 @@ describe('handling an inbound message', () => {
     expect(results.every((r) => !r.duplicate && r.messages.length > 0)).toBe(true);
     const session = JSON.parse((await app.store.get('sess:webchat:burst'))!);
     expect(session.data.turns).toBe(50);
+    // The transcript keeps the latest lines, one citizen line and one bot line per turn, none lost in between.
     const citizenLines = session.data.transcript.filter((e: { from: string }) => e.from === 'citizen');
-    expect(citizenLines.length).toBeGreaterThanOrEqual(20);
+    expect(citizenLines.length).toBe(TRANSCRIPT_LIMIT / 2);
+    const numbers = citizenLines.map((e: { text: string }) => Number(e.text.split(' ').at(-1)));
+    expect(new Set(numbers).size).toBe(numbers.length);
   });
 
   it('answers a citizen politely with a reference when a turn fails, and logs the cause', async () => {
