@@ -35,8 +35,8 @@ export interface LoadedService {
   nextInput(known: Facts, options?: { on?: string }): Input | undefined;
   /** Checks one answer against its input and returns the facts with the answer filled in. */
   applyAnswer(known: Facts, inputId: string, value: unknown): AnswerResult;
-  /** Whether an input is asked at all on these answers (its `when` holds). */
-  inputApplies(known: Facts, inputId: string, options?: { on?: string }): boolean;
+  /** The inputs that do not apply on these answers (their `when` fails), among `inputIds`. */
+  inapplicable(known: Facts, inputIds: readonly string[], options?: { on?: string }): string[];
   /** The reason to prove identity again before filing, when the request touches sensitive data. */
   sensitiveReason(known: Facts, options?: { on?: string }): string | undefined;
   /** Whether the service declares this fact (a conversation fills only declared facts). */
@@ -165,10 +165,13 @@ class Service implements LoadedService {
     return undefined;
   }
 
-  inputApplies(known: Facts, inputId: string, options: { on?: string } = {}): boolean {
-    const i = this.inputs.findIndex((x) => x.id === inputId);
-    if (i === -1) return false;
-    return this.whens[i]!(this.compiled.normalizer.normalize(known, { partial: true, on: options.on }));
+  inapplicable(known: Facts, inputIds: readonly string[], options: { on?: string } = {}): string[] {
+    // One normalisation for all of them: this runs after every answer.
+    const facts = this.compiled.normalizer.normalize(known, { partial: true, on: options.on });
+    return inputIds.filter((id) => {
+      const i = this.inputs.findIndex((x) => x.id === id);
+      return i !== -1 && !this.whens[i]!(facts);
+    });
   }
 
   sensitiveReason(known: Facts, options: { on?: string } = {}): string | undefined {

@@ -327,7 +327,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
   function prune(draft: Draft, service: LoadedService): Draft {
     let current = draft;
     for (;;) {
-      const stale = current.answered.find((id) => !service.inputApplies(current.facts, id));
+      const stale = service.inapplicable(current.facts, current.answered)[0];
       if (!stale) return current;
       current = unanswer(current, service, stale);
     }
