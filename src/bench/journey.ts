@@ -11,7 +11,7 @@ import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
 import { defaultPopulation } from '../ports/population/embedded.ts';
 import { percentile, startBenchServer } from './child.ts';
 
-const CONCURRENT = 40; // citizens in a journey at the same time
+const CONCURRENT = 10; // citizens in a journey at the same time
 const JOURNEYS = 240;
 const SECRET = 'bench-secret-0123456789abcdef';
 const TOKEN = '123456:BENCH-token-for-the-fake-bot-api';
