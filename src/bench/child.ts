@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { type Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 /** A benchmark server in a child process of its own, so its CPU and memory are its own. */
@@ -45,4 +46,36 @@ export async function startBenchServer(file: URL, settings: object, botInfo: obj
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Posts Telegram updates to a benchmark server's webhook, as Telegram does; resolves with the milliseconds taken. */
+export function webhookPoster(port: number, secret: string, agent: Agent): (body: string) => Promise<number> {
+  return (body) =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/telegram/webhook',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-telegram-bot-api-secret-token': secret,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - started)
+              : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
 }

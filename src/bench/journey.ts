@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import {
   callbackUpdate,
   contactUpdate,
@@ -9,7 +9,7 @@ import {
 } from '../dev/fake-telegram.ts';
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
 import { defaultPopulation } from '../ports/population/embedded.ts';
-import { percentile, startBenchServer } from './child.ts';
+import { percentile, startBenchServer, webhookPoster } from './child.ts';
 
 const CONCURRENT = 10; // citizens in a journey at the same time
 const JOURNEYS = 240;
@@ -74,34 +74,10 @@ export async function runJourneyBench(print: (line: string) => void): Promise<vo
     }
   };
 
-  const post = (update: Update) =>
-    new Promise<void>((resolve, reject) => {
-      const body = JSON.stringify(update);
-      const started = performance.now();
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/telegram/webhook',
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-telegram-bot-api-secret-token': SECRET,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            turnMs.push(performance.now() - started);
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`));
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const postBody = webhookPoster(port, SECRET, agent);
+  const post = async (update: Update) => {
+    turnMs.push(await postBody(JSON.stringify(update)));
+  };
 
   async function waitFor(chat: number, pattern: RegExp, ms = 30_000): Promise<string> {
     const end = Date.now() + ms;

@@ -1,7 +1,7 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../dev/fake-telegram.ts';
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
-import { percentile, startBenchServer } from './child.ts';
+import { percentile, startBenchServer, webhookPoster } from './child.ts';
 
 const RATE = 500; // turns per second offered
 const CITIZENS = 300;
@@ -42,34 +42,7 @@ async function drive(name: string, file: string, redisUrl: string, apiRoot: stri
     FAKE_BOT_INFO,
   );
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-  const post = (body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const started = performance.now();
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/telegram/webhook',
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-telegram-bot-api-secret-token': SECRET,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(performance.now() - started)
-              : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const post = webhookPoster(port, SECRET, agent);
 
   const step = new Array<number>(CITIZENS).fill(0);
   const busy = new Array<boolean>(CITIZENS).fill(false);

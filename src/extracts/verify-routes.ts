@@ -8,6 +8,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { type Lang, LangSchema, type Translator } from '../i18n.ts';
 import { checkVerifyLinkToken } from './document-id.ts';
 import { DocumentIdSchema, type IssuedDocumentRegistry } from './registry.ts';
@@ -83,13 +84,7 @@ export function verifyRoutes(options: VerifyRoutesOptions): FastifyPluginAsync {
 
     // The page shows a token in its address and a QR payload in its fragment: no referrer, no framing.
     app.addHook('onSend', async (_request, reply) => {
-      reply.header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-      );
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
+      setPageSecurityHeaders(reply);
     });
 
     const page = await readFile(`${WEB_DIR}index.html`);

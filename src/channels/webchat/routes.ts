@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { BlobStore } from '../../files/types.ts';
 import { acceptedLang, CitizenHttpError } from '../../http/errors.ts';
+import { setPageSecurityHeaders } from '../../http/security-headers.ts';
 import { LANGS, type Lang, type Translator } from '../../i18n.ts';
 import type { DownloadLinks } from './downloads.ts';
 import type { OutboxEntry, WebchatOutbox } from './outbox.ts';
@@ -93,6 +94,10 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
     await app.register(fastifyRateLimit, { global: false });
     await app.register(fastifyStatic, { root: join(WEB_DIR, 'webchat'), prefix: '/', index: 'index.html' });
 
+    // The page shows the bot's and the citizen's words and holds the session token.
+    app.addHook('onSend', async (_request, reply) => {
+      setPageSecurityHeaders(reply);
+    });
     const r = app.withTypeProvider<ZodTypeProvider>();
     // Event streams never go idle; end them on shutdown so the server can close.
     const streams = new Set<() => void>();

@@ -14,6 +14,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
+import { setPageSecurityHeaders } from '../../http/security-headers.ts';
 import { AuditActionSchema, type AuditLog } from '../audit.ts';
 import type { OfficeHours } from '../office-hours.ts';
 import type { HandoffRegistry } from '../packet.ts';
@@ -198,14 +199,7 @@ export function staffRoutes(options: StaffRoutesOptions): FastifyPluginAsync {
 
     // The console shows citizens' words: a strict policy means even a missed escape could not run a script.
     app.addHook('onSend', async (request, reply) => {
-      reply.header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-      );
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('x-frame-options', 'DENY');
+      setPageSecurityHeaders(reply);
       if (request.url.startsWith('/staff/api/')) reply.header('cache-control', 'no-store');
     });
 
