@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newStaffAccount } from '../../src/support/staff/accounts.ts';
 import { startTestApp } from '../support/app.ts';
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { issueThroughApp, qrTextOf } from '../support/extracts.ts';
 import { PASSWORD } from '../support-staff/staff-client.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 // As the staff console's browser test: skipped outside CI without Chromium, a failure in CI.
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
@@ -30,16 +30,7 @@ describe.skipIf(skip)(title, () => {
         displayName: 'Lê Văn Bình',
       }),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,17 +1,16 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { newStaffAccount } from '../../src/support/staff/accounts.ts';
 import { decision, lltpRequest } from '../requests/support.ts';
 import { startTestApp } from '../support/app.ts';
+import { CHROMIUM, launchChromium, skipBrowser } from '../support/browser.ts';
 import { PASSWORD } from './staff-client.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-// Outside CI a machine without Chromium skips this file; in CI (.ci/run installs it) a missing browser fails.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipBrowser;
 const title = skip
   ? `staff console in a real browser (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`
   : 'staff console in a real browser';
@@ -33,7 +32,7 @@ describe.skipIf(skip)(title, () => {
         displayName: 'Nguyễn Thị Lan',
       }),
     );
-    // What the identity and rules modules will contribute; registered here as they will be in main.ts.
+    // A linked citizen refused a request, as the identity and request contributors describe one.
     app.support.registry.register('test-identity-and-rules', async () => ({
       who: { name: 'Trần Thị Mai', citizenIdMasked: '079190001234', linkLevel: 2 },
       decision: {
@@ -53,19 +52,7 @@ describe.skipIf(skip)(title, () => {
       legalBasis: ['Luật Lý lịch tư pháp số 28/2009/QH12, Điều 46'],
     }));
     app.support.registry.setRevealer(async () => '079190001234');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

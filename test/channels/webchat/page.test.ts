@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/main.ts';
 import { startTestApp } from '../../support/app.ts';
+import { launchChromium, skipBrowser } from '../../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Outside CI a machine without Chromium skips this file; in CI (.ci/run installs it) a missing browser fails.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipBrowser;
 
 describe.skipIf(skip)('the web chat page in a real browser', () => {
   let app: App & { baseUrl: string };
@@ -14,16 +12,7 @@ describe.skipIf(skip)('the web chat page in a real browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
