@@ -84,10 +84,11 @@ describe.skipIf(skipBrowser)('requesting an extract on the web chat page, in a r
       // The VietQR code is shown as a picture in the conversation.
       const qr = page.locator('img.doc-image').last();
       await qr.waitFor();
-      await page.waitForFunction(() => {
-        const img = [...document.querySelectorAll('img.doc-image')].at(-1) as HTMLImageElement | undefined;
-        return img?.complete && img.naturalWidth > 100;
-      });
+      // Loaded and drawn (the page's code; the test runs without DOM types).
+      await page.waitForFunction(
+        "[...document.querySelectorAll('img.doc-image')].at(-1)?.complete && " +
+          "[...document.querySelectorAll('img.doc-image')].at(-1).naturalWidth > 100",
+      );
       await press(page, 'Đánh dấu đã nộp lệ phí (thử nghiệm)');
       await bot(page, 'Hoso đã nhận lệ phí 100.000');
       await bot(page, 'đã có kết quả');
