@@ -10,6 +10,7 @@ import type { BlobStore } from '../../files/types.ts';
 import { acceptedLang, CitizenHttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
 import { LANGS, type Lang, type Translator } from '../../i18n.ts';
+import { authorizeWebchat, bearer } from './authorize.ts';
 import type { DownloadLinks } from './downloads.ts';
 import type { OutboxEntry, WebchatOutbox } from './outbox.ts';
 import { toWire } from './render.ts';
@@ -59,29 +60,12 @@ const SessionBody = z.preprocess(
   z.object({ lang: z.enum(['vi', 'en']).optional() }).optional(),
 );
 
-function bearer(request: FastifyRequest, query?: string): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  return query;
-}
-
 /** The web chat API of contracts §4, the page at `/` that uses it, and one-time download links. */
 export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync {
   const { handle, sessions, outbox, links, files } = options;
 
-  /** Checks the token; once the session is known its errors are said in the conversation's language. */
-  async function authorize(
-    request: FastifyRequest,
-    sessionId: string,
-    token: string | undefined,
-  ): Promise<void> {
-    if (!token || !(await sessions.verify(sessionId, token))) {
-      throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
-    }
-    await sessions.touch(sessionId);
-    const lang = await options.sessionLang?.(sessionId);
-    if (lang) request.hosoLang = lang;
-  }
+  const authorize = (request: FastifyRequest, sessionId: string, token: string | undefined) =>
+    authorizeWebchat(request, options, sessionId, token);
 
   return async (app) => {
     // `POST /api/webchat/sessions` takes an optional body: a script may send none, or an empty JSON one.

@@ -7,6 +7,7 @@ import type { InboundFile } from '../../dialogue/message.ts';
 import type { FileIntake } from '../../files/intake.ts';
 import { CitizenHttpError } from '../../http/errors.ts';
 import type { Lang } from '../../i18n.ts';
+import { authorizeWebchat, bearer } from './authorize.ts';
 import type { DownloadLinks } from './downloads.ts';
 import { toWire } from './render.ts';
 import type { WebchatSessions } from './sessions.ts';
@@ -31,7 +32,7 @@ const Query = z.object({
  * shape of `POST /api/webchat/messages`: `{ "messages": [ … ] }`.
  */
 export function webchatUploadRoutes(options: WebchatUploadOptions): FastifyPluginAsync {
-  const { handle, sessions, links, intake } = options;
+  const { handle, links, intake } = options;
   return async (app) => {
     await app.register(fastifyMultipart, {
       throwFileSizeLimit: false,
@@ -41,14 +42,7 @@ export function webchatUploadRoutes(options: WebchatUploadOptions): FastifyPlugi
       .withTypeProvider<ZodTypeProvider>()
       .post('/api/webchat/uploads', { schema: { querystring: Query } }, async (request) => {
         const { sessionId } = request.query;
-        const header = request.headers.authorization;
-        const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-        if (!token || !(await sessions.verify(sessionId, token))) {
-          throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
-        }
-        await sessions.touch(sessionId);
-        const lang = await options.sessionLang?.(sessionId);
-        if (lang) request.hosoLang = lang;
+        await authorizeWebchat(request, options, sessionId, bearer(request));
         if (!request.isMultipart()) {
           throw new CitizenHttpError(400, 'HOSO_ERR_UPLOAD_NOT_MULTIPART');
         }
