@@ -9,7 +9,7 @@ import type { Decision } from './decision.ts';
 import { CatalogError, RulesError } from './errors.ts';
 import { decideSync, type EvaluateOptions, evaluate, fire } from './evaluate.ts';
 import { defaultPhrases, explain } from './explain.ts';
-import { exprReads, type Facts, getterFor } from './facts.ts';
+import { exprReads, type Facts, getterFor, withFact } from './facts.ts';
 import { hasErrors, lintCatalogSource, lintServiceSource } from './lint.ts';
 import type { Finding } from './lint-types.ts';
 import { parseExplain } from './parse.ts';
@@ -46,19 +46,6 @@ export interface LoadedService {
    * from them). A conversation stops at once on these instead of asking questions that cannot help.
    */
   settledRefusals(known: Facts, options?: { on?: string; lang?: Lang }): Promise<Decision['reasons']>;
-}
-
-function setIn(facts: Facts, name: string, value: unknown): Facts {
-  const keys = name.split('.');
-  const out: Facts = { ...facts };
-  let p = out;
-  for (const k of keys.slice(0, -1)) {
-    const next = { ...((p[k] as Facts | undefined) ?? {}) };
-    p[k] = next;
-    p = next;
-  }
-  p[keys[keys.length - 1]!] = value;
-  return out;
 }
 
 function answerError(input: Input, message: string): AnswerResult {
@@ -231,7 +218,7 @@ class Service implements LoadedService {
     }
     const checked = checkAnswer(input, value);
     if (!checked.ok) return answerError(input, checked.message);
-    return { ok: true, facts: setIn(known, input.fills, checked.value), value: checked.value };
+    return { ok: true, facts: withFact(known, input.fills, checked.value), value: checked.value };
   }
 }
 

@@ -247,6 +247,26 @@ export function setterFor(name: string): Setter {
   };
 }
 
+/**
+ * A copy of `facts` with one dotted fact set, or removed when `value` is undefined. Objects on the path are
+ * copied and the rest shared, so the facts given are never changed.
+ */
+export function withFact(facts: Facts, name: string, value: unknown): Facts {
+  const keys = name.split('.');
+  const last = keys.pop()!;
+  const out: Facts = { ...facts };
+  let p = out;
+  for (const k of keys) {
+    const current = p[k];
+    const next: Facts = current !== null && typeof current === 'object' ? { ...(current as Facts) } : {};
+    p[k] = next;
+    p = next;
+  }
+  if (value === undefined) delete p[last];
+  else p[last] = value;
+  return out;
+}
+
 function compileExpr(expr: Expr): (f: Facts) => number | undefined {
   if (typeof expr === 'number') return () => expr;
   if (typeof expr === 'string') {

@@ -11,7 +11,7 @@ import type { Citizen } from '../../ports/population/citizen.ts';
 import type { LoadedService } from '../../rules/catalog.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { RulesError } from '../../rules/errors.ts';
-import type { Facts } from '../../rules/facts.ts';
+import { type Facts, getterFor, withFact } from '../../rules/facts.ts';
 import type { Input } from '../../rules/schema.ts';
 import { offerStaff } from '../../support/escalation.ts';
 import type { RequestService } from '../service.ts';
@@ -82,27 +82,12 @@ function childFacts(child: Citizen): Record<string, unknown> {
   return Object.fromEntries(Object.entries(CHILD_FACTS).map(([name, read]) => [name, read(child)]));
 }
 
-function getIn(facts: Facts, name: string): unknown {
-  return name.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], facts);
-}
-
-function setIn(facts: Facts, name: string, value: unknown): Facts {
-  const keys = name.split('.');
-  const out: Facts = structuredClone(facts);
-  let p: Record<string, unknown> = out;
-  for (const k of keys.slice(0, -1)) {
-    if (typeof p[k] !== 'object' || p[k] === null) p[k] = {};
-    p = p[k] as Record<string, unknown>;
-  }
-  if (value === undefined) delete p[keys.at(-1)!];
-  else p[keys.at(-1)!] = value;
-  return out;
-}
+const relationOf = getterFor('subject.relation');
 
 function fill(service: LoadedService, facts: Facts, values: Record<string, unknown>): Facts {
   let out = facts;
   for (const [name, value] of Object.entries(values))
-    if (value !== undefined && service.declares(name)) out = setIn(out, name, value);
+    if (value !== undefined && service.declares(name)) out = withFact(out, name, value);
   return out;
 }
 
@@ -117,7 +102,15 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     action: act('back'),
   });
 
+  /** The draft as this turn last read or wrote it: it is sealed, so it is opened once per turn, not per step. */
+  const opened = new WeakMap<TurnContext, Draft | undefined>();
+
   function save(ctx: TurnContext, draft: Draft | undefined): void {
+    opened.set(ctx, draft);
+    if (!draft && ctx.session.flow?.id === REQUEST_FLOW) {
+      ctx.endFlow(); // onEnd drops the sealed draft
+      return;
+    }
     writeDraft(ctx.session, ctx.address, deps.sealer, draft);
     if (draft) {
       ctx.session.flow = {
@@ -127,13 +120,12 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
         data: { service: draft.service },
         startedAt: ctx.session.flow?.id === REQUEST_FLOW ? ctx.session.flow.startedAt : ctx.now.toISOString(),
       };
-    } else if (ctx.session.flow?.id === REQUEST_FLOW) {
-      ctx.endFlow();
     }
   }
 
   function draftOf(ctx: TurnContext): Draft | undefined {
-    return readDraft(ctx.session, ctx.address, deps.sealer);
+    if (!opened.has(ctx)) opened.set(ctx, readDraft(ctx.session, ctx.address, deps.sealer));
+    return opened.get(ctx);
   }
 
   /** The rule set the conversation started on (a publication mid-conversation does not change it). */
@@ -215,8 +207,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     draft = syncSubject(draft, service, linked);
     const settled = await service.settledRefusals(draft.facts, { lang: ctx.lang });
     if (settled.length > 0) return refuse(ctx, draft, settled);
-    if (getIn(draft.facts, 'subject.relation') === 'child' && !draft.child)
-      return askChild(ctx, draft, linked);
+    if (relationOf(draft.facts) === 'child' && !draft.child) return askChild(ctx, draft, linked);
     const input = service.nextInput(draft.facts);
     if (input) return ask(ctx, draft, service, input, linked);
     await showSummary(ctx, draft, service, linked);
@@ -229,12 +220,12 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
   function syncSubject(draft: Draft, service: LoadedService, linked: LinkedIdentity): Draft {
     const name = 'subject.residenceProvince';
     if (!service.declares(name) || service.inputs.some((i) => i.fills === name)) return draft;
-    const relation = getIn(draft.facts, 'subject.relation');
+    const relation = relationOf(draft.facts);
     const asksRelation = service.inputs.some((i) => i.fills === 'subject.relation');
     if (relation === 'self' || (relation === undefined && !asksRelation))
-      return { ...draft, facts: setIn(draft.facts, name, linked.citizen.residenceProvince) };
-    if (relation !== 'child' && getIn(draft.facts, name) !== undefined)
-      return { ...draft, facts: setIn(draft.facts, name, undefined) };
+      return { ...draft, facts: withFact(draft.facts, name, linked.citizen.residenceProvince) };
+    if (relation !== 'child' && getterFor(name)(draft.facts) !== undefined)
+      return { ...draft, facts: withFact(draft.facts, name, undefined) };
     return draft;
   }
 
@@ -301,7 +292,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
   /** Forgets one answer, and what only made sense with it (the child picked for "cho con"). */
   function unanswer(draft: Draft, service: LoadedService, inputId: string): Draft {
     const input = service.inputs.find((i) => i.id === inputId);
-    const facts = input ? setIn(draft.facts, input.fills, undefined) : draft.facts;
+    const facts = input ? withFact(draft.facts, input.fills, undefined) : draft.facts;
     let next: Draft = { ...draft, facts, answered: draft.answered.filter((id) => id !== inputId) };
     if (input?.fills === 'subject.relation') next = forgetChild(next, service);
     if (next.picked?.[inputId]) {
@@ -317,7 +308,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     const answeredFills = new Set(draft.answered.map((id) => service.inputs.find((i) => i.id === id)?.fills));
     let facts = draft.facts;
     for (const name of Object.keys(CHILD_FACTS))
-      if (!answeredFills.has(name)) facts = setIn(facts, name, undefined);
+      if (!answeredFills.has(name)) facts = withFact(facts, name, undefined);
     const next: Draft = { ...draft, facts };
     delete next.child;
     return next;
@@ -355,7 +346,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     if (
       next.editing &&
       !service.nextInput(next.facts) &&
-      !(getIn(next.facts, 'subject.relation') === 'child' && !next.child)
+      !(relationOf(next.facts) === 'child' && !next.child)
     ) {
       return showSummary(ctx, next, service, linked);
     }
@@ -457,7 +448,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
 
   /** Hoso files online for the citizen themself or for their own child in the registry, nobody else. */
   function supportedSubject(draft: Draft): boolean {
-    const relation = getIn(draft.facts, 'subject.relation');
+    const relation = relationOf(draft.facts);
     return (
       relation === undefined || relation === 'self' || (relation === 'child' && draft.child !== undefined)
     );
@@ -611,6 +602,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     id: REQUEST_FLOW,
     onEnd(ctx) {
       // "hủy" or the end of the request: the sealed draft goes with it.
+      opened.set(ctx, undefined);
       writeDraft(ctx.session, ctx.address, deps.sealer, undefined);
     },
     async start(ctx, args) {

@@ -8,6 +8,7 @@ import type { PaymentInstructions } from '../../payments/port.ts';
 import { renderQrPng } from '../../payments/qr-image.ts';
 import type { Citizen } from '../../ports/population/citizen.ts';
 import type { Decision } from '../../rules/decision.ts';
+import { getterFor } from '../../rules/facts.ts';
 import type { RequestRecord, Subject } from '../schema.ts';
 import type { ConfirmResult, RequestService } from '../service.ts';
 import type { Draft } from './draft.ts';
@@ -15,7 +16,7 @@ import type { Draft } from './draft.ts';
 /** The person the extract is about: the citizen, or the child of theirs picked; undefined for anyone else. */
 export async function subjectOf(draft: Draft, linked: LinkedIdentity): Promise<Citizen | undefined> {
   if (draft.child) return (await linked.children()).find((c) => c.id === draft.child!.id);
-  const relation = (draft.facts.subject as Record<string, unknown> | undefined)?.relation;
+  const relation = getterFor('subject.relation')(draft.facts);
   return relation === undefined || relation === 'self' ? linked.citizen : undefined;
 }
 

@@ -6,7 +6,7 @@ import { formatDate, formatVnd, type Lang, vietnamDate } from '../../i18n.ts';
 import type { LoadedService } from '../../rules/catalog.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { RulesError } from '../../rules/errors.ts';
-import type { Facts } from '../../rules/facts.ts';
+import { type Facts, withFact } from '../../rules/facts.ts';
 import type { RuleSource } from './feature.ts';
 
 /**
@@ -33,18 +33,6 @@ export function createInfoIntents(deps: { rules: RuleSource; holidays: ReadonlyS
     set('requester.identityLevel', 2);
     set('on', today);
     return facts;
-  }
-
-  function withFact(facts: Facts, name: string, value: unknown): Facts {
-    const out = structuredClone(facts);
-    const keys = name.split('.');
-    let p = out;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof p[k] !== 'object' || p[k] === null) p[k] = {};
-      p = p[k] as Facts;
-    }
-    p[keys.at(-1)!] = value;
-    return out;
   }
 
   function choices(service: LoadedService, fact: string, lang: Lang) {

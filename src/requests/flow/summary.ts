@@ -3,7 +3,8 @@ import { expectedDate } from '../../calendar/expected-date.ts';
 import { formatDate, type Lang } from '../../i18n.ts';
 import type { LoadedService } from '../../rules/catalog.ts';
 import type { Decision } from '../../rules/decision.ts';
-import { describeAnswer, type Option, optionsOf } from './ask.ts';
+import { getterFor } from '../../rules/facts.ts';
+import { describeAnswer, optionsOf } from './ask.ts';
 import type { Draft } from './draft.ts';
 
 /** The citizen's answers as "Loại phiếu: Phiếu số 1" lines, in the order they were asked. */
@@ -12,26 +13,20 @@ export function answerLines(
   service: LoadedService,
   t: TFunction,
   lang: Lang,
-  dynamic: Option[] | undefined = undefined,
 ): { id: string; label: string; answer: string }[] {
   const lines: { id: string; label: string; answer: string }[] = [];
   for (const id of draft.answered) {
     const input = service.inputs.find((i) => i.id === id);
     if (!input) continue;
-    const value = input.fills
-      .split('.')
-      .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], draft.facts);
+    const value = getterFor(input.fills)(draft.facts);
     if (value === undefined) continue;
-    const options =
-      input.type === 'choice' && input.optionsFrom !== undefined
-        ? draft.picked?.[id]
-          ? [draft.picked[id]!]
-          : dynamic
-        : optionsOf(input, lang, undefined);
+    // A choice among the citizen's own options (a visit) is named by the option picked.
+    const picked = draft.picked?.[id];
+    const options = picked ? [picked] : optionsOf(input, lang, undefined);
     lines.push({
       id,
       label: (input.label ?? input.prompt)[lang],
-      answer: describeAnswer(input, options ?? [], value, t, lang),
+      answer: describeAnswer(input, options, value, t, lang),
     });
   }
   return lines;
