@@ -25,6 +25,14 @@ export const EnvSchema = z.object({
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/\S+$/,
+      'expected a PostgreSQL connection string such as postgresql://user:pass@host:5432/hoso',
+    )
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalUrl,
   REDIS_KEY_PREFIX: z
     .string()
@@ -169,6 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = parsed.data;
   const production = values.NODE_ENV === 'production';
   const problems: string[] = [];
+  if (production && !values.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL: production keeps its records in PostgreSQL, not in the embedded database of one machine',
+    );
+  }
   if (production && !values.REDIS_URL) {
     problems.push('REDIS_URL: production refuses the in-memory store, which loses every session on restart');
   }

@@ -14,6 +14,8 @@ import {
   sessionKey,
 } from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { openRecords, type Records } from './db/records.ts';
 import type { Feature, Services } from './dialogue/context.ts';
 import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts';
 import { consentFeature } from './dialogue/features/consent.ts';
@@ -94,6 +96,8 @@ import { RuleRegistry } from './rules/registry.ts';
 import { RuleVersionStore } from './rules/versions.ts';
 import { createConversationLocks } from './store/conversation-lock.ts';
 import { createStore } from './store/create-store.ts';
+import { MemoryStore } from './store/memory.ts';
+import { PostgresRecordStore } from './store/postgres.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
@@ -106,6 +110,8 @@ export interface AppOptions {
   telegramBotInfo?: UserFromGetMe;
   /** Use this store instead of the configured one (tests that share one between two apps). */
   store?: KeyValueStore;
+  /** Use these records instead of opening the configured database (tests that share them between two apps). */
+  records?: Records;
   /** Run the job workers in this process (`hoso worker` forces it on); defaults to JOBS_WORKERS. */
   workers?: boolean;
 }
@@ -113,7 +119,11 @@ export interface AppOptions {
 export interface App {
   config: Config;
   log: Logger;
+  /** What is short-lived: sessions, locks, dedupe, rate limits, pub/sub (Redis, or memory). */
   store: KeyValueStore;
+  /** Every record (PostgreSQL, or PGlite under DATA_DIR): what must outlive a crash of anything else. */
+  records: KeyValueStore;
+  database: Database;
   translator: Translator;
   engine: DialogueEngine;
   handle: ConversationHandler;
@@ -191,6 +201,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } else {
     log.info({ store: 'redis' }, 'using Redis');
   }
+  const records =
+    options.records ??
+    (await openRecords({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+      bus: store,
+      log,
+    }));
+  if (records.database.kind === 'pglite') {
+    log.info(
+      { records: records.database.location },
+      'DATABASE_URL is not set: records are kept in the embedded PostgreSQL (PGlite) in this folder; they survive restarts',
+    );
+  } else {
+    log.info({ records: records.database.location }, 'records in PostgreSQL');
+  }
   const translator = createTranslator();
   const ttlMs = config.SESSION_TTL_SECONDS * 1000;
   // Personal data at rest (records, files, ID numbers) is sealed with one AES-256-GCM data key (issue 4).
@@ -218,12 +245,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     // Data exports are JSON; what citizens may upload is checked by the upload flow itself.
     allowedTypes: [...DEFAULT_ALLOWED_TYPES, 'application/json'],
+    // In the records database, so that every process on every host serves every file.
+    shelf: records.files,
   });
   const notifier = new Notifier();
   // Public holidays (data, not code) count working days for expected dates, as for staff office hours.
   const holidays = new Set(loadHolidays(config.STAFF_HOLIDAYS_FILE).map((h) => h.date));
   // --- Requests (issue 5): the queue, the back offices, payments ---
-  const deadLetters = createDeadLetterList(store);
+  const deadLetters = createDeadLetterList(records.store);
   const jobOptions = { log, attempts: config.JOBS_ATTEMPTS, backoffMs: config.JOBS_BACKOFF_MS, deadLetters };
   // BullMQ opens its own connections from REDIS_URL (workers need maxRetriesPerRequest: null).
   const jobs: JobQueue = config.REDIS_URL
@@ -245,23 +274,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         timeoutMs: config.AGENCY_TIMEOUT_MS,
         ...(config.AGENCY_API_TOKEN ? { token: config.AGENCY_API_TOKEN } : {}),
       })
-    : new SimulatedBackOffice(store, new EmbeddedJudicialRecords(), {
+    : new SimulatedBackOffice(records.store, new EmbeddedJudicialRecords(), {
         processingDelayMs: config.AGENCY_SIM_DELAY_SECONDS * 1000,
         holidays,
       });
   const linkKey = config.VERIFY_LINK_SECRET
     ? Buffer.from(config.VERIFY_LINK_SECRET, 'utf8')
     : deriveLinkKey(signingIdentity.privateKey);
-  const documentRegistry = new IssuedDocumentRegistry(store);
+  const documentRegistry = new IssuedDocumentRegistry(records.store);
   const issuer = new SignedExtractIssuer({
-    kv: store,
+    kv: records.store,
     files,
     registry: documentRegistry,
     renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
   });
   // --- end extracts setup ---
   const requests = new RequestService({
-    repo: new RequestRepository(store, {
+    repo: new RequestRepository(records.store, {
       sealer: {
         seal: (p, context) => cipher.encrypt(p, context),
         open: (e, context) => cipher.decryptString(e, context),
@@ -303,7 +332,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
   const keyedHash = (value: string) => cipher.keyedHash(value);
   const identityService = new IdentityService({
-    links: new IdentityLinks(store, cipher, { retentionMs: config.DATA_RETENTION_DAYS * DAY_MS }),
+    links: new IdentityLinks(records.store, cipher, { retentionMs: config.DATA_RETENTION_DAYS * DAY_MS }),
     registry: population,
     sms,
     otp: new OtpService({ store, hash: keyedHash }),
@@ -340,7 +369,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const personalData = new PersonalDataRegistry();
   const erasure = new ErasureService({
-    kv: store,
+    kv: records.store,
     registry: personalData,
     translator,
     notify: (address, messages) => notifier.send(address, messages),
@@ -358,10 +387,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     unlink: (address) => identityService.links.unlink(address),
     completeWithinDays: config.PRIVACY_COMPLETE_WITHIN_DAYS,
   });
-  const consentLog = createConsentLog(store);
+  const consentLog = createConsentLog(records.store);
 
   // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
-  const ruleVersions = new RuleVersionStore(store);
+  const ruleVersions = new RuleVersionStore(records.store);
   const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
   const rulesAdmin = new RulesAdmin({
     versions: ruleVersions,
@@ -408,6 +437,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // the core's "not open yet" answer to talk_to_staff).
   const support = createSupportModule({
     store,
+    records: records.store,
     sender: notifier,
     translator,
     log,
@@ -450,7 +480,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const outbox = new WebchatOutbox(store, ttlMs);
   const webchatSessions = createWebchatSessions(store, { ttlMs });
-  const downloadLinks = createDownloadLinks(store, { baseUrl: config.publicUrl, ttlMs: 15 * 60 * 1000 });
+  const downloadLinks = createDownloadLinks(records.store, {
+    baseUrl: config.publicUrl,
+    ttlMs: 15 * 60 * 1000,
+  });
   notifier.register('webchat', outbox);
   const plugins: FastifyPluginAsync[] = [
     webchatRoutes({
@@ -472,7 +505,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // --- Requests (issue 5): payment routes ---
     paymentCallbackRoutes({
       service: requests,
-      kv: store,
+      kv: records.store,
       secret: config.PAYMENT_CALLBACK_SECRET,
       toleranceSeconds: config.PAYMENT_CALLBACK_TOLERANCE_SECONDS,
     }),
@@ -548,7 +581,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }),
   );
   personalData.register(
-    requestsContributor(requests, files, store, {
+    requestsContributor(requests, files, records.store, {
       paymentRecordRetainMs: config.PRIVACY_KEEP_PAYMENT_RECORDS_DAYS * DAY_MS,
     }),
   );
@@ -577,6 +610,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const http = await buildHttpServer({
     logger: log,
     store,
+    records: records.store,
     plugins,
     translator,
     defaultLang: config.DEFAULT_LANG,
@@ -588,6 +622,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     log,
     store,
+    records: records.store,
+    database: records.database,
     translator,
     engine,
     handle,
@@ -616,6 +652,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await http.close();
       await rules.close();
       await jobs.close();
+      if (!options.records) await records.close();
       if (!options.store) await store.close();
     },
   };
@@ -623,30 +660,33 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
 /**
  * What `hoso keys | verify | extract` run on: the configured keys and link key, and — for verify, when
- * REDIS_URL names the server's store — the issued-document registry. Close it when the command is done.
+ * DATABASE_URL names the server's database — the issued-document registry. The embedded database is not
+ * opened: one process at a time may hold it, and that is the server. Close it when the command is done.
  */
 export function createExtractsCliDeps(
   config: Config,
   options: { registry?: boolean } = {},
 ): ExtractsCliDeps & { close(): Promise<void> } {
-  const store =
-    options.registry && config.REDIS_URL
-      ? createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX })
-      : undefined;
-  const registry = store ? new IssuedDocumentRegistry(store) : undefined;
+  let database: Promise<Database> | undefined;
+  const registry = async () => {
+    database ??= openDatabase({ url: config.DATABASE_URL, poolSize: 1 });
+    return new IssuedDocumentRegistry(
+      new PostgresRecordStore((await database).db, { bus: new MemoryStore() }),
+    );
+  };
   return {
     keys: keySettingsFromConfig(config),
     publicUrl: config.publicUrl,
     ...(config.VERIFY_LINK_SECRET ? { linkKey: Buffer.from(config.VERIFY_LINK_SECRET, 'utf8') } : {}),
-    ...(registry
+    ...(options.registry && config.DATABASE_URL
       ? {
           registryLookup: async (documentId: string) => {
             try {
-              return await registry.lookup(documentId);
+              return await (await registry()).lookup(documentId);
             } catch (cause) {
               throw new ExtractError(
                 'HOSO_ERR_REGISTRY_UNAVAILABLE',
-                `the issued-document registry (REDIS_URL) did not answer: ${(cause as Error).message}`,
+                `the issued-document registry (DATABASE_URL) did not answer: ${(cause as Error).message}`,
                 { cause },
               );
             }
@@ -654,7 +694,7 @@ export function createExtractsCliDeps(
         }
       : {}),
     async close() {
-      await store?.close();
+      if (database) await (await database).close();
     },
   };
 }

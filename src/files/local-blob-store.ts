@@ -45,9 +45,18 @@ export function detectDocumentType(bytes: Uint8Array): string | undefined {
   return DEFAULT_ALLOWED_TYPES.find((type) => SIGNATURES[type]!(bytes));
 }
 
+/** Where sealed envelopes are kept: a folder (default) or the records database. */
+export interface SealedBlobShelf {
+  write(id: string, sealed: Uint8Array): Promise<void>;
+  read(id: string): Promise<Uint8Array | undefined>;
+  remove(id: string): Promise<void>;
+}
+
 export interface LocalBlobStoreOptions {
   dir: string;
   cipher: BlobCipher;
+  /** Keep the sealed files here instead of in `dir` (the database, so that every host serves every file). */
+  shelf?: SealedBlobShelf;
   /** Largest file accepted, in bytes (default 10 MB). */
   maxBytes?: number;
   /** MIME types accepted (default: PDF, JPEG, PNG, WebP), checked against the file's first bytes. */
@@ -57,20 +66,19 @@ export interface LocalBlobStoreOptions {
 const ID = /^[A-Za-z0-9_-]{22}$/;
 
 /**
- * Files in a local folder, each encrypted with its metadata (the filename can be personal): `<dir>/<ab>/<id>`.
- * Writes go to a temporary name and are renamed, so a crash never leaves half a file under a real id.
+ * Files, each encrypted with its metadata (the filename can be personal), on a shelf: a local folder
+ * (`<dir>/<ab>/<id>`, written to a temporary name and renamed, so a crash never leaves half a file under a
+ * real id) or the records database.
  */
 export class LocalBlobStore implements BlobStore {
   private readonly maxBytes: number;
   private readonly allowed: ReadonlySet<string>;
+  private readonly shelf: SealedBlobShelf;
 
   constructor(private readonly options: LocalBlobStoreOptions) {
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.allowed = new Set(options.allowedTypes ?? DEFAULT_ALLOWED_TYPES);
-  }
-
-  private path(id: string): string {
-    return join(this.options.dir, id.slice(0, 2), id);
+    this.shelf = options.shelf ?? folderShelf(options.dir);
   }
 
   async put(bytes: Uint8Array, meta: { filename: string; mimeType: string }): Promise<string> {
@@ -108,23 +116,14 @@ export class LocalBlobStore implements BlobStore {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(metaBytes.length);
     const sealed = this.options.cipher.encrypt(Buffer.concat([header, metaBytes, bytes]), id);
-    const target = this.path(id);
-    await mkdir(join(this.options.dir, id.slice(0, 2)), { recursive: true, mode: 0o700 });
-    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, sealed, { mode: 0o600 });
-    await rename(temp, target);
+    await this.shelf.write(id, sealed);
     return id;
   }
 
   async get(id: string): Promise<{ bytes: Uint8Array; meta: BlobMeta } | undefined> {
     if (!ID.test(id)) return undefined;
-    let sealed: Buffer;
-    try {
-      sealed = await readFile(this.path(id));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const sealed = await this.shelf.read(id);
+    if (!sealed) return undefined;
     let plain: Buffer;
     try {
       plain = Buffer.from(this.options.cipher.decrypt(sealed, id));
@@ -141,6 +140,30 @@ export class LocalBlobStore implements BlobStore {
 
   async delete(id: string): Promise<void> {
     if (!ID.test(id)) return;
-    await rm(this.path(id), { force: true });
+    await this.shelf.remove(id);
   }
+}
+
+/** Sealed files in a folder, `<dir>/<ab>/<id>`. */
+function folderShelf(dir: string): SealedBlobShelf {
+  const path = (id: string) => join(dir, id.slice(0, 2), id);
+  return {
+    async write(id, sealed) {
+      await mkdir(join(dir, id.slice(0, 2)), { recursive: true, mode: 0o700 });
+      const temp = `${path(id)}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temp, sealed, { mode: 0o600 });
+      await rename(temp, path(id));
+    },
+    async read(id) {
+      try {
+        return await readFile(path(id));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+    async remove(id) {
+      await rm(path(id), { force: true });
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { installErrorHandler } from './errors.ts';
 export interface HttpServerOptions {
   logger: Logger;
   store: KeyValueStore;
+  /** The record store (PostgreSQL): a turn cannot finish without it either. */
+  records?: KeyValueStore;
   /** Route plugins of the channels and consoles, registered in order. */
   plugins: FastifyPluginAsync[];
   /** Behind a reverse proxy, trust X-Forwarded-For for client addresses (rate limits). */
@@ -46,10 +48,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const storeOk = await options.store.ping();
-    return reply
-      .code(storeOk ? 200 : 503)
-      .send({ status: storeOk ? 'ready' : 'unavailable', store: { kind: options.store.kind, ok: storeOk } });
+    const [storeOk, recordsOk] = await Promise.all([
+      options.store.ping(),
+      options.records ? options.records.ping() : Promise.resolve(true),
+    ]);
+    const ok = storeOk && recordsOk;
+    return reply.code(ok ? 200 : 503).send({
+      status: ok ? 'ready' : 'unavailable',
+      store: { kind: options.store.kind, ok: storeOk },
+      ...(options.records ? { records: { kind: options.records.kind, ok: recordsOk } } : {}),
+    });
   });
 
   for (const plugin of options.plugins) await app.register(plugin);

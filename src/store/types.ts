@@ -14,7 +14,7 @@ export type GuardAfter = 'keep' | 'release' | { ttlMs: number };
  * Keys are given without the deployment prefix; the store adds it.
  */
 export interface KeyValueStore {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'postgres';
 
   get(key: string): Promise<string | null>;
   /** Returns false when `nx` is set and the key already exists. */

@@ -33,7 +33,10 @@ export interface SupportConfig {
 }
 
 export interface SupportModuleOptions {
+  /** Short-lived state: staff sessions and login limits. */
   store: KeyValueStore;
+  /** Records: tickets, the audit log, staff accounts, canned replies (defaults to `store`). */
+  records?: KeyValueStore;
   /** Reaches citizens on their channel outside a turn (the app's Notifier). */
   sender: CitizenSender;
   translator: Translator;
@@ -76,6 +79,7 @@ const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Escalation to a person, the handoff packet, the staff console and the audit log, wired together. */
 export function createSupportModule(options: SupportModuleOptions): SupportModule {
   const { store, config, translator, log } = options;
+  const records = options.records ?? store;
   const clock = options.clock ?? (() => new Date());
   const holidays = loadHolidaysFile(config.STAFF_HOLIDAYS_FILE);
   const hours = createOfficeHours(parseOfficeHours(config.STAFF_OFFICE_HOURS), holidays.holidays, {
@@ -93,10 +97,10 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
   // Already past the data at start-up: say so now rather than at the first citizen's question.
   hours.beyondData(clock());
   const retentionMs = config.DATA_RETENTION_DAYS * 24 * 60 * 60 * 1000;
-  const tickets = createTicketStore(store, { retentionMs });
+  const tickets = createTicketStore(records, { retentionMs });
   const registry = new HandoffRegistry();
-  const audit = createAuditLog(store, clock);
-  const accounts = options.accounts ?? createStaffAccounts(store, config.DATA_DIR);
+  const audit = createAuditLog(records, clock);
+  const accounts = options.accounts ?? createStaffAccounts(records, config.DATA_DIR);
   const desk = createStaffDesk({ tickets, audit, sender: options.sender, translator, registry, log, clock });
   const extensions: StaffApiExtension[] = [];
   const routes = staffRoutes({
@@ -111,7 +115,7 @@ export function createSupportModule(options: SupportModuleOptions): SupportModul
     tickets,
     desk,
     audit,
-    canned: createCannedReplies(store),
+    canned: createCannedReplies(records),
     registry,
     hours,
     firstResponseMinutes: config.STAFF_FIRST_RESPONSE_MINUTES,

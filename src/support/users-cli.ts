@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ZodError } from 'zod';
-import { createStore } from '../store/create-store.ts';
+import { DatabaseInUseError } from '../db/database.ts';
+import { openRecords } from '../db/records.ts';
+import { createLogger } from '../log.ts';
+import { MemoryStore } from '../store/memory.ts';
 import {
   createStaffAccounts,
   newStaffAccount,
@@ -20,8 +23,7 @@ export interface UsersCommandIo {
 }
 
 export interface UsersCommandConfig {
-  REDIS_URL?: string | undefined;
-  REDIS_KEY_PREFIX: string;
+  DATABASE_URL?: string | undefined;
   DATA_DIR: string;
 }
 
@@ -99,11 +101,24 @@ export async function runUsersCommand(
     io.stderr(USERS_USAGE);
     return 2;
   }
-  const store = createStore({
-    ...(cfg.REDIS_URL ? { redisUrl: cfg.REDIS_URL } : {}),
-    prefix: cfg.REDIS_KEY_PREFIX,
-  });
-  const accounts = createStaffAccounts(store, cfg.DATA_DIR);
+  // Accounts are records: in PostgreSQL, or in the embedded database that `hoso serve` uses on this machine.
+  let records: Awaited<ReturnType<typeof openRecords>>;
+  try {
+    records = await openRecords({
+      url: cfg.DATABASE_URL,
+      dataDir: cfg.DATA_DIR,
+      poolSize: 1,
+      bus: new MemoryStore(),
+      log: createLogger({ level: 'warn' }),
+    });
+  } catch (err) {
+    if (err instanceof DatabaseInUseError) {
+      io.stderr(`${err.message}\nWith the embedded database, add staff accounts while Hoso is stopped.`);
+      return 1;
+    }
+    throw err;
+  }
+  const accounts = createStaffAccounts(records.store, cfg.DATA_DIR);
   try {
     if (sub === 'list') {
       for (const a of await accounts.list()) io.stdout(`${a.username}\t${a.role}\t${a.displayName}`);
@@ -142,9 +157,6 @@ export async function runUsersCommand(
     });
     await accounts.save(account);
     io.stdout(`Account ${username} (${role.data}) saved in ${accounts.where}.`);
-    if (store.kind === 'memory') {
-      io.stdout('Without REDIS_URL, `hoso serve` on this machine reads accounts from that file.');
-    }
     return 0;
   } catch (err) {
     if (err instanceof StaffAccountError) {
@@ -157,6 +169,6 @@ export async function runUsersCommand(
     }
     throw err;
   } finally {
-    await store.close();
+    await records.close();
   }
 }

@@ -62,7 +62,7 @@ describe('signing configuration', () => {
     });
   });
 
-  it('creates the development key under DATA_DIR on first run, so npm start needs nothing', async () => {
+  it('creates the development key and the embedded database under DATA_DIR on first run, so npm start needs nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hoso-first-run-'));
     try {
       const app = await createApp(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {
@@ -73,11 +73,13 @@ describe('signing configuration', () => {
         expect(app.extracts.identity.isDevelopment).toBe(true);
         expect(existsSync(join(dataDir, 'keys', 'dev-signer.key.pem'))).toBe(true);
         expect(existsSync(join(dataDir, 'keys', 'dev-ca.crt.pem'))).toBe(true);
+        expect(app.database.kind).toBe('pglite');
+        expect(existsSync(join(dataDir, 'db', 'PG_VERSION'))).toBe(true);
       } finally {
         await app.close();
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

@@ -86,7 +86,7 @@ describe('one identity, many chat accounts', () => {
     expect(textOf(await web.say('tài khoản liên kết'))).not.toContain('Telegram');
     expect(textOf(await web.press('link:unlink-this'))).toContain('Đã hủy liên kết Web chat');
     // The last account gone, nothing of the citizen is left in the store.
-    expect(await app.store.keys('idlink:')).toEqual([]);
+    expect(await app.records.keys('idlink:')).toEqual([]);
   });
 
   it('gives other modules the linked citizen through the identity service', async () => {

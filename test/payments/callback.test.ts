@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { createApp } from '../../src/main.ts';
@@ -6,6 +6,7 @@ import { PAYMENT_CALLBACK_PATH } from '../../src/payments/routes.ts';
 import { signPayload, verifyPaymentSignature } from '../../src/payments/signature.ts';
 import { lltpRequest, until } from '../requests/support.ts';
 import { startTestApp } from '../support/app.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { productionEnv } from '../support/production-env.ts';
 
 const SECRET = 'test-gateway-secret-0123456789abcdef';
@@ -179,9 +180,12 @@ describe('POST /api/payments/callback', () => {
 
 describe('payment routes in production', () => {
   it('has no dev "mark as paid", and the callback answers', async () => {
+    const database = await createTestDatabase();
+    onTestFinished(() => database.drop());
     const cfg = loadConfig(
       productionEnv({
         PAYMENT_CALLBACK_SECRET: SECRET,
+        DATABASE_URL: database.url,
         REDIS_URL: inject('redisUrl'),
         REDIS_KEY_PREFIX: `test:${process.pid}:prod:`,
       }),

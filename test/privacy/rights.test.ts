@@ -114,7 +114,7 @@ describe('data-subject rights in chat', () => {
       [client.sessionId, other.sessionId].sort(),
     );
     // Nothing links any more, and both conversations start over as new.
-    expect(await app.store.keys('idlink:')).toEqual([]);
+    expect(await app.records.keys('idlink:')).toEqual([]);
     expect(await app.store.keys('sess:')).toEqual([]);
     expect(textOf(await other.say('xin chào'))).toContain('Anh/chị có đồng ý không?');
     // The consent record says "withdrawn" and expires after the configured retention.
@@ -125,7 +125,7 @@ describe('data-subject rights in chat', () => {
         accounts: [{ channel: 'webchat', userId: other.sessionId }],
       });
     expect(JSON.stringify(consents)).toContain('"decision":"withdrawn"');
-    const ttl = await app.store.pttl(`consent:webchat:${other.sessionId}`);
+    const ttl = await app.records.pttl(`consent:webchat:${other.sessionId}`);
     expect(ttl).toBeGreaterThan(1000 * 86_400_000);
   });
 
@@ -140,7 +140,7 @@ describe('data-subject rights in chat', () => {
     await linkByCode(client, app.baseUrl, HOA);
     await client.say('hủy liên kết');
     expect(textOf(await client.press('privacy:unlink'))).toContain('Đã hủy liên kết tài khoản chat này');
-    expect(await app.store.keys('idlink:')).toEqual([]);
+    expect(await app.records.keys('idlink:')).toEqual([]);
     // The conversation and its consent are kept: linking again goes straight to the ID number.
     expect(textOf(await client.say('liên kết VNeID'))).toContain('số định danh cá nhân gồm 12 chữ số');
   });

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/log.ts';
 import { type App, createApp } from '../../src/main.ts';
 import { FAKE_BOT_INFO } from '../fakes/telegram-api.ts';
 import { freePort } from './global-setup.ts';
+import { createTestDatabase } from './postgres.ts';
 
 export interface CapturedLogs {
   lines: string[];
@@ -33,6 +34,12 @@ export interface TestAppOptions {
   logs?: CapturedLogs;
   /** Without Redis: the embedded memory store. */
   memory?: boolean;
+  /** Records in the embedded PGlite under DATA_DIR, as `npm start` keeps them (slow to create: use sparingly). */
+  pglite?: boolean;
+  /** Records in this database instead of a fresh one (two apps that share a deployment). */
+  databaseUrl?: string;
+  /** DATA_DIR to use (and keep): an app started again on the same folder. */
+  dataDir?: string;
 }
 
 /** A full Hoso app on the test run's Redis, under a key prefix of its own. */
@@ -42,7 +49,10 @@ export async function startTestApp(
   const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const port = await freePort();
   // Each app keeps its files and development keys in a folder of its own, removed on close.
-  const dataDir = mkdtempSync(join(tmpdir(), 'hoso-test-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hoso-test-data-'));
+  // Records in a database of the app's own on the test run's PostgreSQL, unless told otherwise.
+  const database = options.pglite || options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database?.url;
   const cfg = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -60,6 +70,8 @@ export async function startTestApp(
         }
       : {}),
     ...options.env,
+    // After env: a production-like environment still keeps its records in the test's own database.
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' } : {}),
   });
   const app = await createApp(cfg, {
     logger: options.logs?.logger ?? createLogger({ level: 'silent' }),
@@ -76,7 +88,8 @@ export async function startTestApp(
         if (keys.length > 0) await app.store.del(...keys);
       }
       await close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }

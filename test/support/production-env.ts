@@ -14,6 +14,7 @@ export function productionEnv(overrides: Record<string, string> = {}): Record<st
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'https://hoso.example.vn',
     REDIS_URL: 'redis://127.0.0.1:6379',
+    DATABASE_URL: 'postgresql://hoso@127.0.0.1:9/hoso',
     HOSO_DATA_KEY: randomBytes(32).toString('base64'),
     POPULATION_REGISTRY_URL: 'https://registry.example.gov.vn/api/v1',
     SMS_GATEWAY_URL: 'https://sms.example.vn/v1',

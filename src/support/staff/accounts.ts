@@ -45,7 +45,7 @@ export function createStoreStaffAccounts(kv: KeyValueStore): StaffAccounts {
     return parsed.success ? parsed.data : undefined;
   };
   return {
-    where: kv.kind === 'redis' ? 'Redis' : 'memory',
+    where: kv.kind === 'postgres' ? 'the records database' : kv.kind === 'redis' ? 'Redis' : 'memory',
     async get(username) {
       return parse(await kv.hget(KEY, username));
     },
@@ -104,9 +104,12 @@ export function createFileStaffAccounts(path: string): StaffAccounts {
   };
 }
 
-/** The one place that picks where accounts live: the shared store with Redis, a file under DATA_DIR without. */
+/**
+ * The one place that picks where accounts live: the records (PostgreSQL) or Redis when the store is shared,
+ * a file under DATA_DIR with the memory store of a test.
+ */
 export function createStaffAccounts(kv: KeyValueStore, dataDir: string): StaffAccounts {
-  return kv.kind === 'redis'
+  return kv.kind !== 'memory'
     ? createStoreStaffAccounts(kv)
     : createFileStaffAccounts(join(dataDir, 'staff-accounts.json'));
 }

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_CITIZENS } from '../../../src/ports/population/fixtures.ts';
 import { BINH, consentedWebchat, HOA, readCode } from '../../identity/helpers.ts';
 import { startTestApp } from '../../support/app.ts';
+import { sealedFilesOf } from '../../support/postgres.ts';
 import { WebchatClient } from '../../support/webchat-client.ts';
 import { until } from '../support.ts';
 import { buttonsOf, linkedClient, type Said, tap, textOf } from './support.ts';
@@ -175,13 +174,10 @@ describe('the request conversation, case by case', () => {
     ]);
     const stored = await app.files.get(record!.documents[0]!.fileId);
     expect(Buffer.from(stored!.bytes).equals(PNG)).toBe(true);
-    // On disk the file is sealed: neither the PNG signature nor its name appears.
-    const filesDir = join(app.cfg.DATA_DIR, 'files');
-    const onDisk = readdirSync(filesDir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => readFileSync(join(d.parentPath, d.name)));
-    expect(onDisk.length).toBeGreaterThan(0);
-    for (const bytes of onDisk) {
+    // In the database the file is sealed: neither the PNG signature nor its name appears.
+    const kept = await sealedFilesOf(app);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const bytes of kept) {
       expect(bytes.includes(PNG.subarray(1, 8))).toBe(false);
       expect(bytes.includes(Buffer.from('the-s.png'))).toBe(false);
     }
@@ -192,11 +188,7 @@ describe('the request conversation, case by case', () => {
     const client = await linkedClient(app.baseUrl, HOA);
     const sent = await upload(app.baseUrl, client, PNG, 'selfie.png');
     expect(textOf(sent.messages)).toContain('Tệp này chưa được lưu.');
-    const filesDir = join(app.cfg.DATA_DIR, 'files');
-    const left = existsSync(filesDir)
-      ? readdirSync(filesDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-      : [];
-    expect(left).toEqual([]);
+    expect(await sealedFilesOf(app)).toEqual([]);
   });
 
   it('extracts one visit of the e-health book after the specific consent, and refuses without it', async () => {

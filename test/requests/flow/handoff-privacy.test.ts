@@ -80,7 +80,7 @@ describe('a request in the staff handoff and in the citizen’s data rights', ()
     expect(done).toContain('Thông tin xác minh của 1 văn bản đã cấp');
     expect(await app.requests.get(code)).toBeUndefined();
     expect(await app.files.get(issued!.result!.fileId)).toBeUndefined();
-    const ledger = JSON.parse((await app.store.get(`payments:ledger:${code}`))!);
+    const ledger = JSON.parse((await app.records.get(`payments:ledger:${code}`))!);
     expect(ledger).toMatchObject({ code, amount: 200000, provider: 'dev' });
     expect(JSON.stringify(ledger)).not.toContain('Hoà');
   });

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { TEMPLATE_DATABASE, withDatabase } from './postgres-url.ts';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own on the test run's PostgreSQL, copied from the migrated template: tests never see
+ * each other's records, whatever order or worker they run in.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('postgresUrl');
+  const name = `hoso_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const server = await openDatabase({ url: serverUrl, poolSize: 1 });
+  try {
+    // Two copies of one template at the same instant can collide on its lock; a moment later it is free.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DATABASE)}`.execute(server.db);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 50 + attempt * 20));
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return {
+    url: withDatabase(serverUrl, name),
+    name,
+    async drop() {
+      const s = await openDatabase({ url: serverUrl, poolSize: 1 });
+      try {
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(s.db);
+      } finally {
+        await s.close();
+      }
+    },
+  };
+}
+
+/** Every sealed file the app keeps, as the database holds it (what a stolen backup would show). */
+export async function sealedFilesOf(app: {
+  database: { db: import('kysely').Kysely<unknown> };
+}): Promise<Buffer[]> {
+  const { rows } = await sql<{ sealed: Uint8Array }>`select sealed from hoso_files`.execute(app.database.db);
+  return rows.map((r) => Buffer.from(r.sealed));
+}
