@@ -13,6 +13,7 @@ import {
 import { IllegalTransitionError } from './errors.ts';
 import type { ExtractIssuer } from './extract-issuer.ts';
 import { statusMessages } from './messages.ts';
+import { subjectMismatches } from './result-subject.ts';
 import { canTransition, FINAL_STATES, type RequestRecord, RequestStateSchema } from './schema.ts';
 import { NOTIFY_JOB, type RequestService, STATUS_JOB, SUBMIT_JOB } from './service.ts';
 
@@ -39,6 +40,8 @@ export interface RequestJobsDeps {
 export function toSubmission(record: RequestRecord): AgencySubmission {
   return {
     code: record.code,
+    // Records made before the key existed keep filing under their code, as they first did.
+    idempotencyKey: record.submissionKey ?? record.code,
     service: record.service,
     subject: record.subject,
     facts: record.facts,
@@ -228,6 +231,19 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
           await schedulePoll(code, poll + 1);
           return;
         case 'issued': {
+          const mismatches = subjectMismatches(record, status.result);
+          if (mismatches.length > 0) {
+            // Quarantined: nothing is rendered, signed or sent. The request fails to staff (dead letters,
+            // with which fields differ) and the citizen is told it needs a person.
+            log.error(
+              { request: code, agencyRef: record.agency.ref, differs: mismatches },
+              'the agency returned a result for someone else: quarantined, not delivered',
+            );
+            throw new PermanentJobError(
+              `the agency's result (${record.agency.ref}) is not about the requester: ${mismatches.join(', ')} differ${mismatches.length === 1 ? 's' : ''}`,
+              'HOSO_ERR_RESULT_SUBJECT_MISMATCH',
+            );
+          }
           const issued = await deps.issuer.issue(record, status.result);
           const next = await repo.transition(code, 'issued', {
             by: 'agency',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createConversationLocks } from '../store/conversation-lock.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import { nextRequestCode } from './code.ts';
@@ -74,6 +75,7 @@ export class RequestRepository {
     const record = RequestRecordSchema.parse({
       ...parsed.data,
       code,
+      submissionKey: randomUUID(),
       ruleSetVersion: parsed.data.decision.ruleSet.version,
       state: 'draft',
       createdAt: at,

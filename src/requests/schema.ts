@@ -126,6 +126,11 @@ export const HistoryEntrySchema = z.object({
 
 export const RequestRecordSchema = z.object({
   code: z.string().regex(REQUEST_CODE_PATTERN),
+  /**
+   * The agency's Idempotency-Key for this filing: random, made once with the record. Never the human code,
+   * which a restored backup could hand out again for another person's request.
+   */
+  submissionKey: z.uuid().optional(),
   service: z.string().min(1).max(64),
   citizenKey: CitizenKeySchema,
   /** Where status changes are sent: the channel and chat the citizen used. */

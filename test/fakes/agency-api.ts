@@ -27,6 +27,8 @@ export interface FakeAgency {
   issueAfterMs: number;
   /** Answer this rejection instead of issuing, for these codes. */
   rejectCodes: Map<string, string>;
+  /** Issue, for these request codes, someone else's extract (the mix-up a reused idempotency key caused). */
+  crossedResults: Map<string, AgencySubmission['subject']>;
   /** Pauses the status answers of issued requests until `release()` (to act while a job is in flight). */
   holdIssuing(): { release(): void };
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startFakeAgency(): Promise<FakeAgency> {
     filed: new Map<string, number>(),
     issueAfterMs: 0,
     rejectCodes: new Map<string, string>(),
+    crossedResults: new Map<string, AgencySubmission['subject']>(),
     failNextSubmissions(count: number, how: Failure = '503-before') {
       for (let i = 0; i < count; i++) submitFailures.push(how);
     },
@@ -141,7 +144,9 @@ export async function startFakeAgency(): Promise<FakeAgency> {
       else if (Date.now() - entry.filedAt < fake.issueAfterMs) answer = { ...base, state: 'processing' };
       else {
         if (held) await held;
-        answer = { ...base, state: 'issued', result: resultFor(entry.submission) };
+        const other = fake.crossedResults.get(entry.submission.code);
+        const about = other ? { ...entry.submission, subject: other } : entry.submission;
+        answer = { ...base, state: 'issued', result: resultFor(about) };
       }
       return json(res, 200, answer);
     }

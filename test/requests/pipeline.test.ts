@@ -8,6 +8,7 @@ import { createInProcessJobQueue } from '../../src/jobs/in-process.ts';
 import type { JobQueue } from '../../src/jobs/types.ts';
 import { VietQrPayments } from '../../src/payments/port.ts';
 import { parseVietQrPayload } from '../../src/payments/vietqr.ts';
+import { HttpAgency } from '../../src/ports/agency/http.ts';
 import { SimulatedBackOffice } from '../../src/ports/agency/simulated.ts';
 import { AgencyError, type AgencyPort } from '../../src/ports/agency/types.ts';
 import { EmbeddedHealthRecords } from '../../src/ports/health/embedded.ts';
@@ -18,6 +19,7 @@ import { registerRequestJobs } from '../../src/requests/jobs.ts';
 import { RequestRepository } from '../../src/requests/repository.ts';
 import { RequestService } from '../../src/requests/service.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import { startFakeAgency } from '../fakes/agency-api.ts';
 import { signedExtractIssuer } from '../support/extracts.ts';
 import { decision, HUNG, lltpRequest, until } from './support.ts';
 
@@ -256,6 +258,41 @@ describe('the request pipeline', () => {
     await until(() => p.texts().length === 1);
     expect(p.texts()[0]).toContain('Nhân viên đã được báo');
     expect((await p.service.get(code))!.failure).toMatchObject({ code: 'HOSO_ERR_AGENCY_UNAVAILABLE' });
+  });
+
+  it('never delivers an extract about someone else: it is quarantined for staff and the citizen is told', async () => {
+    const fake = await startFakeAgency();
+    try {
+      p = pipeline({ lltpAgency: new HttpAgency({ baseUrl: fake.baseUrl, timeoutMs: 5000 }) });
+      const { code } = await p.service.create(lltpRequest({ decision: decision(0) }));
+      // The agency answers with a fictional other citizen's record.
+      fake.crossedResults.set(code, {
+        citizenId: '079085004321',
+        fullName: 'Lê Văn Bình',
+        dateOfBirth: '1985-11-02',
+      });
+      await p.service.confirm(code);
+      await until(async () => (await p.service.get(code))?.state === 'failed', 10_000, 'the request to fail');
+      expect(p.handed).toEqual([]);
+      expect(p.texts().some((t) => t.endsWith('.pdf]'))).toBe(false);
+      expect(p.texts().join('\n')).not.toContain('Bình');
+      expect(await p.deadLetters.list()).toEqual([
+        expect.objectContaining({
+          name: 'request.status',
+          error: expect.objectContaining({ code: 'HOSO_ERR_RESULT_SUBJECT_MISMATCH' }),
+        }),
+      ]);
+      const failed = (await p.service.get(code))!;
+      expect(failed.failure).toMatchObject({ code: 'HOSO_ERR_RESULT_SUBJECT_MISMATCH' });
+      expect(failed.failure!.message).toContain('idNumber, fullName, dateOfBirth differ');
+      await until(
+        () => p.texts().some((t) => t.includes('Nhân viên đã được báo')),
+        5000,
+        'the citizen to be told',
+      );
+    } finally {
+      await fake.close();
+    }
   });
 
   it('lets staff retry a failed request, which then goes through', async () => {

@@ -34,6 +34,8 @@ describe('request reliability', () => {
   }
 
   const stateOf = async (p: Pipeline, code: string) => (await p.service.get(code))?.state;
+  // The agency knows a filing by its random key, not by the request code.
+  const filingKeyOf = async (p: Pipeline, code: string) => (await p.service.get(code))!.submissionKey!;
 
   beforeEach(async () => {
     fake = await startFakeAgency();
@@ -63,8 +65,9 @@ describe('request reliability', () => {
     await p.service.confirm(code);
 
     await until(async () => (await stateOf(p, code)) === 'issued', 15_000, 'the request to be issued');
-    expect(fake.posts.filter((post) => post.key === code)).toHaveLength(5);
-    expect(fake.filed.get(code)).toBe(1);
+    const key = await filingKeyOf(p, code);
+    expect(fake.posts.filter((post) => post.key === key)).toHaveLength(5);
+    expect(fake.filed.get(key)).toBe(1);
     const record = (await p.service.get(code))!;
     expect(record.history.filter((h) => h.to === 'submitted')).toHaveLength(1);
     await until(() => p.told(code).some((t) => t.includes('đã có kết quả')));
@@ -84,7 +87,7 @@ describe('request reliability', () => {
     const worker = pipeline();
     await worker.queue.start();
     await until(async () => (await stateOf(worker, code)) === 'issued', 15_000, 'the request to be issued');
-    expect(fake.filed.get(code)).toBe(1);
+    expect(fake.filed.get(await filingKeyOf(worker, code))).toBe(1);
   });
 
   it('loses nothing when a worker is killed in the middle of a submission', async () => {
@@ -113,7 +116,8 @@ describe('request reliability', () => {
     const web = pipeline();
     const { code } = await web.service.create(lltpRequest({ decision: decision(0) }));
     await web.service.confirm(code);
-    await until(() => fake.filed.get(code) === 1, 10_000, 'the first worker to file the request');
+    const key = await filingKeyOf(web, code);
+    await until(() => fake.filed.get(key) === 1, 10_000, 'the first worker to file the request');
     child.kill('SIGKILL');
     expect(await stateOf(web, code)).toBe('exempt');
 
@@ -122,8 +126,8 @@ describe('request reliability', () => {
     const worker = pipeline();
     await worker.queue.start();
     await until(async () => (await stateOf(worker, code)) === 'issued', 20_000, 'the request to be issued');
-    expect(fake.posts.filter((post) => post.key === code)).toHaveLength(2);
-    expect(fake.filed.get(code)).toBe(1);
+    expect(fake.posts.filter((post) => post.key === key)).toHaveLength(2);
+    expect(fake.filed.get(key)).toBe(1);
   });
 
   it('loses nothing it acknowledged when Redis restarts while requests are being processed', async () => {
@@ -168,8 +172,8 @@ describe('request reliability', () => {
         'every request to be issued after the restart',
       );
       for (const code of codes) {
-        expect(fake.filed.get(code)).toBe(1);
         const record = (await p.service.get(code))!;
+        expect(fake.filed.get(record.submissionKey!)).toBe(1);
         const states = record.history.map((h) => h.to);
         expect(states.slice(0, 3)).toEqual(['draft', 'exempt', 'submitted']);
         expect(states.at(-1)).toBe('issued');

@@ -36,7 +36,11 @@ export class HttpAgency implements AgencyPort {
   async submit(submission: AgencySubmission): Promise<SubmitAnswer> {
     const response = await this.call('POST /submissions', `${this.baseUrl}/submissions`, {
       method: 'POST',
-      headers: { ...this.headers(), 'content-type': 'application/json', 'idempotency-key': submission.code },
+      headers: {
+        ...this.headers(),
+        'content-type': 'application/json',
+        'idempotency-key': submission.idempotencyKey,
+      },
       body: JSON.stringify(submission),
     });
     if (response.status !== 200 && response.status !== 201) await this.fail('POST /submissions', response);

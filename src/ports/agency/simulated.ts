@@ -67,18 +67,20 @@ export class SimulatedBackOffice implements AgencyPort {
   async submit(submission: AgencySubmission): Promise<SubmitAnswer> {
     const s = AgencySubmissionSchema.parse(submission);
     const filed: Filed = {
-      agencyRef: `TN-${createHash('sha256').update(s.code).digest('hex').slice(0, 10).toUpperCase()}`,
+      agencyRef: `TN-${createHash('sha256').update(s.idempotencyKey).digest('hex').slice(0, 10).toUpperCase()}`,
       submittedAt: this.now().toISOString(),
     };
-    // The request code is the idempotency key: a second filing gets the first one's answer.
-    await this.kv.set(`agency:sim:${s.code}`, JSON.stringify(filed), { nx: true });
-    const kept = JSON.parse((await this.kv.get(`agency:sim:${s.code}`)) ?? JSON.stringify(filed)) as Filed;
+    // The idempotency key names the filing: a second filing with it gets the first one's answer.
+    await this.kv.set(`agency:sim:${s.idempotencyKey}`, JSON.stringify(filed), { nx: true });
+    const kept = JSON.parse(
+      (await this.kv.get(`agency:sim:${s.idempotencyKey}`)) ?? JSON.stringify(filed),
+    ) as Filed;
     const expectedBy = this.expectedBy(s, new Date(kept.submittedAt));
     return { agencyRef: kept.agencyRef, state: 'received', ...(expectedBy ? { expectedBy } : {}) };
   }
 
   async status(agencyRef: string, submission: AgencySubmission): Promise<AgencyStatus> {
-    const raw = await this.kv.get(`agency:sim:${submission.code}`);
+    const raw = await this.kv.get(`agency:sim:${submission.idempotencyKey}`);
     const filed = raw ? (JSON.parse(raw) as Filed) : undefined;
     if (!filed || filed.agencyRef !== agencyRef) {
       throw new AgencyError('HOSO_ERR_AGENCY_UNKNOWN_REF', `no submission ${agencyRef}`, 404);

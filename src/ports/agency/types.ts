@@ -31,8 +31,13 @@ export const AgencySubjectSchema = z.object({
 });
 
 export const AgencySubmissionSchema = z.object({
-  /** The request code; also sent as the Idempotency-Key, so a retried submission is accepted once. */
+  /** The request code, as the citizen knows it. */
   code: RequestCodeSchema,
+  /**
+   * Sent as the Idempotency-Key, so a retried submission is accepted once: random per request, so that no
+   * two citizens' filings can ever share one, whatever happens to the request counter.
+   */
+  idempotencyKey: z.string().min(8).max(100),
   service: z.string().min(1).max(64),
   subject: AgencySubjectSchema,
   /** The facts the citizen gave (form, purpose, copies…), as the rules engine read them. */

@@ -10,6 +10,7 @@ import { decision, HOA, HUNG } from '../../requests/support.ts';
 function submission(overrides: Partial<AgencySubmission> = {}): AgencySubmission {
   return {
     code: 'LLTP-2026-000123',
+    idempotencyKey: '0b6f3c2e-2f4e-4f7a-9a51-6d2f1f0c9e11',
     service: 'lltp',
     subject: HOA,
     facts: { request: { form: 1, purpose: 'employment' } },
@@ -98,13 +99,26 @@ describe('the agency HTTP adapter', () => {
   });
   afterAll(async () => fake.close());
 
-  it('sends the request code as the idempotency key, so filing twice files once', async () => {
-    const s = submission({ code: 'LLTP-2026-000200' });
+  it("sends the filing's random key as the idempotency key, so filing twice files once", async () => {
+    const s = submission({
+      code: 'LLTP-2026-000200',
+      idempotencyKey: 'e5a1c7d0-8b7e-4c55-a1f3-2b9d8c7e6f50',
+    });
     const first = await agency.submit(s);
     const second = await agency.submit(s);
     expect(second.agencyRef).toBe(first.agencyRef);
-    expect(fake.filed.get('LLTP-2026-000200')).toBe(1);
-    expect(fake.posts.at(-1)?.key).toBe('LLTP-2026-000200');
+    expect(fake.filed.get('e5a1c7d0-8b7e-4c55-a1f3-2b9d8c7e6f50')).toBe(1);
+    expect(fake.posts.at(-1)?.key).toBe('e5a1c7d0-8b7e-4c55-a1f3-2b9d8c7e6f50');
+  });
+
+  it('files a second request that reuses an old code as a new filing, never as the old one', async () => {
+    const first = await agency.submit(
+      submission({ code: 'LLTP-2026-000201', idempotencyKey: '5f0e2d1c-3b4a-4968-8776-a5b4c3d2e1f0' }),
+    );
+    const reused = await agency.submit(
+      submission({ code: 'LLTP-2026-000201', idempotencyKey: '9a8b7c6d-5e4f-4321-8fed-cba987654321' }),
+    );
+    expect(reused.agencyRef).not.toBe(first.agencyRef);
   });
 
   it('reads the status, with the result checked against the contract', async () => {
