@@ -23,6 +23,7 @@ import {
 } from '../store/conversation-lock.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { FencedWrite } from '../store/types.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 import type { UpdateDedupe } from '../store/update-dedupe.ts';
 
 export interface HandleResult {
@@ -185,6 +186,9 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
       if (err instanceof LockTimeoutError || err instanceof LockLostError) {
         log.warn({ turnId, channel, err: err.message }, 'conversation lock timeout');
         failure = { messages: [text(t('errors.busy'))], duplicate: false, turnId, lang };
+      } else if (isStoreUnavailable(err)) {
+        log.warn({ turnId, channel, err: (err as Error).message }, 'turn refused: the store is unavailable');
+        failure = { messages: [text(t('errors.unavailable'))], duplicate: false, turnId, lang };
       } else {
         log.error({ turnId, channel, err }, 'turn failed');
         const ref = turnId.slice(0, 8);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Lang, Translator } from '../i18n.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,6 +91,19 @@ export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerO
           details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })),
         },
       } satisfies ErrorBody);
+    }
+    if (isStoreUnavailable(err)) {
+      request.log.warn({ err: err.message }, 'request refused: the store is unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          error: {
+            code: 'HOSO_ERR_UNAVAILABLE',
+            message: say(request, 'HOSO_ERR_UNAVAILABLE'),
+            requestId: request.id,
+          },
+        } satisfies ErrorBody);
     }
     const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) request.log.error({ err }, 'request failed');

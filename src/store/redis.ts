@@ -52,6 +52,9 @@ export class RedisStore implements KeyValueStore {
       // Commands issued in the same tick share one round trip.
       enableAutoPipelining: true,
       maxRetriesPerRequest: 3,
+      // While Redis is away a command fails within this time instead of waiting for the reconnection:
+      // a citizen hears "try again in a moment" at once, and readiness reports the outage.
+      commandTimeout: 1500,
       ...options.redis,
     });
     this.onError = options.onError ?? (() => {});
