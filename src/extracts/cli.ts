@@ -102,7 +102,9 @@ export async function runVerifyCommand(
       ...(deps.registryLookup ? { registryLookup: deps.registryLookup } : {}),
     });
     if (!deps.registryLookup) {
-      io.stderr('note: the issued-document registry was not consulted (set REDIS_URL to the server store)\n');
+      io.stderr(
+        'note: the issued-document registry was not consulted (set DATABASE_URL to the records database of the server)\n',
+      );
     }
     json(io, result);
     return result.valid ? 0 : 1;

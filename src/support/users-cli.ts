@@ -101,6 +101,20 @@ export async function runUsersCommand(
     io.stderr(USERS_USAGE);
     return 2;
   }
+  // Arguments are checked before the database is opened: a typo answers at once.
+  const [username, extra] = sub === 'list' ? [] : positional(rest);
+  if (sub !== 'list' && (!username || extra !== undefined || !UsernameSchema.safeParse(username).success)) {
+    io.stderr(
+      `A username is needed: ${UsernameSchema.safeParse(username ?? '').error?.issues[0]?.message ?? ''}`,
+    );
+    io.stderr(USERS_USAGE);
+    return 2;
+  }
+  const role = StaffRoleSchema.safeParse(option(rest, '--role'));
+  if (sub === 'add' && !role.success) {
+    io.stderr('--role must be staff or supervisor');
+    return 2;
+  }
   // Accounts are records: in PostgreSQL, or in the embedded database that `hoso serve` uses on this machine.
   let records: Awaited<ReturnType<typeof openRecords>>;
   try {
@@ -120,28 +134,16 @@ export async function runUsersCommand(
   }
   const accounts = createStaffAccounts(records.store, cfg.DATA_DIR);
   try {
-    if (sub === 'list') {
+    if (sub === 'list' || username === undefined) {
       for (const a of await accounts.list()) io.stdout(`${a.username}\t${a.role}\t${a.displayName}`);
       return 0;
-    }
-    const [username, extra] = positional(rest);
-    if (!username || extra !== undefined || !UsernameSchema.safeParse(username).success) {
-      io.stderr(
-        `A username is needed: ${UsernameSchema.safeParse(username ?? '').error?.issues[0]?.message ?? ''}`,
-      );
-      io.stderr(USERS_USAGE);
-      return 2;
     }
     if (sub === 'remove') {
       const removed = await accounts.remove(username);
       io.stdout(removed ? `Account ${username} removed.` : `No account ${username}.`);
       return removed ? 0 : 1;
     }
-    const role = StaffRoleSchema.safeParse(option(rest, '--role'));
-    if (!role.success) {
-      io.stderr('--role must be staff or supervisor');
-      return 2;
-    }
+    if (!role.success) return 2;
     if (!rest.includes('--force') && (await accounts.get(username))) {
       io.stderr(`Account ${username} already exists; add --force to replace it (and its password).`);
       return 1;

@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import { runExtractCommand, runKeysCommand, runVerifyCommand } from '../../src/extracts/cli.ts';
 import { IssuedDocumentRegistry } from '../../src/extracts/registry.ts';
 import { createExtractsCliDeps } from '../../src/main.ts';
-import { RedisStore } from '../../src/store/redis.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
+import { PostgresRecordStore } from '../../src/store/postgres.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { nssDbTrusting, pdfsig, pdftotext, tempDir } from './support.ts';
 
 const tmp = tempDir();
@@ -163,9 +165,6 @@ describe('hoso extract sample and hoso verify', () => {
 });
 
 describe('hoso verify and the issued-document registry', () => {
-  const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
-  const redisUrl = () => inject('redisUrl');
-
   async function sample(name: string) {
     const file = join(tmp.dir, `${name}.pdf`);
     const c = capture();
@@ -175,12 +174,15 @@ describe('hoso verify and the issued-document registry', () => {
     return { file, summary: JSON.parse(c.out.join('')) };
   }
 
-  it('consults the server registry when REDIS_URL is configured: valid, then revoked', async () => {
+  it('consults the server registry when DATABASE_URL is configured: valid, then revoked', async () => {
     const { file, summary } = await sample('registered');
-    const store = new RedisStore({ url: redisUrl(), prefix });
-    const registry = new IssuedDocumentRegistry(store);
+    const database = await createTestDatabase();
+    const opened = await openDatabase({ url: database.url, poolSize: 1 });
+    const registry = new IssuedDocumentRegistry(
+      new PostgresRecordStore(opened.db, { bus: new MemoryStore() }),
+    );
     const deps = createExtractsCliDeps(
-      loadConfig({ REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, HOSO_KEYS_DIR: keys.keysDir }),
+      loadConfig({ DATABASE_URL: database.url, HOSO_KEYS_DIR: keys.keysDir }),
       { registry: true },
     );
     try {
@@ -224,13 +226,12 @@ describe('hoso verify and the issued-document registry', () => {
       expect(result.reasons.map((r: { code: string }) => r.code)).toContain('revoked');
     } finally {
       await deps.close();
-      const left = await store.keys('');
-      if (left.length) await store.del(...left);
-      await store.close();
+      await opened.close();
+      await database.drop();
     }
   });
 
-  it('reports the registry check as skipped without REDIS_URL', async () => {
+  it('reports the registry check as skipped without DATABASE_URL', async () => {
     const { file } = await sample('unregistered');
     const deps = createExtractsCliDeps(loadConfig({ HOSO_KEYS_DIR: keys.keysDir }), { registry: true });
     expect(deps.registryLookup).toBeUndefined();

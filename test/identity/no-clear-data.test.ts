@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { captureLogs, startTestApp } from '../support/app.ts';
+import { dumpRecords } from '../support/postgres.ts';
 import { textOf, WebchatClient } from '../support/webchat-client.ts';
 import { consentedWebchat, HOA, readCode, wrongCode } from './helpers.ts';
 
@@ -37,7 +38,7 @@ describe('personal numbers in logs and storage', () => {
     await app.close();
   });
 
-  it('keeps the ID number, phone and codes of a whole linking conversation out of logs and Redis', async () => {
+  it('keeps the ID number, phone and codes of a whole linking conversation out of logs, Redis and the records database', async () => {
     const logs = captureLogs('trace');
     app = await startTestApp({ logs });
     const client = new WebchatClient(app.baseUrl);
@@ -64,11 +65,15 @@ describe('personal numbers in logs and storage', () => {
     for (const [what, pattern] of Object.entries(secrets))
       expect(logText, `${what} in logs`).not.toMatch(pattern);
 
-    const { keys, values } = await dumpRedis(app.cfg.REDIS_KEY_PREFIX);
-    expect(keys.some((k) => k.includes('idlink:cit:'))).toBe(true);
+    // Sessions in Redis and the link itself in the records database: neither holds a number in clear.
+    const redis = await dumpRedis(app.cfg.REDIS_KEY_PREFIX);
+    const records = await dumpRecords(app);
+    expect(records.keys.some((k) => k.includes('idlink:cit:'))).toBe(true);
+    const keys = [...redis.keys, ...records.keys];
+    const values = [...redis.values, ...records.values];
     for (const [what, pattern] of Object.entries(secrets)) {
-      expect(keys.join('\n'), `${what} in Redis keys`).not.toMatch(pattern);
-      expect(values.join('\n'), `${what} in Redis values`).not.toMatch(pattern);
+      expect(keys.join('\n'), `${what} in stored keys`).not.toMatch(pattern);
+      expect(values.join('\n'), `${what} in stored values`).not.toMatch(pattern);
     }
     // What the citizen typed for the date of birth is not kept in the transcript either.
     expect(values.join('\n')).not.toContain('14/5/90');

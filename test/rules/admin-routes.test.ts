@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { serviceFiles } from './fixtures.ts';
 
 const ADMIN = 'admin-key-0123456789abcdef-xyz';
@@ -17,6 +18,7 @@ const keys = JSON.stringify([
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 let a: TestApp;
 let b: TestApp;
+let database: TestDatabase;
 const P = '/api/admin/rules';
 const facts = {
   on: '2027-02-01',
@@ -25,15 +27,17 @@ const facts = {
 };
 
 beforeAll(async () => {
-  // Two instances of Hoso on one Redis, as two pods of a deployment.
+  // Two instances of Hoso on one Redis and one database, as two pods of a deployment.
   const prefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const env = { RULES_API_KEYS: keys, REDIS_KEY_PREFIX: prefix, RULES_POLL_SECONDS: '0' };
-  a = await startTestApp({ env });
-  b = await startTestApp({ env });
+  database = await createTestDatabase();
+  a = await startTestApp({ env, databaseUrl: database.url });
+  b = await startTestApp({ env, databaseUrl: database.url });
 });
 afterAll(async () => {
   await a.close();
   await b.close();
+  await database.drop();
 });
 
 function call(app: TestApp, method: 'GET' | 'POST', url: string, key?: string, payload?: unknown) {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
+import { PostgresRecordStore } from '../../src/store/postgres.ts';
 import {
   authenticate,
   createFileStaffAccounts,
@@ -12,14 +15,11 @@ import {
 } from '../../src/support/staff/accounts.ts';
 import { hashPassword, verifyPassword } from '../../src/support/staff/password.ts';
 import { runUsersCommand } from '../../src/support/users-cli.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { testRedisStore } from '../support/redis.ts';
 
 /** The `hoso users` command in this process, with the password on standard input as a pipe gives it. */
-async function users(
-  args: string[],
-  cfg: { DATA_DIR: string; REDIS_URL?: string; REDIS_KEY_PREFIX?: string },
-  stdin: string,
-) {
+async function users(args: string[], cfg: { DATA_DIR: string; DATABASE_URL?: string }, stdin: string) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runUsersCommand(
@@ -30,7 +30,7 @@ async function users(
       stdin: Readable.from([stdin]),
       prompt: new Writable({ write: (_c, _e, cb) => cb() }),
     },
-    { REDIS_KEY_PREFIX: 'hoso:', ...cfg },
+    cfg,
   );
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
@@ -111,27 +111,37 @@ describe('staff accounts', () => {
     expect((await accounts.list()).map((a) => a.username)).toEqual(['lan']);
   });
 
-  it('are created by `hoso users add`, reading the password from standard input', {
+  it('are created by `hoso users add` in the records database, reading the password from standard input', {
     timeout: 60_000,
   }, async () => {
-    const env = { DATA_DIR: dir };
-    const added = await hoso(
-      ['users', 'add', '--role', 'supervisor', '--name', 'Nguyễn Thị Hoa', 'hoa'],
-      env,
-      'mat-khau-rat-dai\n',
-    );
-    expect(added.code).toBe(0);
-    expect(added.stdout).toContain('Account hoa (supervisor) saved in');
-    const accounts = createFileStaffAccounts(join(dir, 'staff-accounts.json'));
-    expect(await authenticate(accounts, 'hoa', 'mat-khau-rat-dai')).toMatchObject({
-      role: 'supervisor',
-      displayName: 'Nguyễn Thị Hoa',
-    });
-    const again = await users(['add', '--role', 'staff', 'hoa'], env, 'mat-khau-khac-1\n');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already exists');
-    const listed = await users(['list'], env, '');
-    expect(listed.stdout.trim()).toBe('hoa\tsupervisor\tNguyễn Thị Hoa');
+    const database = await createTestDatabase();
+    const opened = await openDatabase({ url: database.url, poolSize: 1 });
+    try {
+      const env = { DATA_DIR: dir, DATABASE_URL: database.url };
+      const added = await hoso(
+        ['users', 'add', '--role', 'supervisor', '--name', 'Nguyễn Thị Hoa', 'hoa'],
+        env,
+        'mat-khau-rat-dai\n',
+      );
+      expect(added.code).toBe(0);
+      expect(added.stdout).toContain('Account hoa (supervisor) saved in the records database');
+      // What the server reads: the same accounts, through the record store.
+      const accounts = createStoreStaffAccounts(
+        new PostgresRecordStore(opened.db, { bus: new MemoryStore() }),
+      );
+      expect(await authenticate(accounts, 'hoa', 'mat-khau-rat-dai')).toMatchObject({
+        role: 'supervisor',
+        displayName: 'Nguyễn Thị Hoa',
+      });
+      const again = await users(['add', '--role', 'staff', 'hoa'], env, 'mat-khau-khac-1\n');
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('already exists');
+      const listed = await users(['list'], env, '');
+      expect(listed.stdout.trim()).toBe('hoa\tsupervisor\tNguyễn Thị Hoa');
+    } finally {
+      await opened.close();
+      await database.drop();
+    }
   });
 
   it('refuses a bad role or a short password from `hoso users add`', async () => {
@@ -142,19 +152,13 @@ describe('staff accounts', () => {
     expect(short.stderr).toContain('at least 10 characters');
   });
 
-  it('saves accounts in Redis when REDIS_URL is set, so every process sees them', async () => {
-    const redis = testRedisStore();
-    try {
-      const added = await users(
-        ['add', '--role', 'staff', 'minh'],
-        { DATA_DIR: dir, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix },
-        'mat-khau-rat-dai\n',
-      );
-      expect(added.stdout).toContain('saved in Redis');
-      const accounts = createStoreStaffAccounts(redis.store);
-      expect((await authenticate(accounts, 'minh', 'mat-khau-rat-dai'))?.role).toBe('staff');
-    } finally {
-      await redis.cleanup();
-    }
+  it('with nothing configured, keeps them in the embedded database under DATA_DIR for the next run', {
+    timeout: 120_000,
+  }, async () => {
+    const added = await users(['add', '--role', 'staff', 'minh'], { DATA_DIR: dir }, 'mat-khau-rat-dai\n');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('saved in the records database');
+    const listed = await users(['list'], { DATA_DIR: dir }, '');
+    expect(listed.stdout.trim()).toBe('minh\tstaff\tminh');
   });
 });

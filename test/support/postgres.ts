@@ -53,3 +53,22 @@ export async function sealedFilesOf(app: {
   const { rows } = await sql<{ sealed: Uint8Array }>`select sealed from hoso_files`.execute(app.database.db);
   return rows.map((r) => Buffer.from(r.sealed));
 }
+
+/** Every record key and value the app keeps in its database, as text (what a stolen backup would show). */
+export async function dumpRecords(app: {
+  database: { db: import('kysely').Kysely<unknown> };
+}): Promise<{ keys: string[]; values: string[] }> {
+  const records = await sql<{
+    key: string;
+    value: string | null;
+  }>`select key, value from hoso_records`.execute(app.database.db);
+  const items = await sql<{ key: string; item: string | null; value: string | null }>`
+    select key, item, value from hoso_record_items`.execute(app.database.db);
+  return {
+    keys: [...records.rows.map((r) => r.key), ...items.rows.map((r) => r.key)],
+    values: [
+      ...records.rows.map((r) => String(r.value ?? '')),
+      ...items.rows.flatMap((r) => [String(r.item ?? ''), String(r.value ?? '')]),
+    ],
+  };
+}

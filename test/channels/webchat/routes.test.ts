@@ -195,11 +195,12 @@ describe('web chat API', () => {
     expect(html).toContain('/app.js');
   });
 
-  it('reports health and readiness with the store it uses', async () => {
+  it('reports health and readiness with the store and the records database it uses', async () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({
       status: 'ready',
       store: { kind: 'redis', ok: true },
+      records: { kind: 'postgres', ok: true },
     });
   });
 });
