@@ -89,6 +89,7 @@ import { registerRequestJobs } from './requests/jobs.ts';
 import { requestsContributor } from './requests/privacy.ts';
 import { RequestRepository } from './requests/repository.ts';
 import { RequestService, STATUS_JOB, SUBMIT_JOB } from './requests/service.ts';
+import { createRequestSweeper, createRequestWatch, type RequestSweeper } from './requests/watch.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
 import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
 import { RulesAdmin } from './rules/publish.ts';
@@ -152,6 +153,8 @@ export interface App {
   requests: RequestService;
   /** Jobs that failed every attempt, for staff. */
   deadLetters: DeadLetterList;
+  /** Queues again the requests whose job was lost with Redis (runs every minute with the workers). */
+  sweeper: RequestSweeper;
   health: HealthRecords;
   /** Signed extracts (issue 6): the signing key, the issued-document registry, the issuer. */
   extracts: {
@@ -289,7 +292,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
   });
   // --- end extracts setup ---
+  const requestWatch = createRequestWatch(records.store);
   const requests = new RequestService({
+    watch: requestWatch,
     repo: new RequestRepository(records.store, {
       sealer: {
         seal: (p, context) => cipher.encrypt(p, context),
@@ -313,6 +318,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     translator,
     log,
     pollMs: config.AGENCY_POLL_SECONDS * 1000,
+    watch: requestWatch,
+  });
+  const sweeper = createRequestSweeper({
+    watch: requestWatch,
+    repo: requests.repo,
+    queue: jobs,
+    lease: store,
+    log,
   });
   // --- end requests setup ---
 
@@ -616,7 +629,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     defaultLang: config.DEFAULT_LANG,
   });
   // Workers start last, once every handler and channel sender is registered.
-  if (options.workers ?? config.JOBS_WORKERS) await jobs.start?.();
+  const workers = options.workers ?? config.JOBS_WORKERS;
+  if (workers) await jobs.start?.();
+  // Requests whose queued job was lost (Redis restarted without its data) are queued again from the records:
+  // once at start and then every minute.
+  const sweep = () =>
+    sweeper
+      .sweep()
+      .catch((err) => log.warn({ err: (err as Error).message }, 'request sweep failed; will try again'));
+  const sweepTimer = workers ? setInterval(sweep, 60_000).unref() : undefined;
+  if (workers) void sweep();
 
   return {
     config,
@@ -647,7 +669,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     deadLetters,
     health,
     extracts: { identity: signingIdentity, registry: documentRegistry, issuer },
+    sweeper,
     async close() {
+      clearInterval(sweepTimer);
       await telegram?.stop();
       await http.close();
       await rules.close();

@@ -16,6 +16,7 @@ import { statusMessages } from './messages.ts';
 import { subjectMismatches } from './result-subject.ts';
 import { canTransition, FINAL_STATES, type RequestRecord, RequestStateSchema } from './schema.ts';
 import { NOTIFY_JOB, type RequestService, STATUS_JOB, SUBMIT_JOB } from './service.ts';
+import { DEFAULT_GRACE_MS, type RequestWatch } from './watch.ts';
 
 export interface RequestJobsDeps {
   service: RequestService;
@@ -34,6 +35,9 @@ export interface RequestJobsDeps {
   maxPollMs?: number;
   /** Status questions that may fail in a row (agency down) before the request is dead-lettered. */
   maxPollFailures?: number;
+  /** The records' list of pending jobs (see watch.ts); each queued question updates its due time. */
+  watch?: RequestWatch;
+  graceMs?: number;
 }
 
 /** What the agency receives. Stable across retries (filedAt is when the request became ready to file). */
@@ -74,10 +78,15 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
     return agency;
   }
 
-  async function schedulePoll(code: string, poll: number, failures = 0): Promise<void> {
+  async function schedulePoll(code: string, poll: number, failures = 0, chain?: string): Promise<void> {
     const delayMs = Math.min(maxPollMs, Math.round(deps.pollMs * 1.5 ** Math.max(0, poll - 1)));
+    await deps.watch?.expect(code, Date.now() + delayMs + (deps.graceMs ?? DEFAULT_GRACE_MS));
     await queue.enqueue(
-      { name: STATUS_JOB, data: { code, poll, failures }, key: `status:${code}:${poll}` },
+      {
+        name: STATUS_JOB,
+        data: { code, poll, failures, ...(chain ? { chain } : {}) },
+        key: `status:${code}:${chain ? `${chain}:` : ''}${poll}`,
+      },
       { delayMs },
     );
   }
@@ -194,8 +203,15 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
       const code = String(data.code ?? '');
       const poll = Number(data.poll ?? 1);
       const failures = Number(data.failures ?? 0);
+      const chain = typeof data.chain === 'string' ? data.chain : undefined;
+      // The sweeper started a new chain of questions for this request: an older one that comes back stops.
+      const current = await deps.watch?.chainOf(code);
+      if (current && current !== chain) return;
       const record = await repo.get(code);
-      if (!record || FINAL_STATES.includes(record.state)) return;
+      if (!record || FINAL_STATES.includes(record.state)) {
+        await deps.watch?.forget(code);
+        return;
+      }
       if (!record.agency)
         throw new PermanentJobError(`request ${code} was never filed`, 'HOSO_ERR_REQUEST_NOT_READY');
       let status: AgencyStatus;
@@ -213,7 +229,7 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
             );
           }
           log.warn({ request: code, poll, err: error.message }, 'status question failed, will ask again');
-          await schedulePoll(code, poll + 1, failures + 1);
+          await schedulePoll(code, poll + 1, failures + 1, chain);
           return;
         }
         throw error;
@@ -221,14 +237,14 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
       switch (status.state) {
         case 'received':
           if (record.state === 'failed') await repo.transition(code, 'submitted', { by: 'agency' });
-          await schedulePoll(code, poll + 1);
+          await schedulePoll(code, poll + 1, 0, chain);
           return;
         case 'processing':
           if (record.state === 'submitted' || record.state === 'failed') {
             const next = await repo.transition(code, 'processing', { by: 'agency' });
             await service.notify(next, 'processing');
           }
-          await schedulePoll(code, poll + 1);
+          await schedulePoll(code, poll + 1, 0, chain);
           return;
         case 'issued': {
           const mismatches = subjectMismatches(record, status.result);

@@ -3,6 +3,7 @@ import type { PaymentInstructions, PaymentPort } from '../payments/port.ts';
 import { RequestError } from './errors.ts';
 import type { RequestRepository } from './repository.ts';
 import { feeOf, type NewRequest, type RequestRecord, type RequestState } from './schema.ts';
+import { DEFAULT_GRACE_MS, type RequestWatch } from './watch.ts';
 
 /** Job names of the request pipeline (handlers in ./jobs.ts). */
 export const SUBMIT_JOB = 'request.submit';
@@ -37,6 +38,10 @@ export interface RequestServiceDeps {
   repo: RequestRepository;
   queue: JobQueue;
   payments: PaymentPort;
+  /** The records' list of pending jobs, so a request whose job Redis lost is queued again. */
+  watch?: RequestWatch;
+  /** How late a job may run before the request counts as stranded. */
+  graceMs?: number;
   now?: () => Date;
 }
 
@@ -180,6 +185,7 @@ export class RequestService {
       );
     }
     const job = record.agency ? STATUS_JOB : SUBMIT_JOB;
+    await this.deps.watch?.expect(code, this.now().getTime() + (this.deps.graceMs ?? DEFAULT_GRACE_MS));
     await this.deps.queue.enqueue({
       name: job,
       data: { code, retriedBy: by, poll: 1 },
@@ -188,6 +194,8 @@ export class RequestService {
   }
 
   private async enqueueSubmission(code: string): Promise<void> {
+    // Written before the job: a crash between the two leaves a request the sweeper finds, never one lost.
+    await this.deps.watch?.expect(code, this.now().getTime() + (this.deps.graceMs ?? DEFAULT_GRACE_MS));
     await this.deps.queue.enqueue({ name: SUBMIT_JOB, data: { code }, key: `submit:${code}` });
   }
 

@@ -18,7 +18,9 @@ describe('requests in the app', () => {
   });
 
   for (const store of ['redis', 'memory'] as const) {
-    it(`pays in the dev outbox, then pushes every step and the extract to the web chat (${store})`, async () => {
+    it(`pays in the dev outbox, then pushes every step and the extract to the web chat (${store})`, {
+      timeout: 90_000,
+    }, async () => {
       app = await startTestApp({
         memory: store === 'memory',
         env: { AGENCY_SIM_DELAY_SECONDS: '0.6', AGENCY_POLL_SECONDS: '0.1', JOBS_BACKOFF_MS: '20' },
@@ -35,7 +37,7 @@ describe('requests in the app', () => {
       const paid = await fetch(`${app.baseUrl}/api/dev/outbox/payments/${code}/paid`, { method: 'POST' });
       expect(paid.status).toBe(200);
 
-      await until(() => events!.messages.some((m) => m.type === 'document'), 15_000, 'the extract');
+      await until(() => events!.messages.some((m) => m.type === 'document'), 45_000, 'the extract');
       // A page that reconnects is replayed everything in order: read the conversation from there.
       events.close();
       events = client.events();
