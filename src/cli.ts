@@ -27,6 +27,7 @@ const USAGE = `Usage: hoso <command>
   nlu "<text>"              show how Hoso understands one message (JSON)
   bench                     run the benchmarks and print their figures
   users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
+  db status|migrate         the records database's schema: what is applied, what is pending
   rules lint|test|eval|impact|explain|schema
                             the service catalog and its rules (see \`hoso rules\`)
   verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
@@ -181,6 +182,11 @@ async function users(args: string[]): Promise<number> {
   return runUsersCommand(args, { ...io, stdin: process.stdin, prompt: process.stderr }, config());
 }
 
+async function db(args: string[]): Promise<number> {
+  const { runDbCommand } = await import('./db/cli.ts');
+  return runDbCommand(args, io, config());
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -196,6 +202,8 @@ export async function main(argv: string[]): Promise<number> {
       return bench(args);
     case 'users':
       return users(args);
+    case 'db':
+      return db(args);
     // --- Rules (issue 3)
     // --- Signed extracts (issue 6)
     case 'verify':

@@ -11,10 +11,11 @@ export interface TestDatabase {
 }
 
 /**
- * A database of its own on the test run's PostgreSQL, copied from the migrated template: tests never see
- * each other's records, whatever order or worker they run in.
+ * A database of its own on the test run's PostgreSQL, copied from the migrated template (or `empty`, with no
+ * schema at all): tests never see each other's records, whatever order or worker they run in.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const template = options.empty ? 'template0' : TEMPLATE_DATABASE;
   const serverUrl = inject('postgresUrl');
   const name = `hoso_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const server = await openDatabase({ url: serverUrl, poolSize: 1 });
@@ -22,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Two copies of one template at the same instant can collide on its lock; a moment later it is free.
     for (let attempt = 0; ; attempt++) {
       try {
-        await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DATABASE)}`.execute(server.db);
+        await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(server.db);
         break;
       } catch (err) {
         if (attempt >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
