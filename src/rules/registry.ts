@@ -36,11 +36,26 @@ export class RuleRegistry {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.versions.onChange(({ service }) => void this.reload(service));
+    this.unsubscribe = await this.versions.onChange(({ service }) => void this.quietly(this.reload(service)));
     await this.refresh();
     if (this.pollMs > 0) {
-      this.timer = setInterval(() => void this.refresh(), this.pollMs);
+      this.timer = setInterval(() => void this.quietly(this.refresh()), this.pollMs);
       this.timer.unref();
+    }
+  }
+
+  /**
+   * A background reload that fails (the database briefly away) keeps the rules in force and says so; the
+   * next poll tries again. Unhandled, the rejection would end the process.
+   */
+  private async quietly(work: Promise<void>): Promise<void> {
+    try {
+      await work;
+    } catch (err) {
+      this.log?.warn(
+        { err: (err as Error).message },
+        'could not re-read the rules in force; keeping the current ones',
+      );
     }
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/log.ts';
 import { RulesAdmin } from '../../src/rules/publish.ts';
 import { RuleRegistry } from '../../src/rules/registry.ts';
 import { RuleVersionStore } from '../../src/rules/versions.ts';
@@ -142,5 +143,35 @@ describe('RuleRegistry', () => {
     expect(registry.get('lltp').ruleSet.version).toBe('2026.12.2');
     await registry.refresh();
     expect(registry.get('lltp').ruleSet.version).toBe('2026.11.2');
+  });
+});
+
+describe('a rule registry whose store stops answering', () => {
+  it('keeps the rules in force, says so, and picks up changes once the store is back', async () => {
+    const warnings: string[] = [];
+    const versions = new RuleVersionStore(other);
+    let down = false;
+    const flaky = Object.create(versions) as RuleVersionStore;
+    flaky.services = () => (down ? Promise.reject(new Error('connection lost')) : versions.services());
+    const r = new RuleRegistry({
+      versions: flaky,
+      pollMs: 10,
+      log: {
+        info() {},
+        error() {},
+        warn: ((...args: unknown[]) => void warnings.push(String(args[1]))) as Logger['warn'],
+      },
+    });
+    await r.start();
+    registries.push(r);
+    const before = r.get('lltp').ruleSet.version;
+    down = true;
+    // Polls fail while the store is away: no unhandled rejection ends the process, the rules stay.
+    await eventually(() => warnings.length >= 2, 10_000);
+    expect(warnings[0]).toContain('keeping the current ones');
+    expect(r.get('lltp').ruleSet.version).toBe(before);
+    down = false;
+    await publishCheaperOnline('2027.1.1');
+    await eventually(() => r.get('lltp').ruleSet.version === '2027.1.1', 10_000);
   });
 });
