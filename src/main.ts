@@ -99,6 +99,7 @@ import { createConversationLocks } from './store/conversation-lock.ts';
 import { createStore } from './store/create-store.ts';
 import { MemoryStore } from './store/memory.ts';
 import { PostgresRecordStore } from './store/postgres.ts';
+import { RedisStore } from './store/redis.ts';
 import { createSessionStore } from './store/session-store.ts';
 import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
@@ -196,6 +197,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       prefix: config.REDIS_KEY_PREFIX,
       onError: (err) => log.warn({ err: err.message }, 'Redis connection problem; reconnecting'),
     });
+  if (store instanceof RedisStore) {
+    // Records are safe in PostgreSQL whatever Redis does; this is about conversations and queued jobs.
+    void store.riskySettings().then((risks) => {
+      for (const risk of risks)
+        log.warn(
+          { risk },
+          'Redis settings: set appendonly yes and maxmemory-policy noeviction in production',
+        );
+    });
+  }
   if (store.kind === 'memory') {
     log.warn(
       {},

@@ -249,6 +249,25 @@ export class RedisStore implements KeyValueStore {
     };
   }
 
+  /**
+   * What in this Redis' settings would lose short-lived state that still matters (queued jobs, sessions) on a
+   * restart or under memory pressure. Empty when all is well or when CONFIG is not allowed (managed Redis).
+   */
+  async riskySettings(): Promise<string[]> {
+    try {
+      const [, appendonly] = (await this.client.config('GET', 'appendonly')) as string[];
+      const [, policy] = (await this.client.config('GET', 'maxmemory-policy')) as string[];
+      const risks: string[] = [];
+      if (appendonly !== 'yes')
+        risks.push('appendonly is off: queued jobs and sessions since the last snapshot are lost on a crash');
+      if (policy && policy !== 'noeviction')
+        risks.push(`maxmemory-policy is ${policy}: Redis may evict queued jobs`);
+      return risks;
+    } catch {
+      return [];
+    }
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.client.ping()) === 'PONG';
