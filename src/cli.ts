@@ -81,7 +81,8 @@ async function serve(): Promise<number> {
     `  Staff console:  ${base}/staff/  (accounts: hoso users add --role staff <username>)`,
     `  Verify:         ${base}/verify  (issued extracts; signing key at ${base}/.well-known/jwks.json)`,
     `  Health:         ${base}/healthz`,
-    `  Store:          ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep data)' : 'Redis'}`,
+    `  Records:        ${app.database.kind === 'pglite' ? `embedded PostgreSQL in ${join(cfg.DATA_DIR, 'db')} (kept across restarts; set DATABASE_URL on a server)` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  Conversations:  ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep them across restarts)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (app.telegram.mode === 'webhook' ? `webhook (${TELEGRAM_WEBHOOK_PATH})` : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
   ];
   // --- Identity and personal data (issue 4) ---
