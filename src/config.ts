@@ -194,6 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !values.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address that links in messages point to');
   }
+  // Over plain http the staff cookie loses Secure and links carry citizens' data unencrypted.
+  if (production && values.PUBLIC_URL?.startsWith('http:')) {
+    problems.push('PUBLIC_URL: production needs an https address, never http://');
+  }
   // --- Identity and personal data (issue 4) ---
   if (production && !values.HOSO_DATA_KEY) {
     problems.push(

@@ -35,6 +35,15 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses a plain http public address in production', () => {
+    expect(problems({ NODE_ENV: 'production', PUBLIC_URL: 'http://hoso.example.vn' })).toContain(
+      'PUBLIC_URL: production needs an https address, never http://',
+    );
+    expect(problems({ NODE_ENV: 'production', PUBLIC_URL: 'https://hoso.example.vn' })).not.toContain(
+      'PUBLIC_URL: production needs an https address, never http://',
+    );
+  });
+
   it('requires a secret token with a Telegram webhook', () => {
     expect(
       problems({
