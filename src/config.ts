@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseApiKeys } from './rules/api-keys.ts';
 import { OfficeHoursError, parseOfficeHours } from './support/office-hours.ts';
@@ -23,6 +24,34 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalUrl,
+  /**
+   * Behind a reverse proxy every client would otherwise share the proxy's address and so one set of per-address
+   * limits. A hop count (`1`: the nearest proxy) or a comma-separated list of proxy addresses/CIDRs; unset trusts
+   * no X-Forwarded-For at all, so a client cannot forge its address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): false | number | string => {
+      if (!v) return false;
+      if (/^\d+$/.test(v)) return Number(v);
+      const entries = v.split(',').map((e) => e.trim());
+      const bad = entries.find((e) => {
+        const [addr, bits, extra] = e.split('/');
+        if (extra !== undefined || !addr || isIP(addr) === 0) return true;
+        if (bits === undefined) return false;
+        return !/^\d+$/.test(bits) || Number(bits) > (isIP(addr) === 4 ? 32 : 128);
+      });
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a hop count or a comma-separated list of proxy addresses or CIDRs, got "${bad}"`,
+        });
+        return z.NEVER;
+      }
+      return entries.join(',');
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z
@@ -193,6 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !values.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address that links in messages point to');
+  }
+  // Over plain http the staff cookie loses Secure and links carry citizens' data unencrypted.
+  if (production && values.PUBLIC_URL?.startsWith('http:')) {
+    problems.push('PUBLIC_URL: production needs an https address, never http://');
   }
   // --- Identity and personal data (issue 4) ---
   if (production && !values.HOSO_DATA_KEY) {

@@ -638,6 +638,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins,
     translator,
     defaultLang: config.DEFAULT_LANG,
+    trustProxy: config.TRUST_PROXY,
   });
   // Workers start last, once every handler and channel sender is registered.
   const workers = options.workers ?? config.JOBS_WORKERS;

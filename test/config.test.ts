@@ -35,6 +35,23 @@ describe('configuration', () => {
     );
   });
 
+  it('trusts no proxy unless told, and reads a hop count or a list of proxy addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toBe('10.0.0.0/8,127.0.0.1');
+    expect(problems({ TRUST_PROXY: 'yes please' })[0]).toMatch(/^TRUST_PROXY: /);
+    expect(problems({ TRUST_PROXY: '10.0.0.0/40' })[0]).toMatch(/^TRUST_PROXY: /);
+  });
+
+  it('refuses a plain http public address in production', () => {
+    expect(problems({ NODE_ENV: 'production', PUBLIC_URL: 'http://hoso.example.vn' })).toContain(
+      'PUBLIC_URL: production needs an https address, never http://',
+    );
+    expect(problems({ NODE_ENV: 'production', PUBLIC_URL: 'https://hoso.example.vn' })).not.toContain(
+      'PUBLIC_URL: production needs an https address, never http://',
+    );
+  });
+
   it('requires a secret token with a Telegram webhook', () => {
     expect(
       problems({

@@ -14,8 +14,8 @@ import type { VerifyResult } from './verify.ts';
 export const CHECK_IDS = ['byteRange', 'digest', 'signature', 'chain', 'registry'] as const;
 type CheckId = (typeof CHECK_IDS)[number];
 
-/** Which check a verifyPdf reason code explains. */
-const REASON_CHECK: Record<string, CheckId> = {
+/** Which check a verifyPdf reason code explains (every code verifyPdf can give has its sentence in locales). */
+export const REASON_CHECK: Record<string, CheckId> = {
   no_signature: 'byteRange',
   byte_range_incomplete: 'byteRange',
   digest_algorithm_unsupported: 'digest',
@@ -123,11 +123,13 @@ export function verifyReport(
   const checks = CHECK_IDS.map((id) => {
     const status = id === 'registry' && !authentic ? 'skipped' : result.checks[id];
     const reason = result.reasons.find((r) => REASON_CHECK[r.code] === id);
-    const specific = `extracts:verify.reasons.${reason?.code}`;
-    const message =
-      status === 'fail' && reason && t(specific, params) !== specific
-        ? t(specific, params)
-        : t(`extracts:verify.checks.${id}.${status}`);
+    // i18next answers a missing key with the key itself minus its namespace, so ask for '' instead:
+    // a citizen then reads the check's general sentence, never a raw key.
+    const specific =
+      status === 'fail' && reason
+        ? t(`extracts:verify.reasons.${reason.code}`, { ...params, defaultValue: '' })
+        : '';
+    const message = specific || t(`extracts:verify.checks.${id}.${status}`);
     return { id, status, label: t(`extracts:verify.checks.${id}.label`), message };
   });
   const development = result.signer?.development ?? false;

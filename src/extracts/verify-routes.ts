@@ -153,7 +153,12 @@ export function verifyRoutes(options: VerifyRoutesOptions): FastifyPluginAsync {
           continue;
         }
         try {
-          return await part.toBuffer();
+          const bytes = await part.toBuffer();
+          // toBuffer notices the size limit only when the cut is seen while a chunk is read; when busboy cuts the
+          // file after its last chunk was already read (it depends on how the request's bytes arrived), the file
+          // comes back shortened to the limit and marked truncated, and would be checked as if it were whole.
+          if (part.file.truncated) throw refuse(413, 'HOSO_ERR_VERIFY_FILE_TOO_LARGE', lang, { maxKb });
+          return bytes;
         } catch (err) {
           if ((err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') {
             throw refuse(413, 'HOSO_ERR_VERIFY_FILE_TOO_LARGE', lang, { maxKb });

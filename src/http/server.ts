@@ -18,8 +18,11 @@ export interface HttpServerOptions {
   records?: KeyValueStore;
   /** Route plugins of the channels and consoles, registered in order. */
   plugins: FastifyPluginAsync[];
-  /** Behind a reverse proxy, trust X-Forwarded-For for client addresses (rate limits). */
-  trustProxy?: boolean;
+  /**
+   * Behind a reverse proxy, trust X-Forwarded-For for client addresses (rate limits): a hop count or a list of
+   * proxy addresses/CIDRs (TRUST_PROXY); false trusts nothing.
+   */
+  trustProxy?: boolean | number | string;
   /** Says citizens' errors in their language (default: a translator of the bundled locales). */
   translator?: Translator;
   /** The language of an error when neither the conversation nor the browser names one. */
@@ -31,7 +34,14 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
-    trustProxy: options.trustProxy ?? false,
+    // A hop count trusts that many proxies nearest to us (what proxy-addr does for a number).
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
+        : (options.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     // Event streams and kept-alive sockets would hold a shutdown open; clients reconnect elsewhere.
     forceCloseConnections: true,

@@ -17,6 +17,7 @@ export interface LoginLimiter {
    * counted as it arrives); returns the seconds to wait when a limit is reached.
    */
   attempt(ip: string, username: string): Promise<LoginGate>;
+  /** A wrong password (already counted by attempt, which counts every guess before it is checked). */
   failed(username: string): Promise<void>;
   /** A right password: the attempt no longer counts against its address, and the username's failures reset. */
   succeeded(ip: string, username: string, attempt: string): Promise<void>;
@@ -58,15 +59,17 @@ export function createLoginLimiter(
           retryAfterSeconds: Math.max(1, Math.ceil((since + limits.windowMs - now) / 1000)),
         };
       }
-      const failures = Number((await kv.get(userKey(username))) ?? 0);
-      if (failures >= limits.perUser) {
+      // Counted (one atomic increment) before the password is checked: of a burst of parallel guesses for one
+      // name, only the first perUser reach the password. A right password clears the count; a wrong one keeps it.
+      const tries = await kv.incr(userKey(username), { ttlMs: limits.windowMs });
+      if (tries > limits.perUser) {
         await kv.zrem(key, attempt);
         return { allowed: false, retryAfterSeconds: await wait(userKey(username)) };
       }
       return { allowed: true, attempt };
     },
-    async failed(username) {
-      await kv.incr(userKey(username), { ttlMs: limits.windowMs });
+    async failed() {
+      // Already counted by attempt().
     },
     async succeeded(ip, username, attempt) {
       await kv.zrem(ipKey(ip), attempt);

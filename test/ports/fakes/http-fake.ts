@@ -31,6 +31,7 @@ export type Handler = (request: RecordedRequest, response: ServerResponse) => vo
 /** A local HTTP server on a free port that records every request and can be told to misbehave. */
 export async function startFakeServer(handler: Handler): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
   const scripted: ScriptedAnswer[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -50,7 +51,7 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
         if (res.destroyed) return;
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '{}');
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      if (answer.delayMs) timers.add(setTimeout(send, answer.delayMs));
       else send();
     });
   });
@@ -62,6 +63,8 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
     script: (...answers) => scripted.push(...answers),
     close: () =>
       new Promise<void>((resolve) => {
+        // A delayed answer must not outlive its server (a test may script one that never comes in time).
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

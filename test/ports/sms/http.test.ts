@@ -3,7 +3,8 @@ import { HttpSmsSender } from '../../../src/ports/sms/http.ts';
 import { SmsError } from '../../../src/ports/sms/sender.ts';
 import { type FakeSmsGateway, startFakeSmsGateway } from '../fakes/sms-gateway.ts';
 
-const fast = { timeoutMs: 300, backoffMs: 10, maxBackoffMs: 20 };
+/** Quick retries, but a timeout no ordinary answer reaches on a loaded machine; the timeout test uses its own. */
+const fast = { timeoutMs: 10_000, backoffMs: 10, maxBackoffMs: 20 };
 let gateway: FakeSmsGateway;
 let sms: HttpSmsSender;
 
@@ -62,8 +63,15 @@ describe('HttpSmsSender against a gateway speaking the contract', () => {
   });
 
   it('reports the gateway unavailable after timeouts on every attempt', async () => {
-    gateway.script(...Array.from({ length: 3 }, () => ({ status: 202, delayMs: 1_000 })));
-    const error = await refusal(sms.send('0901000001', 'x'));
+    // Answers that come only when the fake closes, so every attempt times out whatever the machine's speed.
+    gateway.script(...Array.from({ length: 3 }, () => ({ status: 202, delayMs: 10 * 60_000 })));
+    const impatient = new HttpSmsSender({
+      baseUrl: gateway.url,
+      token: 'tok',
+      sender: 'HOSO',
+      retry: { ...fast, timeoutMs: 1_000 },
+    });
+    const error = await refusal(impatient.send('0901000001', 'x'));
     expect(error.code).toBe('HOSO_ERR_SMS_UNAVAILABLE');
     expect(gateway.requests).toHaveLength(3);
   });
