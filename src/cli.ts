@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { TELEGRAM_WEBHOOK_PATH } from './channels/telegram/channel.ts';
-import { startTerminalChat } from './channels/terminal/chat.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
-import { runNluCommand } from './dialogue/nlu/cli.ts';
-import { createLogger, type Logger } from './log.ts';
-import { type App, createApp, createExtractsCliDeps } from './main.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { App } from './main.ts';
+
+// Every module beyond these is imported by the command that needs it: `hoso --help` or `hoso nlu` must not
+// load the whole application (the server, PDF signing, database drivers) before doing anything.
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -35,13 +34,15 @@ const USAGE = `Usage: hoso <command>
   extract sample --service lltp|health_record [--form 1|2] --out FILE
                             render and sign a sample extract for a fixture citizen`;
 
-function config(): Config {
+async function config(): Promise<Config> {
+  const { loadConfig } = await import('./config.ts');
   if (existsSync('.env')) process.loadEnvFile('.env');
   return loadConfig();
 }
 
 /** When a terminal chat shares the screen, logs go to a file instead of interleaving with the conversation. */
-function fileLogger(cfg: Config): { logger: Logger; path: string } {
+async function fileLogger(cfg: Config): Promise<{ logger: Logger; path: string }> {
+  const [{ pino }, { createLogger }] = await Promise.all([import('pino'), import('./log.ts')]);
   mkdirSync(cfg.DATA_DIR, { recursive: true });
   const path = join(cfg.DATA_DIR, 'hoso.log');
   return {
@@ -63,9 +64,14 @@ function onShutdown(app: App): void {
 }
 
 async function serve(): Promise<number> {
-  const cfg = config();
+  const cfg = await config();
   const interactive = process.stdin.isTTY === true && cfg.NODE_ENV !== 'production';
-  const logs = interactive ? fileLogger(cfg) : undefined;
+  const logs = interactive ? await fileLogger(cfg) : undefined;
+  const [{ createApp }, { TELEGRAM_WEBHOOK_PATH }, { startTerminalChat }] = await Promise.all([
+    import('./main.ts'),
+    import('./channels/telegram/channel.ts'),
+    import('./channels/terminal/chat.ts'),
+  ]);
   const app = await createApp(cfg, logs ? { logger: logs.logger } : {});
   onShutdown(app);
   await app.http.listen({ host: cfg.HOST, port: cfg.PORT });
@@ -129,11 +135,12 @@ async function serve(): Promise<number> {
 
 /** `hoso worker`: job workers only, no HTTP server, scaled out beside `hoso serve` (issue 5). */
 async function worker(): Promise<number> {
-  const cfg = config();
+  const cfg = await config();
   if (!cfg.REDIS_URL) {
     io.stderr('hoso worker needs REDIS_URL: without Redis, jobs run inside `hoso serve` itself.');
     return 2;
   }
+  const { createApp } = await import('./main.ts');
   const app = await createApp(cfg, { workers: true });
   onShutdown(app);
   io.stderr('Hoso job workers are running on Redis. Ctrl+C stops them.');
@@ -141,14 +148,18 @@ async function worker(): Promise<number> {
 }
 
 async function chat(args: string[]): Promise<number> {
-  const cfg = config();
+  const cfg = await config();
   const langArg = args[args.indexOf('--lang') + 1];
   const lang = args.includes('--lang') ? langArg : cfg.DEFAULT_LANG;
   if (lang !== 'vi' && lang !== 'en') {
     io.stderr('--lang must be vi or en');
     return 2;
   }
-  const logs = fileLogger(cfg);
+  const logs = await fileLogger(cfg);
+  const [{ createApp }, { startTerminalChat }] = await Promise.all([
+    import('./main.ts'),
+    import('./channels/terminal/chat.ts'),
+  ]);
   const app = await createApp(cfg, { logger: logs.logger });
   const session = startTerminalChat({
     input: process.stdin,
@@ -180,12 +191,12 @@ async function bench(args: string[]): Promise<number> {
 
 async function users(args: string[]): Promise<number> {
   const { runUsersCommand } = await import('./support/users-cli.ts');
-  return runUsersCommand(args, { ...io, stdin: process.stdin, prompt: process.stderr }, config());
+  return runUsersCommand(args, { ...io, stdin: process.stdin, prompt: process.stderr }, await config());
 }
 
 async function db(args: string[]): Promise<number> {
   const { runDbCommand } = await import('./db/cli.ts');
-  return runDbCommand(args, io, config());
+  return runDbCommand(args, io, await config());
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -197,8 +208,10 @@ export async function main(argv: string[]): Promise<number> {
       return worker();
     case 'chat':
       return chat(args);
-    case 'nlu':
+    case 'nlu': {
+      const { runNluCommand } = await import('./dialogue/nlu/cli.ts');
       return runNluCommand(args, rawIo);
+    }
     case 'bench':
       return bench(args);
     case 'users':
@@ -217,7 +230,8 @@ export async function main(argv: string[]): Promise<number> {
         extract: extracts.runExtractCommand,
       };
       // The same configuration as the server: its keys, its link key, and for verify its registry.
-      const deps = createExtractsCliDeps(config(), { registry: command === 'verify' });
+      const { createExtractsCliDeps } = await import('./main.ts');
+      const deps = createExtractsCliDeps(await config(), { registry: command === 'verify' });
       try {
         return await run[command](args, rawIo, deps);
       } finally {
@@ -243,6 +257,7 @@ export async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
+  const { ConfigError } = await import('./config.ts');
   if (err instanceof ConfigError) {
     io.stderr(err.message);
     process.exitCode = 1;

@@ -140,6 +140,8 @@ export const EnvSchema = z.object({
   RULES_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
   // --- Requests: jobs, agency, health records, payments (issue 5) ---
   JOBS_WORKERS: flag.default(true),
+  // Operations: how long a stop (SIGTERM) waits for turns in flight before closing.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   JOBS_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   JOBS_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   AGENCY_API_URL: optionalUrl,

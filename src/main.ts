@@ -41,6 +41,9 @@ import { verifyRoutes } from './extracts/verify-routes.ts';
 import { FileIntake } from './files/intake.ts';
 import { DEFAULT_ALLOWED_TYPES, LocalBlobStore } from './files/local-blob-store.ts';
 import type { BlobStore } from './files/types.ts';
+// --- end requests imports ---
+import { drainAndClose, InFlight } from './http/drain.ts';
+import { Readiness } from './http/readiness.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { identityContributor } from './identity/contributor.ts';
@@ -57,7 +60,6 @@ import { BullJobQueue } from './jobs/bull-queue.ts';
 import { createDeadLetterList, type DeadLetterList } from './jobs/dead-letters.ts';
 import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
-// --- end requests imports ---
 import { createLogger, type Logger } from './log.ts';
 import { VietQrPayments } from './payments/port.ts';
 import { devPaymentRoutes, paymentCallbackRoutes } from './payments/routes.ts';
@@ -163,6 +165,9 @@ export interface App {
     registry: IssuedDocumentRegistry;
     issuer: SignedExtractIssuer;
   };
+  /** What /readyz checks: `readiness.add(name, check)` for anything a turn needs. */
+  readiness: Readiness;
+  /** Stops gracefully: not ready, new work refused, work in flight finished (SHUTDOWN_GRACE_SECONDS), closed. */
   close(): Promise<void>;
 }
 
@@ -631,10 +636,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
   );
 
+  // --- Operations: /readyz checks everything a turn needs; a shutdown drains work in flight first ---
+  const readiness = new Readiness();
+  const inFlight = new InFlight();
+  readiness.add('store', async () => ({ ok: await store.ping(), kind: store.kind }));
+  readiness.add('records', async () => ({ ok: await records.store.ping(), kind: records.store.kind }));
+  readiness.add('queue', async () => {
+    // The Redis queue answers on its own connection; the in-process runner is up while the process is.
+    if (jobs instanceof BullJobQueue) await jobs.counts();
+    return { ok: true, kind: jobs instanceof BullJobQueue ? 'redis' : 'in-process' };
+  });
+  readiness.add('rules', async () => {
+    const loaded = rules.services().length;
+    return { ok: loaded > 0, services: loaded };
+  });
+  // --- end operations setup ---
+
   const http = await buildHttpServer({
     logger: log,
-    store,
-    records: records.store,
+    readiness,
+    inFlight,
     plugins,
     translator,
     defaultLang: config.DEFAULT_LANG,
@@ -682,10 +703,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     health,
     extracts: { identity: signingIdentity, registry: documentRegistry, issuer },
     sweeper,
+    readiness,
     async close() {
       clearInterval(sweepTimer);
+      readiness.beginShutdown();
       await telegram?.stop();
-      await http.close();
+      await drainAndClose(http, inFlight, config.SHUTDOWN_GRACE_SECONDS * 1000);
       await rules.close();
       await jobs.close();
       if (!options.records) await records.close();

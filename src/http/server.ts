@@ -8,14 +8,16 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createTranslator, type Lang, type Translator } from '../i18n.ts';
 import type { Logger } from '../log.ts';
-import type { KeyValueStore } from '../store/types.ts';
-import { installErrorHandler } from './errors.ts';
+import type { InFlight } from './drain.ts';
+import { CitizenHttpError, installErrorHandler } from './errors.ts';
+import type { Readiness } from './readiness.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
-  store: KeyValueStore;
-  /** The record store (PostgreSQL): a turn cannot finish without it either. */
-  records?: KeyValueStore;
+  /** What /readyz checks: each module registers what its turns need (store, records, queue, rules…). */
+  readiness: Readiness;
+  /** Requests that change something (turns, webhooks, uploads) are counted so that a shutdown waits for them. */
+  inFlight?: InFlight;
   /** Route plugins of the channels and consoles, registered in order. */
   plugins: FastifyPluginAsync[];
   /**
@@ -58,16 +60,21 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const [storeOk, recordsOk] = await Promise.all([
-      options.store.ping(),
-      options.records ? options.records.ping() : Promise.resolve(true),
-    ]);
-    const ok = storeOk && recordsOk;
-    return reply.code(ok ? 200 : 503).send({
-      status: ok ? 'ready' : 'unavailable',
-      store: { kind: options.store.kind, ok: storeOk },
-      ...(options.records ? { records: { kind: options.records.kind, ok: recordsOk } } : {}),
-    });
+    const report = await options.readiness.report();
+    return reply.code(report.status === 'ready' ? 200 : 503).send(report);
+  });
+  // Reads (pages, event streams, probes) go on until the server closes; work that changes something is refused
+  // once a shutdown begins, with the answer the page already handles, and is retried on another instance.
+  const inFlight = options.inFlight;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (options.readiness.stopping) {
+      reply.header('retry-after', '5').header('connection', 'close');
+      throw new CitizenHttpError(503, 'HOSO_ERR_UNAVAILABLE');
+    }
+    if (!inFlight) return;
+    inFlight.enter();
+    reply.raw.once('close', () => inFlight.leave());
   });
 
   for (const plugin of options.plugins) await app.register(plugin);

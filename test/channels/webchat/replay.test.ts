@@ -4,6 +4,7 @@ import { WebchatOutbox } from '../../../src/channels/webchat/outbox.ts';
 import { webchatRoutes } from '../../../src/channels/webchat/routes.ts';
 import { createWebchatSessions } from '../../../src/channels/webchat/sessions.ts';
 import { MemoryBlobStore } from '../../../src/files/memory-blob-store.ts';
+import { Readiness } from '../../../src/http/readiness.ts';
 import { buildHttpServer } from '../../../src/http/server.ts';
 import { createTranslator } from '../../../src/i18n.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -30,7 +31,7 @@ describe('web chat event stream on reconnect', () => {
     const outbox = new WebchatOutbox(store, 60_000);
     const http = await buildHttpServer({
       logger: createLogger({ level: 'silent' }),
-      store,
+      readiness: new Readiness(),
       plugins: [
         webchatRoutes({
           handle: async () => ({ messages: [], duplicate: false, turnId: 't', lang: 'vi' }),

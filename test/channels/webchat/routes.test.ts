@@ -195,12 +195,18 @@ describe('web chat API', () => {
     expect(html).toContain('/app.js');
   });
 
-  it('reports health and readiness with the store and the records database it uses', async () => {
+  it('reports health, and readiness of everything a turn needs: store, records, queue and rules', async () => {
     expect(await (await fetch(`${app.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${app.baseUrl}/readyz`)).json()).toEqual({
+    const ready = await fetch(`${app.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
       status: 'ready',
-      store: { kind: 'redis', ok: true },
-      records: { kind: 'postgres', ok: true },
+      checks: {
+        store: { ok: true, kind: 'redis' },
+        records: { ok: true, kind: 'postgres' },
+        queue: { ok: true, kind: 'redis' },
+        rules: { ok: true, services: expect.any(Number) },
+      },
     });
   });
 });
