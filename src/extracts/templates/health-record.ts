@@ -85,47 +85,66 @@ export function renderHealthRecord(input: HealthExtract, ctx: TemplateContext): 
       flow.keepTogether((f) => visit(f, v, i + 2));
     });
   }
+  // The last summary is drawn with the notes and the signature, so the signature never sits alone on a page.
+  let lastSummary: ((f: Flow) => void) | undefined;
   if (c.summaries) {
     sectionHeading(flow, 'TÓM TẮT HỒ SƠ BỆNH ÁN');
     if (c.summaries.length === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.');
-    for (const sum of c.summaries) {
-      item(flow, '•', [{ text: `${sum.facility} – ${localDateTime(sum.date)}`, font: 'bold' }]);
-      const sub = (label: string, value: string) => field(flow, label, value, { indent: 14 });
-      sub('Quá trình bệnh lý và diễn biến lâm sàng', sum.course);
-      if (sum.keyResults) sub('Kết quả cận lâm sàng có giá trị chẩn đoán', sum.keyResults);
-      sub('Phương pháp điều trị', sum.treatment);
-      if (sum.followUp) sub('Hướng điều trị tiếp theo, lời dặn, hẹn tái khám', sum.followUp);
-      sub('Bác sĩ điều trị', sum.doctor);
-      flow.space(3);
-    }
+    const last = c.summaries.at(-1);
+    for (const sum of c.summaries.slice(0, -1)) flow.keepTogether((f) => summary(f, sum));
+    if (last) lastSummary = (f) => summary(f, last);
   }
   if (section === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.', { spaceBefore: 6 });
 
-  notes(flow, c);
-  closing(flow, {
-    issuePlace: input.issuePlace,
-    issueDate: input.issueDate,
-    signerTitle: input.signer?.title ?? ['CƠ QUAN TRÍCH XUẤT'],
-    ...(input.signer ? { signerName: input.signer.name } : {}),
-    certificateName: ctx.certificateName,
-    signingTime: ctx.signingTime,
-    qr: ctx.qr,
-    documentId: input.documentId,
+  flow.keepTogether((f) => {
+    lastSummary?.(f);
+    notes(f, c);
+    signature(f);
   });
   finishPages(ctx.setter, flow.pages, frame);
+  return document();
 
-  return {
-    pages: flow.pages,
-    info: {
-      // No personal data in the metadata: viewers and indexers show it outside the page.
-      title: titleText,
-      author: input.authority.name,
-      subject: `Trích xuất Sổ sức khỏe điện tử, mã hồ sơ ${input.requestCode}`,
-      keywords: ['sổ sức khỏe điện tử', SCOPE_LABEL[c.scope], input.documentId],
-      custom: ctx.info,
-    },
-  };
+  function signature(f: Flow): void {
+    closing(f, {
+      issuePlace: input.issuePlace,
+      issueDate: input.issueDate,
+      signerTitle: input.signer?.title ?? ['CƠ QUAN TRÍCH XUẤT'],
+      ...(input.signer ? { signerName: input.signer.name } : {}),
+      certificateName: ctx.certificateName,
+      signingTime: ctx.signingTime,
+      qr: ctx.qr,
+      documentId: input.documentId,
+    });
+  }
+
+  function document(): DisplayDocument {
+    return {
+      pages: flow.pages,
+      info: {
+        // No personal data in the metadata: viewers and indexers show it outside the page.
+        title: titleText,
+        author: input.authority.name,
+        subject: `Trích xuất Sổ sức khỏe điện tử, mã hồ sơ ${input.requestCode}`,
+        keywords: ['sổ sức khỏe điện tử', SCOPE_LABEL[c.scope], input.documentId],
+        custom: ctx.info,
+      },
+    };
+  }
 }
+
+function summary(flow: Flow, sum: NonNullable<HealthContent['summaries']>[number]): void {
+  item(flow, '•', [{ text: `${sum.facility} – ${localDateTime(sum.date)}`, font: 'bold' }]);
+  const sub = (label: string, value: string) => field(flow, label, value, { indent: 14 });
+  sub('Quá trình bệnh lý và diễn biến lâm sàng', sum.course);
+  if (sum.keyResults) sub('Kết quả cận lâm sàng có giá trị chẩn đoán', sum.keyResults);
+  sub('Phương pháp điều trị', sum.treatment);
+  if (sum.followUp) sub('Hướng điều trị tiếp theo, lời dặn, hẹn tái khám', sum.followUp);
+  sub('Bác sĩ điều trị', sum.doctor);
+  flow.space(3);
+}
+
+/** Only a stay ends with a discharge: an outpatient or remote visit has no "tình trạng ra viện" to print. */
+const DISCHARGED: ReadonlySet<string> = new Set(['inpatient', 'day_care']);
 
 const SCOPE_LABEL: Record<HealthContent['scope'], string> = {
   summary: 'Tóm tắt',
@@ -215,7 +234,7 @@ function visit(flow: Flow, v: NonNullable<HealthContent['visits']>[number], inde
   sub('Hình thức', VISIT_TYPE[v.type]);
   sub('Lý do đến khám', v.reason);
   sub('Chẩn đoán', `${v.diagnosis} (ICD-10: ${v.icd10.join('; ')})`);
-  if (v.dischargeStatus) sub('Tình trạng ra viện', v.dischargeStatus);
+  if (v.dischargeStatus && DISCHARGED.has(v.type)) sub('Tình trạng ra viện', v.dischargeStatus);
   if (v.treatmentResult) sub('Kết quả điều trị', v.treatmentResult);
   const ind = v.indicators;
   const indicators = [
