@@ -51,56 +51,75 @@ export function renderHealthRecord(input: HealthExtract, ctx: TemplateContext): 
   field(flow, idLabel, idValue);
 
   const c = input.content;
-  let section = 0;
   const roman = ['I', 'II', 'III', 'IV', 'V', 'VI'];
-  const sectionHeading = (f: Flow, text: string) => heading(f, `${roman[section++]}. ${text}`);
+  const sections: Array<(f: Flow) => void> = [];
+  const section = (title: string, draw: (f: Flow) => void) => {
+    const head = `${roman[sections.length]}. ${title}`;
+    sections.push((f) => {
+      heading(f, head);
+      draw(f);
+    });
+  };
 
   if (c.administrative) {
-    sectionHeading(flow, 'THÔNG TIN HÀNH CHÍNH');
-    administrative(flow, c.administrative, s);
+    const a = c.administrative;
+    section('THÔNG TIN HÀNH CHÍNH', (f) => administrative(f, a, s));
   }
   if (c.history) {
-    sectionHeading(flow, 'TIỀN SỬ');
-    history(flow, c.history);
+    const h = c.history;
+    section('TIỀN SỬ', (f) => history(f, h));
   }
   if (c.keyIndicators) {
-    sectionHeading(flow, 'CHỈ SỐ THEO DÕI CHÍNH');
     const k = c.keyIndicators;
-    field(flow, 'Nhóm máu', k.bloodGroup ?? 'Chưa có dữ liệu');
-    field(flow, 'Chiều cao', k.heightCm !== undefined ? `${formatNumber(k.heightCm)} cm` : 'Chưa có dữ liệu');
-    field(flow, 'Cân nặng', k.weightKg !== undefined ? `${formatNumber(k.weightKg)} kg` : 'Chưa có dữ liệu');
-    if (k.measuredOn) field(flow, 'Ghi nhận lần gần nhất', localDateTime(k.measuredOn));
+    section('CHỈ SỐ THEO DÕI CHÍNH', (f) => {
+      field(f, 'Nhóm máu', k.bloodGroup ?? 'Chưa có dữ liệu');
+      field(f, 'Chiều cao', k.heightCm !== undefined ? `${formatNumber(k.heightCm)} cm` : 'Chưa có dữ liệu');
+      field(f, 'Cân nặng', k.weightKg !== undefined ? `${formatNumber(k.weightKg)} kg` : 'Chưa có dữ liệu');
+      if (k.measuredOn) field(f, 'Ghi nhận lần gần nhất', localDateTime(k.measuredOn));
+    });
   }
   if (c.visits) {
     const visits = c.visits;
-    const n = section;
-    // The section heading stays with the first visit.
-    flow.keepTogether((f) => {
-      section = n;
-      sectionHeading(f, 'THÔNG TIN KHÁM BỆNH, CHỮA BỆNH');
-      if (visits.length === 0) plain(f, 'Không có dữ liệu trong phạm vi đã chọn.');
-      else visit(f, visits[0]!, 1);
-    });
-    visits.slice(1).forEach((v, i) => {
-      flow.keepTogether((f) => visit(f, v, i + 2));
+    const head = `${roman[sections.length]}. THÔNG TIN KHÁM BỆNH, CHỮA BỆNH`;
+    sections.push((flow) => {
+      // The section heading stays with the first visit.
+      flow.keepTogether((f) => {
+        heading(f, head);
+        if (visits.length === 0) plain(f, 'Không có dữ liệu trong phạm vi đã chọn.');
+        else visit(f, visits[0]!, 1);
+      });
+      visits.slice(1).forEach((v, i) => {
+        flow.keepTogether((f) => visit(f, v, i + 2));
+      });
     });
   }
-  // The last summary is drawn with the notes and the signature, so the signature never sits alone on a page.
-  let lastSummary: ((f: Flow) => void) | undefined;
   if (c.summaries) {
-    sectionHeading(flow, 'TÓM TẮT HỒ SƠ BỆNH ÁN');
-    if (c.summaries.length === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.');
-    const last = c.summaries.at(-1);
-    for (const sum of c.summaries.slice(0, -1)) flow.keepTogether((f) => summary(f, sum));
-    if (last) lastSummary = (f) => summary(f, last);
+    const summaries = c.summaries;
+    section('TÓM TẮT HỒ SƠ BỆNH ÁN', (flow) => {
+      if (summaries.length === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.');
+      for (const sum of summaries) flow.keepTogether((f) => summary(f, sum));
+    });
   }
-  if (section === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.', { spaceBefore: 6 });
+  if (sections.length === 0) {
+    sections.push((f) => plain(f, 'Không có dữ liệu trong phạm vi đã chọn.', { spaceBefore: 6 }));
+  }
 
-  flow.keepTogether((f) => {
-    lastSummary?.(f);
+  for (const draw of sections.slice(0, -1)) draw(flow);
+  // The signature is kept with the last content (a page holding only the signature and QR code reads as
+  // detached from the document): when the notes and signature do not fit under the last section, it moves too.
+  const last = sections.at(-1)!;
+  const before = flow.checkpoint();
+  last(flow);
+  const tail = (f: Flow) => {
     notes(f, c);
     signature(f);
-  });
+  };
+  if (!flow.fits(tail)) {
+    flow.rewind(before);
+    if (!flow.atPageTop()) flow.newPage();
+    last(flow);
+  }
+  flow.keepTogether(tail);
   finishPages(ctx.setter, flow.pages, frame);
   return document();
 
