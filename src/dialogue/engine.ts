@@ -11,7 +11,7 @@ import type {
 } from './context.ts';
 import { type Button, type Inbound, type Outbound, text } from './message.ts';
 import type { Intent } from './nlu/schema.ts';
-import { newSession, type Session, TRANSCRIPT_LIMIT } from './session.ts';
+import { newSession, type Session, TRANSCRIPT_LIMIT, tappedButton } from './session.ts';
 
 export interface DialogueEngine {
   /**
@@ -144,12 +144,16 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
       },
     };
 
-    remember(session, 'citizen', describeInbound(inbound), now);
+    remember(session, 'citizen', describeInbound(inbound, session), now);
     session.turns += 1;
     await pipeline(ctx);
     const merged = mergeTexts(messages);
     for (const m of merged)
       remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now, BOT_LINE);
+    const shown = merged.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []));
+    if (shown.length > 0) {
+      session.shownButtons = shown.slice(0, 40).map((b) => ({ action: b.action, label: b.label }));
+    }
     return { session, messages: merged, jobs };
   }
 
@@ -162,9 +166,9 @@ function initialLang(inbound: Inbound, deps: DialogueDeps): 'vi' | 'en' {
   return deps.defaultLang;
 }
 
-function describeInbound(inbound: Inbound): string {
+function describeInbound(inbound: Inbound, session: Session): string {
   if (inbound.text !== undefined) return inbound.text;
-  if (inbound.action !== undefined) return `[${inbound.action}]`;
+  if (inbound.action !== undefined) return tappedButton(inbound.action, session);
   if (inbound.contact) return '[contact]';
   return `[file ${inbound.file?.filename ?? ''}]`.trim();
 }

@@ -36,6 +36,14 @@ export const SessionSchema = z.object({
   misses: z.number().int().nonnegative().default(0),
   /** Recent messages with personal numbers masked, for a staff member who takes over. */
   transcript: z.array(TranscriptEntrySchema).default([]),
+  /**
+   * The buttons of the bot's last answer, so a tap is written in the transcript as the label the citizen
+   * saw ("Xác nhận nộp hồ sơ"), not as its action id.
+   */
+  shownButtons: z
+    .array(z.object({ action: z.string(), label: z.string() }))
+    .max(40)
+    .default([]),
   /** Parts of the session owned by modules (identity link, handoff…), each checked by its own schema. */
   slices: z.record(z.string(), z.unknown()).default({}),
   createdAt: z.string(),
@@ -51,10 +59,17 @@ export function newSession(lang: 'vi' | 'en', now: Date): Session {
     langChosen: false,
     misses: 0,
     transcript: [],
+    shownButtons: [],
     slices: {},
     createdAt: now.toISOString(),
     turns: 0,
   };
+}
+
+/** A tap as the citizen saw it: the button's label in brackets, or the action id if the label is gone. */
+export function tappedButton(action: string, session: Session): string {
+  const label = session.shownButtons?.find((b) => b.action === action)?.label;
+  return `[${label ?? action}]`;
 }
 
 /** A typed part of the session owned by one module (as grammY plugins own their session key). */

@@ -1,6 +1,6 @@
 import { parseCitizenId } from '../identity/parse/citizen-id.ts';
 import type { ExtractContent } from '../ports/agency/types.ts';
-import { printedAuthority } from './authority.ts';
+import { printedAuthority, printedPlace, signerTitle } from './authority.ts';
 import { ExtractError } from './errors.ts';
 import { selectHealthContent } from './health-scope.ts';
 import { type ExtractInputData, HealthChoiceSchema, HealthRecordSchema, type Subject } from './schema.ts';
@@ -20,12 +20,13 @@ export interface IssueIds {
 }
 
 export function extractInputFromAgency(content: ExtractContent, ids: IssueIds): ExtractInputData {
+  const authority = printedAuthority(content);
   const common = {
     documentId: ids.documentId,
     requestCode: ids.requestCode,
     issueDate: content.issueDate,
-    issuePlace: content.issuePlace,
-    authority: printedAuthority(content),
+    issuePlace: printedPlace(authority, content.issueDate, content.issuePlace),
+    authority,
     subject: printedSubject(content.subject),
   };
   if (content.kind === 'lltp') {
@@ -34,7 +35,9 @@ export function extractInputFromAgency(content: ExtractContent, ids: IssueIds): 
       form: content.form,
       ...common,
       ...(content.documentNumber ? { documentNumber: content.documentNumber } : {}),
-      ...(content.signer ? { signer: content.signer } : {}),
+      ...(content.signer
+        ? { signer: { name: content.signer.name, title: signerTitle(authority, content.signer.title) } }
+        : {}),
       content: content.content,
     };
   }

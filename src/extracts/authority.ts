@@ -54,6 +54,32 @@ export function printedAuthority(content: ExtractContent): PrintedAuthority {
     : { parent: 'BỘ TƯ PHÁP', name: 'TRUNG TÂM LÝ LỊCH TƯ PHÁP QUỐC GIA' };
 }
 
+/**
+ * The place printed in the "…, ngày … tháng … năm …" line: where the issuing body sits (Decree 30/2020,
+ * Appendix I). A provincial body's province wins over the agency's own place, so an extract headed "CÔNG AN
+ * THÀNH PHỐ HẢI PHÒNG" is never dated from Hà Nội; a national body keeps the place the agency gave.
+ */
+export function printedPlace(authority: PrintedAuthority, issueDate: string, given: string): string {
+  for (const line of [authority.name, authority.parent]) {
+    const province = provinceIn(line, issueDate);
+    if (province) return province.name === 'Hồ Chí Minh' ? 'Thành phố Hồ Chí Minh' : province.name;
+  }
+  return given;
+}
+
+/** Generic titles an agency may send when it names the signer but not their post. */
+const GENERIC_TITLES = new Set(['THỦ TRƯỞNG CƠ QUAN', 'THỦ TRƯỞNG ĐƠN VỊ']);
+
+/**
+ * The title of the head of the issuing body, printed over the signer's name: the director (Giám đốc) of a
+ * provincial police or Department of Justice or of the national centre, the director general (Cục trưởng)
+ * of a department. A specific title the agency gave is kept.
+ */
+export function signerTitle(authority: PrintedAuthority, given: readonly string[]): string[] {
+  if (!given.every((t) => GENERIC_TITLES.has(t.trim().toLocaleUpperCase('vi')))) return [...given];
+  return /^CỤC\b/u.test(authority.name) ? ['CỤC TRƯỞNG'] : ['GIÁM ĐỐC'];
+}
+
 function isPrintable(name: string): boolean {
   const n = name.trim();
   return n.length > 0 && n.length <= PRINTABLE_MAX && !/tỉnh, thành phố|\(/i.test(n);

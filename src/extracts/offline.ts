@@ -1,4 +1,14 @@
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createECDH,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  hkdfSync,
+  type JsonWebKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { z } from 'zod';
 import type { SigningIdentity } from './signing/identity.ts';
 
@@ -12,6 +22,40 @@ import type { SigningIdentity } from './signing/identity.ts';
  *   i  issue date, YYYY-MM-DD
  * The header carries `kid`, the first 16 characters of the key's RFC 7638 thumbprint.
  */
+
+type KeyPair = Pick<SigningIdentity, 'privateKey' | 'publicKey'>;
+
+/** The order of the P-256 group: a private scalar must be in [1, n-1]. */
+const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+/**
+ * The key that signs the QR code's payload. An RSA signature alone is 342 base64url characters, which makes
+ * the QR symbol so dense that a 150 dpi scan of a printout no longer decodes; an ES256 signature is 86. An
+ * issuer with a P-256 key signs with it; an RSA issuer signs with a P-256 key derived from its own private
+ * key (HKDF-SHA256), so every process and restart derives the same one, and it is published in the JWK set
+ * beside the issuer key.
+ */
+export function qrSigningKey(identity: KeyPair): KeyPair {
+  if (algorithmFor(identity.publicKey) === 'ES256') return identity;
+  const secret = identity.privateKey.export({ type: 'pkcs8', format: 'der' });
+  for (let counter = 0; ; counter++) {
+    const seed = Buffer.from(hkdfSync('sha256', secret, 'hoso-qr-key', `p256-${counter}`, 32));
+    const scalar = BigInt(`0x${seed.toString('hex')}`);
+    if (scalar === 0n || scalar >= P256_ORDER) continue;
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(seed);
+    const point = ecdh.getPublicKey();
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      d: seed.toString('base64url'),
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    };
+    const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  }
+}
 
 export interface OfflineClaims {
   documentId: string;
@@ -29,12 +73,17 @@ const PayloadSchema = z.object({
 });
 const HeaderSchema = z.object({ alg: z.enum(['RS256', 'ES256']), kid: z.string().optional() });
 
+/**
+ * `kid: false` leaves the key id out of the header (24 characters fewer in a QR code): a verifier then tries
+ * every published key of the header's algorithm.
+ */
 export function createOfflinePayload(
   identity: Pick<SigningIdentity, 'privateKey' | 'publicKey'>,
   claims: OfflineClaims,
+  options: { kid?: boolean } = {},
 ): string {
   const alg = algorithmFor(identity.publicKey);
-  const header = b64json({ alg, kid: keyId(identity.publicKey) });
+  const header = b64json(options.kid === false ? { alg } : { alg, kid: keyId(identity.publicKey) });
   const payload = b64json({
     d: claims.documentId,
     h: claims.contentSha256.toString('base64url'),
@@ -102,23 +151,28 @@ export function verifyOfflinePayload(
   };
 }
 
-/** The issuer's public key for a well-known URL: a JWK set (e.g. /.well-known/jwks.json) and the SPKI PEM. */
-export function publicKeyDocuments(identity: Pick<SigningIdentity, 'publicKey'>): {
+/**
+ * The issuer's public keys for a well-known URL: a JWK set (e.g. /.well-known/jwks.json) and SPKI PEM, the
+ * issuer key first, then the QR key when it differs (see qrSigningKey). `kid` names the issuer key.
+ */
+export function publicKeyDocuments(identity: KeyPair): {
   kid: string;
   jwks: { keys: JsonWebKey[] };
   pem: string;
 } {
-  const kid = keyId(identity.publicKey);
-  const jwk = {
-    ...identity.publicKey.export({ format: 'jwk' }),
-    kid,
-    use: 'sig',
-    alg: algorithmFor(identity.publicKey),
-  };
+  const qr = qrSigningKey(identity).publicKey;
+  const published = qr.equals(identity.publicKey) ? [identity.publicKey] : [identity.publicKey, qr];
   return {
-    kid,
-    jwks: { keys: [jwk] },
-    pem: identity.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    kid: keyId(identity.publicKey),
+    jwks: {
+      keys: published.map((key) => ({
+        ...key.export({ format: 'jwk' }),
+        kid: keyId(key),
+        use: 'sig',
+        alg: algorithmFor(key),
+      })),
+    },
+    pem: published.map((key) => key.export({ type: 'spki', format: 'pem' }).toString()).join(''),
   };
 }
 
@@ -139,7 +193,11 @@ function algorithmFor(key: KeyObject): 'RS256' | 'ES256' {
 }
 
 function toKeyObjects(keys: KeyObject | string | JsonWebKey | { keys: JsonWebKey[] }): KeyObject[] {
-  if (typeof keys === 'string') return [createPublicKey(keys)];
+  if (typeof keys === 'string') {
+    // A PEM file may hold several keys (the issuer key and the QR key).
+    const blocks = keys.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? [keys];
+    return blocks.map((block) => createPublicKey(block));
+  }
   if ('asymmetricKeyType' in keys && typeof (keys as KeyObject).export === 'function')
     return [keys as KeyObject];
   if ('keys' in keys && Array.isArray(keys.keys)) {

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { contentSha256 } from './canonical.ts';
 import { deriveLinkKey, verificationUrl, verifyLinkToken } from './document-id.ts';
 import { ExtractError } from './errors.ts';
-import { createOfflinePayload } from './offline.ts';
+import { createOfflinePayload, qrSigningKey } from './offline.ts';
 import type { DisplayDocument } from './pdf/display-list.ts';
 import { FontSet } from './pdf/fonts.ts';
 import { Typesetter } from './pdf/layout.ts';
@@ -43,6 +43,8 @@ export interface RenderedExtract {
   contentSha256: string;
   verifyUrl: string;
   offlinePayload: string;
+  /** The offline payload printed in the QR code, signed with the QR key (see qrSigningKey). */
+  qrPayload: string;
   signedAt: Date;
   pages: number;
   development: boolean;
@@ -64,11 +66,13 @@ export function loadFonts(): FontSet {
 export class ExtractRenderer {
   private readonly setter: Typesetter;
   private readonly linkKey: Buffer;
+  private readonly qrKey: Pick<SigningIdentity, 'privateKey' | 'publicKey'>;
   private readonly clock: () => Date;
 
   constructor(private readonly options: ExtractRendererOptions) {
     this.setter = new Typesetter(loadFonts());
     this.linkKey = options.linkKey ?? deriveLinkKey(options.identity.privateKey);
+    this.qrKey = qrSigningKey(options.identity);
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -93,7 +97,18 @@ export class ExtractRenderer {
       input.documentId,
       verifyLinkToken(this.linkKey, input.documentId),
     );
-    const qr = qrMatrix(`${verifyUrl}#${offlinePayload}`, {
+    // The QR code carries the same claims signed with the short-signature QR key, so a 150 dpi scan decodes.
+    const qrPayload = createOfflinePayload(
+      this.qrKey,
+      {
+        documentId: input.documentId,
+        contentSha256: hash,
+        initials: nameInitials(input.subject.fullName),
+        issueDate: input.issueDate,
+      },
+      { kid: false },
+    );
+    const qr = qrMatrix(`${verifyUrl}#${qrPayload}`, {
       maskPattern: 'qrMaskPattern' in this.options ? this.options.qrMaskPattern : 0,
     });
     const ctx: TemplateContext = {
@@ -127,6 +142,7 @@ export class ExtractRenderer {
       contentSha256: hash.toString('hex'),
       verifyUrl,
       offlinePayload,
+      qrPayload,
       signedAt,
       pages: doc.pages.length,
       development: identity.isDevelopment,

@@ -23,7 +23,8 @@ export class HealthRecordsFulfilment implements AgencyPort {
   ) {}
 
   async submit(submission: AgencySubmission): Promise<SubmitAnswer> {
-    return { agencyRef: `SKDT-${submission.code}`, state: 'received' };
+    // The health-records system files it under Hoso's own code, which already reads SKDT-….
+    return { agencyRef: submission.code, state: 'received' };
   }
 
   async status(agencyRef: string, submission: AgencySubmission): Promise<AgencyStatus> {

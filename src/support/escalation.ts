@@ -3,7 +3,7 @@ import type { Feature, Middleware, TurnContext } from '../dialogue/context.ts';
 import { mainMenuButtons } from '../dialogue/features/menu.ts';
 import type { Button } from '../dialogue/message.ts';
 import { THRESHOLDS } from '../dialogue/nlu/intents.ts';
-import { TRANSCRIPT_LIMIT } from '../dialogue/session.ts';
+import { TRANSCRIPT_LIMIT, tappedButton } from '../dialogue/session.ts';
 import { formatDate } from '../i18n.ts';
 import { scrubPersonalData } from '../privacy/mask.ts';
 import { buildHandoffPacket, type EscalationReason } from './packet.ts';
@@ -203,7 +203,7 @@ function wantsCancel(ctx: TurnContext): boolean {
 function describeInbound(ctx: TurnContext): string {
   const { inbound } = ctx;
   if (inbound.text !== undefined) return inbound.text;
-  if (inbound.action !== undefined) return `[${inbound.action}]`;
+  if (inbound.action !== undefined) return tappedButton(inbound.action, ctx.session);
   if (inbound.contact) return '[contact]';
   return `[file ${inbound.file?.filename ?? ''}]`.replace(' ]', ']');
 }

@@ -19,6 +19,17 @@ export const ResolutionSchema = z.enum([
 ]);
 export type Resolution = z.infer<typeof ResolutionSchema>;
 
+/** How a resolution reads in the ticket's Vietnamese timeline (the same words as the staff console). */
+export const RESOLUTION_LABELS: Record<Resolution, string> = {
+  answered: 'đã giải đáp',
+  request_filed: 'đã hỗ trợ nộp hồ sơ',
+  referred_in_person: 'hướng dẫn nộp trực tiếp',
+  technical_issue: 'lỗi kỹ thuật đã báo',
+  no_response: 'người dân không phản hồi',
+  duplicate: 'trùng yêu cầu',
+  other: 'khác',
+};
+
 export const TicketIdSchema = z.string().regex(/^HT-\d{4}-\d{6}$/, 'not a ticket id (HT-YYYY-NNNNNN)');
 
 const json = <S extends z.ZodType>(schema: S) =>

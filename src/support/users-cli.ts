@@ -57,37 +57,65 @@ async function readFirstLine(input: Readable): Promise<string> {
   return data.split(/\r?\n/)[0] ?? '';
 }
 
-/** Asks without echoing what is typed. */
-function askHidden(question: string, input: Readable, output: Writable): Promise<string> {
+/**
+ * Asks questions on one terminal without echoing the answers; `undefined` once the input ends (Ctrl-D).
+ * One readline for the whole exchange, so nothing typed ahead is lost between questions.
+ */
+function hiddenPrompter(input: Readable, output: Writable) {
   const rl = createInterface({ input, output, terminal: true });
   let muted = false;
+  let closed = false;
+  const pending = new Set<(answer: string | undefined) => void>();
+  rl.on('close', () => {
+    closed = true;
+    for (const resolve of pending) resolve(undefined);
+  });
   // readline has no public switch for echo; this is the documented-by-practice way to silence it.
   (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s) => {
     if (!muted) output.write(s);
   };
-  return new Promise((resolve) => {
-    rl.question(question, (answer) => {
-      output.write('\n');
-      rl.close();
-      resolve(answer);
-    });
-    muted = true;
-  });
+  return {
+    ask(question: string): Promise<string | undefined> {
+      if (closed) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        pending.add(resolve);
+        muted = false;
+        rl.question(question, (answer) => {
+          pending.delete(resolve);
+          output.write('\n');
+          resolve(answer);
+        });
+        muted = true;
+      });
+    },
+    close: () => rl.close(),
+  };
 }
 
+/** In a terminal, asks until the password is long enough and typed the same twice (Ctrl-D gives up). */
 async function readPassword(io: UsersCommandIo): Promise<string | undefined> {
   if (!io.stdin.isTTY) return readFirstLine(io.stdin);
-  const first = await askHidden(
-    `Password (at least ${PASSWORD_MIN_LENGTH} characters): `,
-    io.stdin,
-    io.prompt,
-  );
-  const again = await askHidden('Password again: ', io.stdin, io.prompt);
-  if (first !== again) {
-    io.stderr('The two passwords differ; nothing was saved.');
+  const prompter = hiddenPrompter(io.stdin, io.prompt);
+  try {
+    for (;;) {
+      const first = await prompter.ask(`Password (at least ${PASSWORD_MIN_LENGTH} characters): `);
+      if (first === undefined) break;
+      if (first.length < PASSWORD_MIN_LENGTH) {
+        io.stderr(
+          `That password is ${first.length} characters; at least ${PASSWORD_MIN_LENGTH} are needed. Try again.`,
+        );
+        continue;
+      }
+      const again = await prompter.ask('Password again: ');
+      if (again === undefined) break;
+      if (first === again) return first;
+      io.stderr('The two passwords differ. Try again.');
+    }
+    io.stderr('No password given; nothing was saved.');
     return undefined;
+  } finally {
+    prompter.close();
   }
-  return first;
 }
 
 /** `hoso users add|list|remove`: staff accounts for the console at /staff/. */

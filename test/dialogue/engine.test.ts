@@ -120,4 +120,15 @@ describe('dialogue engine', () => {
     expect(transcript[0]?.text).not.toContain('079084000123');
     expect(transcript[0]?.text).not.toContain('0912345678');
   });
+
+  it('writes a tapped button in the transcript as the label the citizen saw, not its action id', async () => {
+    const chat = testEngine();
+    const first = await chat.say('xin chào');
+    const button = first.messages.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []))[0]!;
+    expect(button.action).toBe('consent:accept');
+    await chat.press(button.action);
+    const texts = (chat.session()?.transcript ?? []).map((t) => t.text);
+    expect(texts).toContain(`[${button.label}]`);
+    expect(texts.join('\n')).not.toContain('[consent:accept]');
+  });
 });

@@ -17,7 +17,7 @@ import type { NewRequest, RequestRecord } from '../../src/requests/schema.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { decision, HOA, HUNG, lltpRequest } from '../requests/support.ts';
 import { signedExtractIssuer } from '../support/extracts.ts';
-import { pdftotext, tempDir } from './support.ts';
+import { pdftotext, pdfWords, tempDir } from './support.ts';
 
 /** The rules' decision.authority from 1 March 2025 (E7-authority-police): a description, not a name. */
 const POLICE_RULE =
@@ -151,6 +151,47 @@ describe('the signed extract issuer', () => {
     expect(text).toMatch(/Nơi cư trú:? Chưa có thông tin/);
     expect(text).toContain('87/2023/HS-ST');
     expect(text).toContain('Nguyễn Thị Thu');
+  });
+
+  it("dates the extract from the province of the police that issues it, not from the agency's own city", async () => {
+    const s = setup();
+    const { request, content } = await issuedBy(s.kv, simulated(s.kv), {
+      subject: { ...HOA, residence: 'Phường Lê Chân, thành phố Hải Phòng' },
+      decision: decision(0, { authority: POLICE_RULE }),
+      facts: { request: { form: 2 } },
+    });
+    const issued = await s.issuer.issue(request, content);
+    const path = join(tmp.dir, 'hai-phong.pdf');
+    writeFileSync(path, (await s.files.get(issued.fileId))!.bytes);
+    const text = pdftotext(path).replace(/\s+/g, ' ');
+    expect(text).toContain('CÔNG AN THÀNH PHỐ HẢI PHÒNG');
+    expect(text).toMatch(/Hải Phòng, ngày \d+ tháng \d+ năm \d{4}/);
+    expect(text).not.toMatch(/Hà Nội, ngày/);
+  });
+
+  it('prints the ban section on a Form 1 for founding or managing an enterprise, and the signer under the signature line', async () => {
+    const s = setup();
+    const { request, content } = await issuedBy(s.kv, simulated(s.kv), {
+      decision: decision(0, { authority: POLICE_RULE }),
+      facts: { request: { form: 1, purpose: 'business' } },
+    });
+    const issued = await s.issuer.issue(request, content);
+    const path = join(tmp.dir, 'business.pdf');
+    writeFileSync(path, (await s.files.get(issued.fileId))!.bytes);
+    const text = pdftotext(path).replace(/\s+/g, ' ');
+    expect(text).toContain('THÔNG TIN VỀ VIỆC CẤM ĐẢM NHIỆM CHỨC VỤ, THÀNH LẬP, QUẢN LÝ DOANH NGHIỆP');
+    expect(text).toContain('Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã.');
+    const words = pdfWords(path);
+    const at = (w: string) => words.find((x) => x.text === w);
+    const title = at('GIÁM');
+    const signed = at('(Đã');
+    const name = words.find((x) => x.text === 'Khôi');
+    expect(title && signed && name).toBeTruthy();
+    // Title, then the signature line, then the name below it, in the signer's column.
+    expect(signed!.yMin).toBeGreaterThan(title!.yMin);
+    expect(name!.yMin).toBeGreaterThan(signed!.yMin);
+    expect(name!.page).toBe(signed!.page);
+    expect(text).toContain('Trần Minh Khôi');
   });
 
   it('signs an e-health-book extract as so-suc-khoe-<code>.pdf with the chosen scope', async () => {

@@ -21,8 +21,9 @@ describe('the published signing key', () => {
     expect(res.headers.get('content-type')).toContain('application/jwk-set+json');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const jwks = (await res.json()) as { keys: JsonWebKey[] };
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).not.toHaveProperty('d');
+    // The issuer's RSA key, and the P-256 key that signs the QR code's short payload.
+    expect(jwks.keys.map((k) => k.kty)).toEqual(['RSA', 'EC']);
+    for (const key of jwks.keys) expect(key).not.toHaveProperty('d');
 
     const checked = verifyOfflinePayload(`${qr.link}#${qr.payload}`, jwks);
     expect(checked).toMatchObject({ valid: true, documentId: issued.documentId, initials: 'TTH' });

@@ -114,6 +114,35 @@ export function pdftotext(file: string, page?: number): string {
   return execFileSync('pdftotext', [...range, file, '-'], { encoding: 'utf8' });
 }
 
+export interface WordBox {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Every word with its box (points from the top-left of its page), from `pdftotext -bbox`. */
+export function pdfWords(file: string): WordBox[] {
+  const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  const words: WordBox[] = [];
+  let page = 0;
+  for (const line of html.split('\n')) {
+    if (line.includes('<page ')) page++;
+    const m = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)<\/word>/.exec(line);
+    if (m) {
+      const text = m[5]!
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"');
+      words.push({ page, text, xMin: +m[1]!, yMin: +m[2]!, xMax: +m[3]!, yMax: +m[4]! });
+    }
+  }
+  return words;
+}
+
 /** Renders one page at `dpi` and decodes QR codes on it with zbarimg. */
 export function decodeQr(file: string, page: number, dir: string, dpi = 300): string[] {
   const prefix = join(dir, `qr-${page}-${dpi}`);

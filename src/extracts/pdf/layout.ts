@@ -163,6 +163,8 @@ export class Flow {
   readonly pages: PageDraw[] = [];
   /** Top of the next line on the current page. */
   y = 0;
+  /** Where content starts on the current page. */
+  private pageTop = 0;
 
   constructor(
     readonly setter: Typesetter,
@@ -181,6 +183,7 @@ export class Flow {
     const page: PageDraw = { ops: [] };
     this.pages.push(page);
     this.y = this.startPage(page, this.pages.length - 1);
+    this.pageTop = this.y;
   }
 
   draw(op: DrawOp): void {
@@ -189,6 +192,29 @@ export class Flow {
 
   space(h: number): void {
     this.y -= h;
+  }
+
+  /** Where the flow stands, to come back to with `rewind` (only drawing through this flow is undone). */
+  checkpoint(): { pages: number; ops: number; y: number } {
+    return { pages: this.pages.length, ops: this.page.ops.length, y: this.y };
+  }
+
+  rewind(at: { pages: number; ops: number; y: number }): void {
+    this.pages.length = at.pages;
+    this.page.ops.length = at.ops;
+    this.y = at.y;
+  }
+
+  /** Whether `draw` would fit under the flow position on the current page. */
+  fits(draw: (flow: Flow) => void): boolean {
+    const scratch = new Flow(this.setter, this.frame, () => this.frame.top);
+    draw(scratch);
+    return scratch.pages.length === 1 && this.y - (this.frame.top - scratch.y) >= this.frame.bottom;
+  }
+
+  /** True before anything flows onto the current page. */
+  atPageTop(): boolean {
+    return this.y === this.pageTop;
   }
 
   /** Starts a new page unless `height` points fit above the bottom of the frame. */

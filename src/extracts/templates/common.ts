@@ -261,7 +261,7 @@ export interface ClosingBlock {
   documentId: string;
 }
 
-const QR_SIZE = 132;
+const QR_SIZE = 180;
 
 /** Place and date, signer block, QR code and the digital-signature line, kept together on one page. */
 export function closing(flow: Flow, c: ClosingBlock): void {
@@ -313,4 +313,6 @@ export function closing(flow: Flow, c: ClosingBlock): void {
     ],
     { size: SMALL, leading: 1.35 },
   );
+  // Uses at least the height it asked for, so a measured block (keepTogether) agrees with `ensure` above.
+  flow.y = Math.min(flow.y, top - total);
 }

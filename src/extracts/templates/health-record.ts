@@ -51,81 +51,119 @@ export function renderHealthRecord(input: HealthExtract, ctx: TemplateContext): 
   field(flow, idLabel, idValue);
 
   const c = input.content;
-  let section = 0;
   const roman = ['I', 'II', 'III', 'IV', 'V', 'VI'];
-  const sectionHeading = (f: Flow, text: string) => heading(f, `${roman[section++]}. ${text}`);
+  const sections: Array<(f: Flow) => void> = [];
+  const section = (title: string, draw: (f: Flow) => void) => {
+    const head = `${roman[sections.length]}. ${title}`;
+    sections.push((f) => {
+      heading(f, head);
+      draw(f);
+    });
+  };
 
   if (c.administrative) {
-    sectionHeading(flow, 'THÔNG TIN HÀNH CHÍNH');
-    administrative(flow, c.administrative, s);
+    const a = c.administrative;
+    section('THÔNG TIN HÀNH CHÍNH', (f) => administrative(f, a, s));
   }
   if (c.history) {
-    sectionHeading(flow, 'TIỀN SỬ');
-    history(flow, c.history);
+    const h = c.history;
+    section('TIỀN SỬ', (f) => history(f, h));
   }
   if (c.keyIndicators) {
-    sectionHeading(flow, 'CHỈ SỐ THEO DÕI CHÍNH');
     const k = c.keyIndicators;
-    field(flow, 'Nhóm máu', k.bloodGroup ?? 'Chưa có dữ liệu');
-    field(flow, 'Chiều cao', k.heightCm !== undefined ? `${formatNumber(k.heightCm)} cm` : 'Chưa có dữ liệu');
-    field(flow, 'Cân nặng', k.weightKg !== undefined ? `${formatNumber(k.weightKg)} kg` : 'Chưa có dữ liệu');
-    if (k.measuredOn) field(flow, 'Ghi nhận lần gần nhất', localDateTime(k.measuredOn));
+    section('CHỈ SỐ THEO DÕI CHÍNH', (f) => {
+      field(f, 'Nhóm máu', k.bloodGroup ?? 'Chưa có dữ liệu');
+      field(f, 'Chiều cao', k.heightCm !== undefined ? `${formatNumber(k.heightCm)} cm` : 'Chưa có dữ liệu');
+      field(f, 'Cân nặng', k.weightKg !== undefined ? `${formatNumber(k.weightKg)} kg` : 'Chưa có dữ liệu');
+      if (k.measuredOn) field(f, 'Ghi nhận lần gần nhất', localDateTime(k.measuredOn));
+    });
   }
   if (c.visits) {
     const visits = c.visits;
-    const n = section;
-    // The section heading stays with the first visit.
-    flow.keepTogether((f) => {
-      section = n;
-      sectionHeading(f, 'THÔNG TIN KHÁM BỆNH, CHỮA BỆNH');
-      if (visits.length === 0) plain(f, 'Không có dữ liệu trong phạm vi đã chọn.');
-      else visit(f, visits[0]!, 1);
-    });
-    visits.slice(1).forEach((v, i) => {
-      flow.keepTogether((f) => visit(f, v, i + 2));
+    const head = `${roman[sections.length]}. THÔNG TIN KHÁM BỆNH, CHỮA BỆNH`;
+    sections.push((flow) => {
+      // The section heading stays with the first visit.
+      flow.keepTogether((f) => {
+        heading(f, head);
+        if (visits.length === 0) plain(f, 'Không có dữ liệu trong phạm vi đã chọn.');
+        else visit(f, visits[0]!, 1);
+      });
+      visits.slice(1).forEach((v, i) => {
+        flow.keepTogether((f) => visit(f, v, i + 2));
+      });
     });
   }
   if (c.summaries) {
-    sectionHeading(flow, 'TÓM TẮT HỒ SƠ BỆNH ÁN');
-    if (c.summaries.length === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.');
-    for (const sum of c.summaries) {
-      item(flow, '•', [{ text: `${sum.facility} – ${localDateTime(sum.date)}`, font: 'bold' }]);
-      const sub = (label: string, value: string) => field(flow, label, value, { indent: 14 });
-      sub('Quá trình bệnh lý và diễn biến lâm sàng', sum.course);
-      if (sum.keyResults) sub('Kết quả cận lâm sàng có giá trị chẩn đoán', sum.keyResults);
-      sub('Phương pháp điều trị', sum.treatment);
-      if (sum.followUp) sub('Hướng điều trị tiếp theo, lời dặn, hẹn tái khám', sum.followUp);
-      sub('Bác sĩ điều trị', sum.doctor);
-      flow.space(3);
-    }
+    const summaries = c.summaries;
+    section('TÓM TẮT HỒ SƠ BỆNH ÁN', (flow) => {
+      if (summaries.length === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.');
+      for (const sum of summaries) flow.keepTogether((f) => summary(f, sum));
+    });
   }
-  if (section === 0) plain(flow, 'Không có dữ liệu trong phạm vi đã chọn.', { spaceBefore: 6 });
+  if (sections.length === 0) {
+    sections.push((f) => plain(f, 'Không có dữ liệu trong phạm vi đã chọn.', { spaceBefore: 6 }));
+  }
 
-  notes(flow, c);
-  closing(flow, {
-    issuePlace: input.issuePlace,
-    issueDate: input.issueDate,
-    signerTitle: input.signer?.title ?? ['CƠ QUAN TRÍCH XUẤT'],
-    ...(input.signer ? { signerName: input.signer.name } : {}),
-    certificateName: ctx.certificateName,
-    signingTime: ctx.signingTime,
-    qr: ctx.qr,
-    documentId: input.documentId,
-  });
-  finishPages(ctx.setter, flow.pages, frame);
-
-  return {
-    pages: flow.pages,
-    info: {
-      // No personal data in the metadata: viewers and indexers show it outside the page.
-      title: titleText,
-      author: input.authority.name,
-      subject: `Trích xuất Sổ sức khỏe điện tử, mã hồ sơ ${input.requestCode}`,
-      keywords: ['sổ sức khỏe điện tử', SCOPE_LABEL[c.scope], input.documentId],
-      custom: ctx.info,
-    },
+  for (const draw of sections.slice(0, -1)) draw(flow);
+  // The signature is kept with the last content (a page holding only the signature and QR code reads as
+  // detached from the document): when the notes and signature do not fit under the last section, it moves too.
+  const last = sections.at(-1)!;
+  const before = flow.checkpoint();
+  last(flow);
+  const tail = (f: Flow) => {
+    notes(f, c);
+    signature(f);
   };
+  if (!flow.fits(tail)) {
+    flow.rewind(before);
+    if (!flow.atPageTop()) flow.newPage();
+    last(flow);
+  }
+  flow.keepTogether(tail);
+  finishPages(ctx.setter, flow.pages, frame);
+  return document();
+
+  function signature(f: Flow): void {
+    closing(f, {
+      issuePlace: input.issuePlace,
+      issueDate: input.issueDate,
+      signerTitle: input.signer?.title ?? ['CƠ QUAN TRÍCH XUẤT'],
+      ...(input.signer ? { signerName: input.signer.name } : {}),
+      certificateName: ctx.certificateName,
+      signingTime: ctx.signingTime,
+      qr: ctx.qr,
+      documentId: input.documentId,
+    });
+  }
+
+  function document(): DisplayDocument {
+    return {
+      pages: flow.pages,
+      info: {
+        // No personal data in the metadata: viewers and indexers show it outside the page.
+        title: titleText,
+        author: input.authority.name,
+        subject: `Trích xuất Sổ sức khỏe điện tử, mã hồ sơ ${input.requestCode}`,
+        keywords: ['sổ sức khỏe điện tử', SCOPE_LABEL[c.scope], input.documentId],
+        custom: ctx.info,
+      },
+    };
+  }
 }
+
+function summary(flow: Flow, sum: NonNullable<HealthContent['summaries']>[number]): void {
+  item(flow, '•', [{ text: `${sum.facility} – ${localDateTime(sum.date)}`, font: 'bold' }]);
+  const sub = (label: string, value: string) => field(flow, label, value, { indent: 14 });
+  sub('Quá trình bệnh lý và diễn biến lâm sàng', sum.course);
+  if (sum.keyResults) sub('Kết quả cận lâm sàng có giá trị chẩn đoán', sum.keyResults);
+  sub('Phương pháp điều trị', sum.treatment);
+  if (sum.followUp) sub('Hướng điều trị tiếp theo, lời dặn, hẹn tái khám', sum.followUp);
+  sub('Bác sĩ điều trị', sum.doctor);
+  flow.space(3);
+}
+
+/** Only a stay ends with a discharge: an outpatient or remote visit has no "tình trạng ra viện" to print. */
+const DISCHARGED: ReadonlySet<string> = new Set(['inpatient', 'day_care']);
 
 const SCOPE_LABEL: Record<HealthContent['scope'], string> = {
   summary: 'Tóm tắt',
@@ -215,7 +253,7 @@ function visit(flow: Flow, v: NonNullable<HealthContent['visits']>[number], inde
   sub('Hình thức', VISIT_TYPE[v.type]);
   sub('Lý do đến khám', v.reason);
   sub('Chẩn đoán', `${v.diagnosis} (ICD-10: ${v.icd10.join('; ')})`);
-  if (v.dischargeStatus) sub('Tình trạng ra viện', v.dischargeStatus);
+  if (v.dischargeStatus && DISCHARGED.has(v.type)) sub('Tình trạng ra viện', v.dischargeStatus);
   if (v.treatmentResult) sub('Kết quả điều trị', v.treatmentResult);
   const ind = v.indicators;
   const indicators = [

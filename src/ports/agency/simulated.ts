@@ -39,6 +39,9 @@ export function readFact(facts: Record<string, unknown>, path: string): unknown 
 
 const NATIONALITY_NAMES: Record<string, string> = { VN: 'Việt Nam' };
 
+/** The fictional head who signs the simulated back office's extracts. */
+const SIMULATED_SIGNER = 'Trần Minh Khôi';
+
 /** The purposes of the LLTP catalog (`request.purpose`) as the back office prints them on the extract. */
 const PURPOSE_NAMES: Record<string, string> = {
   employment: 'Xin việc làm',
@@ -106,7 +109,10 @@ export class SimulatedBackOffice implements AgencyPort {
   private async lltpResult(s: AgencySubmission, now: Date): Promise<LltpResult> {
     const form = Number(readFact(s.facts, 'request.form') ?? 1) === 2 ? 2 : 1;
     const purpose = readFact(s.facts, 'request.purpose');
-    const banRequested = readFact(s.facts, 'request.managementBanRequested') === true;
+    // Founding or managing an enterprise needs the ban section (Law 28/2009 Art. 42(3)): the back office
+    // looks the bans up for that purpose even when the box was not ticked.
+    const banRequested =
+      readFact(s.facts, 'request.managementBanRequested') === true || purpose === 'business';
     const record = await this.judicial.lookup(s.subject.citizenId);
     const section = extractSection(record, form, banRequested);
     const authority =
@@ -121,6 +127,8 @@ export class SimulatedBackOffice implements AgencyPort {
       issueDate: vietnamDate(now),
       issuePlace: 'Hà Nội',
       authority,
+      // The head of the issuing body signs; the title is the body's own, chosen where the body is printed.
+      signer: { title: ['THỦ TRƯỞNG CƠ QUAN'], name: SIMULATED_SIGNER },
       subject: {
         fullName: s.subject.fullName,
         dateOfBirth: s.subject.dateOfBirth,

@@ -5,7 +5,7 @@ import type { Translator } from '../../i18n.ts';
 import { scrubPersonalData } from '../../privacy/mask.ts';
 import type { AuditLog } from '../audit.ts';
 import type { HandoffRegistry } from '../packet.ts';
-import type { Resolution, Ticket, TicketMessage } from '../ticket.ts';
+import { RESOLUTION_LABELS, type Resolution, type Ticket, type TicketMessage } from '../ticket.ts';
 import type { TicketStore } from '../ticket-store.ts';
 import type { StaffRole } from './accounts.ts';
 
@@ -210,7 +210,12 @@ export function createStaffDesk(deps: StaffDeskDeps) {
         target: id,
         detail: resolution,
       });
-      await record(ticket, 'system', `Cán bộ ${staff.displayName} đã đóng yêu cầu (${resolution}).`, staff);
+      await record(
+        ticket,
+        'system',
+        `Cán bộ ${staff.displayName} đã đóng yêu cầu: ${RESOLUTION_LABELS[resolution]}.`,
+        staff,
+      );
       const t = translator.t(ticket.lang);
       await tell(ticket, [
         text(

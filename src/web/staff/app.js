@@ -108,7 +108,7 @@ const fmtDateTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '');
 const fmtTime = (iso) => (iso ? time.format(new Date(iso)) : '');
 
 function fmtWait(minutes) {
-  if (minutes < 1) return 'vừa xong';
+  if (minutes < 1) return 'dưới 1 phút';
   if (minutes < 60) return `${minutes} phút`;
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} giờ ${minutes % 60} phút`;

@@ -6,7 +6,7 @@ import { ExtractRenderer } from '../../../src/extracts/renderer.ts';
 import { SAMPLE_HEALTH_RECORD, sampleHealthRecord } from '../../../src/extracts/samples.ts';
 import type { HealthChoice } from '../../../src/extracts/schema.ts';
 import { createDevKeys, loadDevIdentity } from '../../../src/extracts/signing/dev-keys.ts';
-import { pdftotext, tempDir } from '../support.ts';
+import { pageCount, pdftotext, pdfWords, tempDir } from '../support.ts';
 
 const tmp = tempDir();
 let renderer: ExtractRenderer;
@@ -71,6 +71,46 @@ describe('e-health-record extract template', () => {
     expect(t).not.toContain('Bệnh viện Đa khoa Đống Đa (08:30');
     expect(t).toContain('TÓM TẮT HỒ SƠ BỆNH ÁN');
     expect(t).toContain('Không có dữ liệu trong phạm vi đã chọn.');
+  });
+
+  it('prints no discharge status for an outpatient visit', async () => {
+    const data = sampleHealthRecord({ scope: 'visit', visitId: 'V2025-1102', groups: ['visits'] });
+    if (data.kind !== 'health_record') throw new Error('sample kind');
+    const visits = data.content.visits!.map((v) => ({ ...v, dischargeStatus: 'Ra viện' }));
+    const out = await renderer.render({ ...data, content: { ...data.content, visits } });
+    const file = join(tmp.dir, 'outpatient.pdf');
+    writeFileSync(file, out.pdf);
+    const t = flat(pdftotext(file));
+    expect(t).toContain('Hình thức: Ngoại trú');
+    expect(t).not.toContain('Tình trạng ra viện');
+  });
+
+  it('never leaves the signature and QR code alone on a page, whatever the scope', async () => {
+    const choices: HealthChoice[] = [
+      { scope: 'all', groups: ALL_GROUPS },
+      { scope: 'summary', groups: ALL_GROUPS },
+      { scope: 'visit', visitId: 'V2026-0301', groups: ['visits', 'summary'] },
+      { scope: 'visit', visitId: 'V2025-1102', groups: ['visits', 'summary'] },
+      { scope: 'vaccinations', groups: ['history'] },
+    ];
+    for (const [i, choice] of choices.entries()) {
+      const out = await renderer.render(sampleHealthRecord(choice));
+      const file = join(tmp.dir, `signature-${i}.pdf`);
+      writeFileSync(file, out.pdf);
+      const words = pdfWords(file);
+      const signed = words.find((w) => w.text === '(Đã');
+      expect(signed, `signature of ${choice.scope}`).toBeDefined();
+      const page = pdftotext(file, signed!.page);
+      // The body text above the signature block (not the running header) shares its page.
+      const above = words.filter(
+        (w) => w.page === signed!.page && w.yMax < signed!.yMin - 20 && w.yMin > 150,
+      );
+      expect(
+        above.length,
+        `${choice.scope}: content above the signature on page ${signed!.page}/${pageCount(file)}`,
+      ).toBeGreaterThan(20);
+      expect(flat(page)).toContain('Nguồn dữ liệu');
+    }
   });
 
   it('leaves out a group the citizen did not choose', async () => {

@@ -199,7 +199,7 @@ describe('the request conversation, case by case', () => {
     const client = await linkedClient(app.baseUrl, HOA);
     const events = client.events();
     let said = await client.say('xem lich su kham benh');
-    said = await tap(client, said, 'Của tôi');
+    said = await tap(client, said, 'Bản thân tôi');
     said = await tap(client, said, 'Một lần khám, chữa bệnh');
     expect(textOf(said)).toContain('Anh/chị chọn lần khám, chữa bệnh cần trích xuất:');
     const visit = buttonsOf(said)[0]!;
@@ -210,6 +210,8 @@ describe('the request conversation, case by case', () => {
     said = await client.say('quay lại');
     said = await client.say('có');
     expect(textOf(said)).toContain(`• Lần khám: ${visit.label}`);
+    expect(textOf(said)).toContain('• Trích xuất cho: Bản thân tôi');
+    expect(textOf(said)).not.toContain('Của tôi');
     expect(textOf(said)).toContain('Anh/chị không phải nộp phí');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');
     const code = /(SKDT-\d{4}-\d{6})/.exec(textOf(said))?.[1];
@@ -218,6 +220,8 @@ describe('the request conversation, case by case', () => {
     events.close();
     const record = await app.requests.get(code!);
     expect(record).toMatchObject({ state: 'issued', facts: { request: { scope: 'visit' } } });
+    // The receipt code is the request's own, never "SKDT-SKDT-…".
+    expect(record!.agency?.ref).toBe(code);
   });
 
   it('asks and explains in English for a citizen who chose English', async () => {
