@@ -6,6 +6,7 @@ const form = document.getElementById('composer');
 const input = document.getElementById('text');
 const sendButton = document.getElementById('send');
 const STORAGE_KEY = 'hoso.webchat';
+const MAX_TEXT = 4096;
 let session = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
 let events;
 let texts = { vi: {}, en: {} };
@@ -32,8 +33,13 @@ function applyLang(next) {
   }
 }
 
+/** Brings the end of the conversation (the newest answer and its buttons) into view, once it is laid out. */
 function scrollDown() {
   log.scrollTop = log.scrollHeight;
+  // A picture grows the answer when it loads; follow it.
+  requestAnimationFrame(() => {
+    log.scrollTop = log.scrollHeight;
+  });
 }
 
 function bubble(kind, text) {
@@ -47,10 +53,17 @@ function bubble(kind, text) {
 
 function renderMessage(message) {
   const li = bubble('bot');
+  fillMessage(li, message);
+  scrollDown();
+  return li;
+}
+
+function fillMessage(li, message) {
   li.dataset.testid = 'bot-message';
   if (message.type === 'document' && message.mimeType?.startsWith('image/')) {
-    // A picture (the VietQR payment code) is shown in the conversation; its link works once.
+    // A picture (the VietQR payment code) is shown in the conversation.
     const img = document.createElement('img');
+    img.addEventListener('load', scrollDown);
     img.className = 'doc-image';
     img.src = message.url;
     img.alt = message.caption || message.filename;
@@ -196,6 +209,14 @@ form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
   if (!text) return;
+  // Said, not cut: a pasted text beyond the limit stays in the box for the citizen to shorten.
+  if (text.length > MAX_TEXT) {
+    bubble(
+      'error',
+      T('tooLong').replace('{{count}}', String(text.length)).replace('{{max}}', String(MAX_TEXT)),
+    );
+    return;
+  }
   input.value = '';
   send({ text }, text);
 });
