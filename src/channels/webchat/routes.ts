@@ -150,11 +150,20 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
 
     r.get(
       '/api/webchat/events',
-      { schema: { querystring: z.object({ sessionId: SessionId, token: z.string().max(128).optional() }) } },
+      {
+        schema: {
+          querystring: z.object({
+            sessionId: SessionId,
+            token: z.string().max(128).optional(),
+            // What a reloaded page already shows (EventSource cannot send Last-Event-ID on its first connection).
+            after: z.coerce.number().int().nonnegative().optional(),
+          }),
+        },
+      },
       async (request, reply) => {
         const { sessionId } = request.query;
         await authorize(request, sessionId, bearer(request, request.query.token));
-        const lastSeen = Number(request.headers['last-event-id'] ?? 0) || 0;
+        const lastSeen = Number(request.headers['last-event-id'] ?? 0) || request.query.after || 0;
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {

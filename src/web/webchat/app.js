@@ -29,7 +29,7 @@ function applyLang(next) {
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = T(el.dataset.i18nTitle);
   if (session) {
     session.lang = lang;
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    save();
   }
 }
 
@@ -42,6 +42,22 @@ function scrollDown() {
   });
 }
 
+/** What the page showed, kept with the token for this tab, so a reload restores the conversation. */
+const HISTORY_LIMIT = 200;
+function remember(entry) {
+  if (!session) return;
+  session.history = [...(session.history || []), entry].slice(-HISTORY_LIMIT);
+  save();
+}
+
+function save() {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  } catch {
+    // A full storage only costs the restore after a reload.
+  }
+}
+
 function bubble(kind, text) {
   const li = document.createElement('li');
   li.className = `msg msg--${kind}`;
@@ -51,11 +67,20 @@ function bubble(kind, text) {
   return li;
 }
 
-function renderMessage(message) {
+function renderMessage(message, restored = false) {
   const li = bubble('bot');
   fillMessage(li, message);
+  // Buttons of an answer shown before a reload belong to a moment that has passed: shown, not pressable.
+  if (restored) for (const b of li.querySelectorAll('button')) b.disabled = true;
+  else remember({ bot: message });
   scrollDown();
   return li;
+}
+
+/** The citizen's own words, kept for a reload. */
+function mine(text) {
+  remember({ me: text });
+  return bubble('me', text);
 }
 
 function fillMessage(li, message) {
@@ -128,7 +153,7 @@ async function api(path, body) {
 
 async function start() {
   const data = await api('/api/webchat/sessions', { lang });
-  session = { sessionId: data.sessionId, token: data.token, lang };
+  session = { sessionId: data.sessionId, token: data.token, lang, history: [] };
   applyLang(data.lang ?? lang);
   for (const m of data.messages) renderMessage(m);
   listen();
@@ -137,9 +162,17 @@ async function start() {
 function listen() {
   events?.close();
   // EventSource cannot send headers, hence the token in the query (scripts may use Authorization instead).
-  const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}`;
+  // `after`: pushed messages this tab already showed (and restored) are not sent again.
+  const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}&after=${session.lastEventId || 0}`;
   events = new EventSource(url);
-  events.onmessage = (e) => renderMessage(JSON.parse(e.data));
+  events.onmessage = (e) => {
+    renderMessage(JSON.parse(e.data));
+    const seq = Number(e.lastEventId);
+    if (seq > (session.lastEventId || 0)) {
+      session.lastEventId = seq;
+      save();
+    }
+  };
 }
 
 let busy = false;
@@ -147,7 +180,7 @@ async function send(payload, shown) {
   if (busy) return;
   busy = true;
   sendButton.disabled = true;
-  bubble('me', shown);
+  mine(shown);
   const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
@@ -181,7 +214,7 @@ fileInput.addEventListener('change', async () => {
   fileInput.value = '';
   if (!file || !session || busy) return;
   busy = true;
-  bubble('me', `📎 ${file.name}`);
+  mine(`📎 ${file.name}`);
   const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
@@ -227,6 +260,10 @@ async function boot() {
     .catch(() => texts);
   applyLang(lang);
   if (session) {
+    for (const entry of session.history || []) {
+      if (entry.me !== undefined) bubble('me', entry.me);
+      else if (entry.bot) renderMessage(entry.bot, true);
+    }
     bubble('bot', T('welcomeBack'));
     listen();
   } else {

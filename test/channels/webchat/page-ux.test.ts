@@ -58,6 +58,36 @@ describe.skipIf(skipBrowser)('the web chat page on a phone (375 px)', () => {
     }
   });
 
+  it('restores the conversation after a reload, with the old buttons no longer pressable', {
+    timeout: 90_000,
+  }, async () => {
+    const { page, close } = await phone();
+    try {
+      await page.goto(`${app.baseUrl}/`);
+      await page.getByRole('button', { name: 'Đồng ý', exact: true }).click();
+      await page.locator('[data-testid=bot-message]', { hasText: 'Cảm ơn anh/chị đã đồng ý' }).waitFor();
+      await say(page, 'xin chào');
+      const before = await page.locator('#log > li').count();
+      await page.reload();
+      await page.locator('.msg--bot', { hasText: 'Chào mừng anh/chị quay lại.' }).waitFor();
+      await expect.poll(() => page.locator('#log > li').count()).toBe(before + 1);
+      await page.locator('.msg--me', { hasText: 'xin chào' }).waitFor();
+      await page.locator('.msg--me', { hasText: 'Đồng ý' }).waitFor();
+      await page.locator('[data-testid=bot-message]', { hasText: 'Cảm ơn anh/chị đã đồng ý' }).waitFor();
+      const oldButtons = page.locator('#log button');
+      expect(await oldButtons.count()).toBeGreaterThan(0);
+      expect(await oldButtons.evaluateAll((bs) => bs.every((b) => (b as HTMLButtonElement).disabled))).toBe(
+        true,
+      );
+      // The conversation goes on from where it was.
+      await say(page, 'xin chào');
+      expect(await page.locator('#log button:not([disabled])').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: `${SHOTS}/webchat-restored-375.png` });
+    } finally {
+      await close();
+    }
+  });
+
   it('says so when a pasted message is over 4,096 characters, and keeps it in the box', {
     timeout: 60_000,
   }, async () => {
