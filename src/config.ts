@@ -161,7 +161,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[0-9A-Za-z]{1,19}$/, '1 to 19 letters or digits')
     .default('0011000000000'),
-  VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).optional(),
+  // The holder's name is printed in the payment message: a citizen typing the transfer by hand checks it.
+  VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).default('HOSO THU HO LE PHI'),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(50).default(10),
   // --- Signed extracts (issue 6) ---
   SIGNING_P12_PATH: z.string().min(1).optional(),

@@ -1,6 +1,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../privacy/crypto.ts';
-import { fail, listStrayCharacters, type ParseError, type ParseResult, succeed } from './parse/result.ts';
+import {
+  fail,
+  listStrayCharacters,
+  numberInSentence,
+  type ParseError,
+  type ParseResult,
+  succeed,
+} from './parse/result.ts';
 import type { TtlStore } from './ttl-store.ts';
 
 /**
@@ -194,7 +201,8 @@ export class OtpService {
 
 /** Exact feedback on a typed code before it is checked: "the code has 6 digits, you entered 5". */
 export function parseOtpCode(input: string, digits = DEFAULT_OTP_POLICY.digits): ParseResult<string> {
-  const compact = input.normalize('NFKC').replace(/[\s.-]/gu, '');
+  // "mã là 952260": the code is taken out of the sentence.
+  const compact = (numberInSentence(input, 4) ?? input).normalize('NFKC').replace(/[\s.-]/gu, '');
   if (!/^\d*$/.test(compact)) {
     return fail('HOSO_ERR_OTP_NOT_DIGITS', { characters: listStrayCharacters(compact, /\d/) });
   }

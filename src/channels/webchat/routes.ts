@@ -34,13 +34,20 @@ export interface WebchatRoutesOptions {
   sessionLang?: (sessionId: string) => Promise<Lang | undefined>;
 }
 
+/** The longest message a citizen may send (contracts §4). */
+const MAX_TEXT = 4096;
+
 const SessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a web chat session id');
 
 const MessageBody = z.union([
   z.object({
     sessionId: SessionId,
-    // An empty text gets its own coded answer below rather than a generic validation error.
-    text: z.string().trim().max(4096),
+    // An empty or too long text gets its own coded answer below, in the citizen's language, rather than a
+    // generic validation error with English details; this bound only keeps absurd bodies out.
+    text: z
+      .string()
+      .trim()
+      .max(MAX_TEXT * 16),
     messageId: z.string().max(64).optional(),
   }),
   z.object({
@@ -60,7 +67,7 @@ const SessionBody = z.preprocess(
   z.object({ lang: z.enum(['vi', 'en']).optional() }).optional(),
 );
 
-/** The web chat API of contracts §4, the page at `/` that uses it, and one-time download links. */
+/** The web chat API of contracts §4, the page at `/` that uses it, and download links that last their lifetime. */
 export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync {
   const { handle, sessions, outbox, links, files } = options;
 
@@ -127,6 +134,8 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
       await authorize(request, body.sessionId, bearer(request));
       if ('text' in body && body.text === '')
         throw new CitizenHttpError(400, 'HOSO_ERR_WEBCHAT_EMPTY_MESSAGE');
+      if ('text' in body && body.text.length > MAX_TEXT)
+        throw new CitizenHttpError(400, 'HOSO_ERR_WEBCHAT_TOO_LONG', { max: MAX_TEXT });
       const result = await handle({
         channel: 'webchat',
         userId: body.sessionId,
@@ -141,11 +150,20 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
 
     r.get(
       '/api/webchat/events',
-      { schema: { querystring: z.object({ sessionId: SessionId, token: z.string().max(128).optional() }) } },
+      {
+        schema: {
+          querystring: z.object({
+            sessionId: SessionId,
+            token: z.string().max(128).optional(),
+            // What a reloaded page already shows (EventSource cannot send Last-Event-ID on its first connection).
+            after: z.coerce.number().int().nonnegative().optional(),
+          }),
+        },
+      },
       async (request, reply) => {
         const { sessionId } = request.query;
         await authorize(request, sessionId, bearer(request, request.query.token));
-        const lastSeen = Number(request.headers['last-event-id'] ?? 0) || 0;
+        const lastSeen = Number(request.headers['last-event-id'] ?? 0) || request.query.after || 0;
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -195,7 +213,7 @@ export function webchatRoutes(options: WebchatRoutesOptions): FastifyPluginAsync
       '/api/webchat/files/:token',
       { schema: { params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) }) } },
       async (request, reply) => {
-        const link = await links.consume(request.params.token);
+        const link = await links.open(request.params.token);
         const file = link ? await files.get(link.fileId) : undefined;
         if (!link || !file) {
           throw new CitizenHttpError(410, 'HOSO_ERR_DOWNLOAD_GONE');

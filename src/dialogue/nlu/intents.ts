@@ -29,6 +29,12 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
   ['help', 4, 'what can you do|help me|how does this work|options|commands'],
   ['help', 3, 'giúp|giúp đỡ|hỗ trợ|hỗ trợ tôi|cần hỗ trợ|tư vấn|danh sách dịch vụ|dịch vụ'],
   ['help', 3, 'phải làm gì|phải làm sao|làm gì tiếp|làm gì bây giờ'],
+  // A newcomer's first question: longer than the greeting's "bắt đầu" / "start", so it wins the unit.
+  [
+    'help',
+    5,
+    'bắt đầu từ đâu|bắt đầu thế nào|bắt đầu như thế nào|nên bắt đầu|where do i start|where should i start|where do i begin|where should i begin|how do i start|how do i begin',
+  ],
   ['help', 1.5, 'cho hỏi|hỏi|làm sao|làm thế nào|như thế nào|thủ tục hành chính|dịch vụ công'],
 
   // link_identity
@@ -129,7 +135,8 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
   ['fees_info', 4, 'how much|fee|fees|cost|price|charge|pay'],
   ['fees_info', 3, 'hết bao nhiêu|tốn bao nhiêu|mất bao nhiêu|thanh toán|tiền|tốn kém'],
   ['fees_info', 1.5, 'giá|bao nhiêu|đồng'],
-  ['fees_info', 1, 'phí|lệ phí|tiền|giá + bao nhiêu'],
+  // Not "giá + bao nhiêu": "giá vàng hôm nay bao nhiêu" asks a price Hoso does not handle.
+  ['fees_info', 1, 'phí|lệ phí|tiền'],
 
   // documents_info
   [
@@ -190,6 +197,11 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
   ['privacy_export', 5, 'xem dữ liệu của tôi|dữ liệu của tôi|dữ liệu của mình|tải dữ liệu|xuất dữ liệu'],
   ['privacy_export', 5, 'my data|export my data|download my data|my personal data|what data'],
   ['privacy_export', 4, 'dữ liệu cá nhân|thông tin cá nhân|lưu gì về tôi|lưu những gì|thông tin của tôi'],
+  [
+    'privacy_export',
+    5,
+    'what do you hold about me|what do you know about me|what do you have on me|what do you keep about me|what do you store about me|giữ thông tin gì|giữ gì về tôi|biết gì về tôi|có thông tin gì về tôi|có thông tin gì của tôi|lưu thông tin gì',
+  ],
   ['privacy_export', 2, 'dữ liệu|data'],
   ['privacy_export', 1.5, 'xem|tải|xuất|lấy|gửi|export|download + dữ liệu|thông tin cá nhân|data'],
 
@@ -242,6 +254,17 @@ export const INTENT_PATTERNS: readonly PatternLine[] = [
   // look-alikes consumed without scoring
   ['neutral', 0, 'đúng rồi|đúng vậy|đúng không|sử dụng|dùng được|gia đình|thời tiết|sơ yếu lý lịch'],
   ['neutral', 0, 'giá vàng|giá xăng|tiền điện|tiền nhà|khỏi bệnh|đau chân|bàn chân|chân tay'],
+  // Questions outside Hoso's services that say "bao nhiêu" or "tiền" are not fee questions.
+  [
+    'neutral',
+    0,
+    'bằng bao nhiêu tiền|bằng bao nhiêu|đổi được bao nhiêu|tỷ giá|đô la|tiền việt|tiền đô|tiền lương|giá nhà|giá đất',
+  ],
+  [
+    'neutral',
+    0,
+    'dân số|nhiệt độ|bao nhiêu tuổi|bao nhiêu độ|bao nhiêu người|bao nhiêu km|bao xa|lương bao nhiêu',
+  ],
   ['neutral', 0, 'anh huy|chú huy|ông huy|bác huy|bạn huy'], // Huy, a name; "hủy" folds the same
 ];
 

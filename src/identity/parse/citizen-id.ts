@@ -3,6 +3,7 @@ import { vietnamToday } from './date.ts';
 import {
   fail,
   listStrayCharacters,
+  numberInSentence,
   type ParseResult,
   type ParseWarning,
   succeed,
@@ -44,7 +45,8 @@ const GROUPING = /[\s.\-_]/gu;
 
 export function parseCitizenId(input: string, context: CitizenIdContext = {}): ParseResult<CitizenId> {
   // NFKC turns full-width digits typed on some phone keyboards into ASCII digits.
-  const compact = input.normalize('NFKC').replace(GROUPING, '');
+  // A sentence around the number ("cccd của tôi là 0011…") is fine: the number is taken out of it.
+  const compact = (numberInSentence(input, CMND_DIGITS) ?? input).normalize('NFKC').replace(GROUPING, '');
   if (compact === '') return fail('HOSO_ERR_CCCD_EMPTY');
   if (!/^\d+$/.test(compact)) {
     return fail('HOSO_ERR_CCCD_NOT_DIGITS', { characters: listStrayCharacters(compact, /\d/) });

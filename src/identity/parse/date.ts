@@ -53,8 +53,36 @@ export function formatVietnameseDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+const monthOf = (name: string) => MONTH_NAMES.indexOf(name) + 1;
+
+/** English month names, day first ("2 Nov 1985", "2nd of November, 1985") or month first ("November 2, 1985"). */
+function englishMonths(text: string): string {
+  return text
+    .replace(
+      new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{2,4})\\b`, 'g'),
+      (_, d: string, m: string, y: string) => `${d}/${monthOf(m)}/${y}`,
+    )
+    .replace(
+      new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{2,4})\\b`, 'g'),
+      (_, m: string, d: string, y: string) => `${d}/${monthOf(m)}/${y}`,
+    );
+}
+
+/** The one date a sentence carries ("ngay sinh cua toi la 14/5/1990", "i was born on 2/11/1985"). */
+function dateInSentence(text: string): string | undefined {
+  const found = [
+    ...text.matchAll(
+      /(?:^|\s)((?:ngay\s*)?\d{1,4}\s*(?:[/.-]|\s*thang\s*)\s*\d{1,2}\s*(?:[/.-]|,?\s*nam\s*)\s*\d{2,4})(?=$|[\s.,!?])/g,
+    ),
+  ];
+  return found.length === 1 ? found[0]?.[1] : undefined;
+}
+
 export function parseVietnameseDate(input: string, options: DateOptions = {}): ParseResult<VietnameseDate> {
-  const text = fold(input.normalize('NFKC')).trim().replace(/\s+/g, ' ');
+  const folded = englishMonths(fold(input.normalize('NFKC')).trim().replace(/\s+/g, ' '));
+  const text = dateInSentence(folded) ?? folded;
   if (text === '') return fail('HOSO_ERR_DATE_EMPTY');
 
   // "ngày 2 tháng 10 năm 2024" becomes "2 / 10 / 2024"; commas people add after the month are separators too.

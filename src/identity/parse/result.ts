@@ -39,3 +39,17 @@ export function listStrayCharacters(text: string, allowed: RegExp): string {
   for (const ch of text) if (!allowed.test(ch)) seen.add(ch);
   return [...seen].map((ch) => `“${ch}”`).join(', ');
 }
+
+/**
+ * The one number a sentence carries, as a citizen answers a prompt in words: "cccd cua toi la 001190012345",
+ * "ma la 952 260". Undefined unless exactly one standalone run of digits (grouped by spaces, dots or dashes)
+ * has at least `minDigits` digits, so a typo inside a number ("001O99…") is still reported as such.
+ */
+export function numberInSentence(input: string, minDigits: number): string | undefined {
+  const text = input.normalize('NFKC');
+  if (!/\p{L}{2,}/u.test(text)) return undefined;
+  const runs = [...text.matchAll(/(?:^|[\s:,(])(\d[\d\s.-]*\d)(?=$|[\s.,!?;)])/gu)]
+    .map((m) => (m[1] ?? '').replace(/[\s.-]/gu, ''))
+    .filter((digits) => digits.length >= minDigits);
+  return runs.length === 1 ? runs[0] : undefined;
+}

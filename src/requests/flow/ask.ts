@@ -29,8 +29,11 @@ export type Answer =
   | { ok: true; value: unknown }
   | { ok: false; key: string; params?: Record<string, unknown> };
 
-const YES = /^(co|co a|da co|vang|vang co|dung|dung roi|phai|roi|da|u|uh|ok|oke|okay|yes|y|yeah|true)$/;
-const NO = /^(khong|ko|k|kg|hok|khong a|chua|chua co|sai|no|n|nope|false)$/;
+// How people answer yes or no in a chat, with or without marks and a polite "ạ" or "nhé" after it.
+const YES =
+  /^(?:co|co a|da co|vang|vang co|dung|dung roi|phai|roi|da|u|uh|uhm|um|ok|oke|okay|yes|y|yeah|yep|sure|true)(?: (?:a|nhe|nha|roi|a nhe))?$/;
+const NO =
+  /^(?:khong|ko|k|kg|kh|khg|hong|hem|hok|khong co|ko co|k co|hong co|chua|chua co|sai|no|n|nope|nah|false)(?: (?:a|nhe|nha|dau|a nhe))?$/;
 
 const NUMBER_WORDS: Record<string, number> = {
   mot: 1,
@@ -104,9 +107,28 @@ function matchOption(options: Option[], text: string): Option | undefined {
 
 /** "3", "3 bản", "ba", "mười một", "hai mươi lăm": numbers as people type them, up to 99 in words. */
 function parseInteger(text: string): number | undefined {
-  const folded = foldVietnamese(text);
+  const folded = foldVietnamese(text)
+    .replace(/[.,!?]/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
   const digits = /^(\d{1,6})(?:\s|$)/.exec(folded);
   if (digits) return Number(digits[1]);
+  // Inside a sentence ("tôi cần 2 bản", "cho tôi hai bản", "two copies please"): one number, digits or words.
+  const inside = [...folded.matchAll(/(?:^|\s)(\d{1,6})(?=\s|$)/g)];
+  if (inside.length === 1) return Number(inside[0]?.[1]);
+  const whole = wordsToNumber(folded);
+  if (whole !== undefined) return whole;
+  const words = folded.split(' ');
+  for (let i = 1; i < words.length; i++) {
+    const next = words.slice(i).join(' ');
+    if (!/^\D+ (?:ban|copies|copy)\b/.test(next) && !/^(?:muoi|\S+ muoi)\b/.test(next)) continue;
+    const n = wordsToNumber(next);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+function wordsToNumber(folded: string): number | undefined {
   // After "mười/mươi", five is "lăm" and one may be "mốt"; all fold without marks.
   const ones = (w: string | undefined) => {
     const n = w === 'lam' ? 5 : NUMBER_WORDS[w ?? ''];

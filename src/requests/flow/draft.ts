@@ -17,7 +17,8 @@ export const DraftSchema = z.object({
   facts: z.record(z.string(), z.unknown()),
   /** Inputs the citizen answered, in order, so "quay lại" can undo the last one. */
   answered: z.array(z.string()).default([]),
-  stage: z.enum(['ask', 'child', 'summary', 'edit', 'documents']),
+  // refused: a refusal no answer can lift was shown; only "back" keeps the draft, anything else ends the flow.
+  stage: z.enum(['ask', 'child', 'summary', 'edit', 'documents', 'refused']),
   /** The input being asked (stage ask). */
   asking: z.string().optional(),
   /** Set while changing one answer from the summary: the summary comes back once nothing else is missing. */

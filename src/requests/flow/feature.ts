@@ -456,7 +456,9 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
 
   /** Refusals no answer can lift: stop now, kindly, with what the citizen can do instead. */
   function refuse(ctx: TurnContext, draft: Draft, reasons: Decision['reasons']): void {
-    save(ctx, { ...draft, stage: 'summary' });
+    // The request ends here: with no answer to change, nothing is kept, so the next message (a question, a
+    // greeting, another service) is understood as itself rather than as a reply to a summary.
+    save(ctx, draft.answered.length > 0 ? { ...draft, stage: 'refused' } : undefined);
     const lines = [
       ctx.t('requests:flow.settled'),
       ...reasons.map((r) => `• ${r.message}`),
@@ -683,6 +685,10 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     if (ctx.inbound.file) return withDraft(ctx, (d, linked) => receiveDocument(ctx, d, linked));
     if (text === undefined) return 'pass';
     if (BACK.test(folded) && draft.stage !== 'documents') return withDraft(ctx, (d, l) => goBack(ctx, d, l));
+    if (draft.stage === 'refused') {
+      save(ctx, undefined);
+      return 'pass';
+    }
     if (draft.stage === 'summary' || draft.stage === 'edit') {
       if (EDIT.test(folded)) return withDraft(ctx, (d) => showEdit(ctx, d));
       if (CONFIRM.test(folded)) return withDraft(ctx, (d, l) => confirm(ctx, d, l));

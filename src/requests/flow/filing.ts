@@ -4,6 +4,7 @@ import type { BlobStore } from '../../files/types.ts';
 import { formatVnd } from '../../i18n.ts';
 import type { LinkedIdentity } from '../../identity/feature.ts';
 import { birthProvinceByCode } from '../../identity/provinces.ts';
+import { bankName } from '../../payments/banks.ts';
 import type { PaymentInstructions } from '../../payments/port.ts';
 import { renderQrPng } from '../../payments/qr-image.ts';
 import type { Citizen } from '../../ports/population/citizen.ts';
@@ -88,7 +89,9 @@ export async function paymentMessages(
       text: ctx.t('requests:payment.instructions', {
         code: record.code,
         amount: formatVnd(payment.amount, ctx.lang),
-        account: payment.accountName ? `${payment.account} (${payment.accountName})` : payment.account,
+        account: payment.account,
+        accountName: payment.accountName ?? ctx.t('requests:payment.accountNameUnknown'),
+        bank: bankName(payment.bankBin) ?? payment.bankBin,
         bankBin: payment.bankBin,
         reference: payment.reference,
       }),

@@ -6,6 +6,7 @@ const form = document.getElementById('composer');
 const input = document.getElementById('text');
 const sendButton = document.getElementById('send');
 const STORAGE_KEY = 'hoso.webchat';
+const MAX_TEXT = 4096;
 let session = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
 let events;
 let texts = { vi: {}, en: {} };
@@ -28,12 +29,33 @@ function applyLang(next) {
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = T(el.dataset.i18nTitle);
   if (session) {
     session.lang = lang;
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    save();
   }
 }
 
+/** Brings the end of the conversation (the newest answer and its buttons) into view, once it is laid out. */
 function scrollDown() {
   log.scrollTop = log.scrollHeight;
+  // A picture grows the answer when it loads; follow it.
+  requestAnimationFrame(() => {
+    log.scrollTop = log.scrollHeight;
+  });
+}
+
+/** What the page showed, kept with the token for this tab, so a reload restores the conversation. */
+const HISTORY_LIMIT = 200;
+function remember(entry) {
+  if (!session) return;
+  session.history = [...(session.history || []), entry].slice(-HISTORY_LIMIT);
+  save();
+}
+
+function save() {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  } catch {
+    // A full storage only costs the restore after a reload.
+  }
 }
 
 function bubble(kind, text) {
@@ -45,12 +67,28 @@ function bubble(kind, text) {
   return li;
 }
 
-function renderMessage(message) {
+function renderMessage(message, restored = false) {
   const li = bubble('bot');
+  fillMessage(li, message);
+  // Buttons of an answer shown before a reload belong to a moment that has passed: shown, not pressable.
+  if (restored) for (const b of li.querySelectorAll('button')) b.disabled = true;
+  else remember({ bot: message });
+  scrollDown();
+  return li;
+}
+
+/** The citizen's own words, kept for a reload. */
+function mine(text) {
+  remember({ me: text });
+  return bubble('me', text);
+}
+
+function fillMessage(li, message) {
   li.dataset.testid = 'bot-message';
   if (message.type === 'document' && message.mimeType?.startsWith('image/')) {
-    // A picture (the VietQR payment code) is shown in the conversation; its link works once.
+    // A picture (the VietQR payment code) is shown in the conversation.
     const img = document.createElement('img');
+    img.addEventListener('load', scrollDown);
     img.className = 'doc-image';
     img.src = message.url;
     img.alt = message.caption || message.filename;
@@ -115,7 +153,7 @@ async function api(path, body) {
 
 async function start() {
   const data = await api('/api/webchat/sessions', { lang });
-  session = { sessionId: data.sessionId, token: data.token, lang };
+  session = { sessionId: data.sessionId, token: data.token, lang, history: [] };
   applyLang(data.lang ?? lang);
   for (const m of data.messages) renderMessage(m);
   listen();
@@ -124,9 +162,17 @@ async function start() {
 function listen() {
   events?.close();
   // EventSource cannot send headers, hence the token in the query (scripts may use Authorization instead).
-  const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}`;
+  // `after`: pushed messages this tab already showed (and restored) are not sent again.
+  const url = `/api/webchat/events?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}&after=${session.lastEventId || 0}`;
   events = new EventSource(url);
-  events.onmessage = (e) => renderMessage(JSON.parse(e.data));
+  events.onmessage = (e) => {
+    renderMessage(JSON.parse(e.data));
+    const seq = Number(e.lastEventId);
+    if (seq > (session.lastEventId || 0)) {
+      session.lastEventId = seq;
+      save();
+    }
+  };
 }
 
 let busy = false;
@@ -134,7 +180,7 @@ async function send(payload, shown) {
   if (busy) return;
   busy = true;
   sendButton.disabled = true;
-  bubble('me', shown);
+  mine(shown);
   const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
@@ -168,7 +214,7 @@ fileInput.addEventListener('change', async () => {
   fileInput.value = '';
   if (!file || !session || busy) return;
   busy = true;
-  bubble('me', `📎 ${file.name}`);
+  mine(`📎 ${file.name}`);
   const typing = bubble('bot', T('typing'));
   typing.classList.add('msg--typing');
   try {
@@ -196,6 +242,14 @@ form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
   if (!text) return;
+  // Said, not cut: a pasted text beyond the limit stays in the box for the citizen to shorten.
+  if (text.length > MAX_TEXT) {
+    bubble(
+      'error',
+      T('tooLong').replace('{{count}}', String(text.length)).replace('{{max}}', String(MAX_TEXT)),
+    );
+    return;
+  }
   input.value = '';
   send({ text }, text);
 });
@@ -206,6 +260,10 @@ async function boot() {
     .catch(() => texts);
   applyLang(lang);
   if (session) {
+    for (const entry of session.history || []) {
+      if (entry.me !== undefined) bubble('me', entry.me);
+      else if (entry.bot) renderMessage(entry.bot, true);
+    }
     bubble('bot', T('welcomeBack'));
     listen();
   } else {

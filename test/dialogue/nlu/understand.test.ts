@@ -115,3 +115,29 @@ describe('understand: slash commands', () => {
     expect(understand('/foo').intent).toBe('unknown');
   });
 });
+
+describe('questions a newcomer asks outside the services', () => {
+  it('does not take a "bao nhiêu" question about something else for a fee question', () => {
+    for (const text of [
+      'giá vàng hôm nay bao nhiêu',
+      '1 đô bằng bao nhiêu tiền việt',
+      'dân số Việt Nam là bao nhiêu',
+      'bao nhiêu tuổi thì được nghỉ hưu',
+    ])
+      expect(understand(text).intent, text).not.toBe('fees_info');
+    expect(understand('lý lịch tư pháp bao nhiêu tiền').intent).toBe('fees_info');
+    expect(understand('giá lltp bao nhiêu').intent).toBe('fees_info');
+  });
+
+  it('answers "where do I start" with help and "what do you hold about me" with the data export', () => {
+    for (const text of ['where do I start', 'bắt đầu từ đâu', 'tôi nên bắt đầu thế nào'])
+      expect(understand(text).intent, text).toBe('help');
+    for (const text of [
+      'what do you hold about me',
+      'what do you know about me',
+      'bạn giữ thông tin gì của tôi',
+      'bạn biết gì về tôi',
+    ])
+      expect(understand(text).intent, text).toBe('privacy_export');
+  });
+});

@@ -65,6 +65,18 @@ describe('reading a typed answer', () => {
     expect(answer({ ...copies, max: 99 }, 'hai mươi lăm')).toEqual({ ok: true, value: 25 });
   });
 
+  it('takes yes, no and numbers out of the short sentences people type', () => {
+    for (const text of ['hong', 'hông', 'ko có', 'không có ạ', 'k nhé', 'hem'])
+      expect(answer(yes, text), text).toEqual({ ok: true, value: false });
+    for (const text of ['có ạ', 'uh', 'uhm', 'vâng ạ', 'yep'])
+      expect(answer(yes, text), text).toEqual({ ok: true, value: true });
+    expect(answer(copies, 'tôi cần 2 bản')).toEqual({ ok: true, value: 2 });
+    expect(answer(copies, 'cho tôi hai bản nhé')).toEqual({ ok: true, value: 2 });
+    expect(answer(copies, 'I need three copies')).toEqual({ ok: true, value: 3 });
+    expect(answer(dob, 'ngay sinh 14/5/1990')).toEqual({ ok: true, value: '1990-05-14' });
+    expect(answer(dob, '2 Nov 1985')).toEqual({ ok: true, value: '1985-11-02' });
+  });
+
   it('reads dates day first and says exactly what is wrong', () => {
     expect(answer(dob, '05/09/2017')).toEqual({ ok: true, value: '2017-09-05' });
     expect(answer(dob, 'ngày 5 tháng 9 năm 2017')).toEqual({ ok: true, value: '2017-09-05' });
