@@ -27,7 +27,7 @@ const USAGE = `Usage: hoso <command>
   nlu "<text>"              show how Hoso understands one message (JSON)
   bench                     run the benchmarks and print their figures
   users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
-  rules lint|test|eval|impact|explain|schema
+  rules lint|test|eval|impact|explain|schema|publish
                             the service catalog and its rules (see \`hoso rules\`)
   verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
   keys init [--force]       create the development CA and signer; keys public prints the QR key

@@ -5,6 +5,7 @@
 import { loadServiceSource } from './catalog.ts';
 import { type CompiledService, compileService, ruleSetContent } from './compile.ts';
 import { DraftInvalidError, PublishRefusedError, RulesError } from './errors.ts';
+import { coverageFindings } from './gate.ts';
 import { contentHash } from './hash.ts';
 import { type ImpactReport, impactReport } from './impact.ts';
 import { hasErrors, lintServiceSource } from './lint.ts';
@@ -55,6 +56,14 @@ export function summarize(doc: VersionDoc, current: string | null): VersionSumma
     ...(doc.tests ? { tests: { passed: doc.tests.passed, failed: doc.tests.failed } } : {}),
     ...(impact ? { impact: { sample: impact.sample, changed: impact.changed, flips: impact.flips } } : {}),
   };
+}
+
+/** Roles that may waive a dropped scenario. */
+const WAIVER_ROLES = new Set(['approver', 'admin']);
+
+export interface PublishOptions {
+  /** Scenario ids of the version in force that this draft may drop (approvers only; audited). */
+  waive?: readonly string[];
 }
 
 export interface RulesAdminOptions {
@@ -125,15 +134,17 @@ export class RulesAdmin {
       let failures: { id: string; failures: string[] }[] = [];
       if (parsed && !hasErrors(findings)) {
         compiled = compileService(parsed);
+        findings.push(...coverageFindings(compiled));
         failures = (await runScenarios(compiled))
           .filter((r) => !r.passed)
           .map((r) => ({ id: r.id, failures: r.failures }));
       }
-      if (!compiled || failures.length > 0) {
+      if (!compiled || failures.length > 0 || hasErrors(findings)) {
         const errors = findings.filter((f) => f.severity === 'error');
-        const detail = compiled
-          ? `${failures.length} scenario(s) fail: ${failures.map((f) => f.id).join(', ')}`
-          : `${errors.length} lint error(s): ${errors.map((f) => `${f.file} ${f.rule ?? ''} ${f.code}`).join('; ')}`;
+        const detail =
+          compiled && failures.length > 0
+            ? `${failures.length} scenario(s) fail: ${failures.map((f) => f.id).join(', ')}`
+            : `${errors.length} lint error(s): ${errors.map((f) => `${f.file} ${f.rule ?? ''} ${f.code}`).join('; ')}`;
         this.log?.error(
           { service: source.id, dir, findings: errors, failures },
           `rule catalog ${source.id} refused at seeding (${detail}); it is not put in force`,
@@ -286,8 +297,32 @@ export class RulesAdmin {
     return report;
   }
 
-  /** Puts a draft in force, only if lint is clean and every scenario passes; keeps the impact report with it. */
-  async publish(service: string, version: string, actor: Actor): Promise<VersionDoc> {
+  /**
+   * Puts a draft in force, only if lint is clean, every scenario passes, no scenario of the version in
+   * force is dropped (unless `waive` names it and the actor is an approver; the waiver is audited) and
+   * every rule is seen firing and not firing; keeps the impact report with it.
+   */
+  async publish(
+    service: string,
+    version: string,
+    actor: Actor,
+    options: PublishOptions = {},
+  ): Promise<VersionDoc> {
+    const waive = [...new Set(options.waive ?? [])];
+    if (waive.length > 0 && !WAIVER_ROLES.has(actor.role)) {
+      await this.audit({
+        actor,
+        action: 'publish_refused',
+        service,
+        version,
+        outcome: 'refused',
+        detail: `waiver of ${waive.join(', ')} refused: only an approver may waive a scenario`,
+      });
+      throw new RulesError(
+        'HOSO_ERR_RULES_WAIVER_FORBIDDEN',
+        `Only an approver may waive a scenario of the version in force (${waive.join(', ')})`,
+      );
+    }
     const result = await this.versions.withLock(service, async () => {
       const doc = await this.doc(service, version);
       const currentId = await this.versions.current(service);
@@ -310,6 +345,22 @@ export class RulesAdmin {
         return refuse(new PublishRefusedError(`${service} ${version} has lint errors`, findings, []));
       }
       const to = compileService(parsed);
+      const previous = currentId ? await this.doc(service, currentId) : null;
+      const publishedScenarios = previous
+        ? (lintServiceSource(previous.source).parsed?.scenarios.map((s) => s.scenario.id) ?? [])
+        : [];
+      const gaps = coverageFindings(to, { publishedScenarios, waived: waive });
+      if (gaps.length > 0) {
+        const all = [...findings, ...gaps];
+        await this.versions.update({ ...doc, findings: all });
+        return refuse(
+          new PublishRefusedError(
+            `${service} ${version} does not cover what the version in force tests: ${gaps.map((g) => g.code + (g.rule ? ` ${g.rule}` : '')).join('; ')}`,
+            all,
+            [],
+          ),
+        );
+      }
       const results = await runScenarios(to);
       const failures = results.filter((r) => !r.passed).map((r) => ({ id: r.id, failures: r.failures }));
       const tests = { passed: results.length - failures.length, failed: failures.length, failures };
@@ -323,7 +374,19 @@ export class RulesAdmin {
           ),
         );
       }
-      const previous = currentId ? await this.doc(service, currentId) : null;
+      const dropped = publishedScenarios.filter((id) => waive.includes(id));
+      const waived = dropped.filter((id) => !to.parsed.scenarios.some((s) => s.scenario.id === id));
+      if (waived.length > 0) {
+        await this.audit({
+          actor,
+          action: 'waiver',
+          service,
+          version,
+          hash: doc.hash,
+          outcome: 'ok',
+          detail: `scenarios of ${previous?.version} dropped with the approver's waiver: ${waived.join(', ')}`,
+        });
+      }
       const impact = previous
         ? impactReport(this.compiled(previous), to, { sample: this.impactSample })
         : undefined;

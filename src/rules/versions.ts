@@ -67,6 +67,7 @@ export const AuditEntrySchema = z.object({
     'publish',
     'publish_refused',
     'rollback',
+    'waiver',
   ]),
   service: z.string(),
   version: z.string().optional(),
