@@ -27,6 +27,8 @@ const USAGE = `Usage: hoso <command>
   nlu "<text>"              show how Hoso understands one message (JSON)
   bench                     run the benchmarks and print their figures
   users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
+  rules-users add|list|remove
+                            agency accounts for the rules console at /rules/ (role per service)
   rules lint|test|eval|impact|explain|schema|publish
                             the service catalog and its rules (see \`hoso rules\`)
   verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
@@ -196,6 +198,10 @@ export async function main(argv: string[]): Promise<number> {
       return bench(args);
     case 'users':
       return users(args);
+    case 'rules-users': {
+      const { runRulesUsersCommand } = await import('./rules/console/users-cli.ts');
+      return runRulesUsersCommand(args, { ...io, stdin: process.stdin }, config());
+    }
     // --- Rules (issue 3)
     // --- Signed extracts (issue 6)
     case 'verify':

@@ -22,6 +22,8 @@ const STATUS: Partial<Record<string, number>> = {
   HOSO_ERR_RULES_NOTHING_TO_ROLL_BACK: 409,
   HOSO_ERR_RULES_BUSY: 409,
   HOSO_ERR_RULES_WAIVER_FORBIDDEN: 403,
+  HOSO_ERR_RULES_FOUR_EYES: 403,
+  HOSO_ERR_RULES_NOT_PROPOSED: 409,
   HOSO_ERR_RULES_DRAFT_INVALID: 422,
   HOSO_ERR_RULES_PUBLISH_REFUSED: 422,
   HOSO_ERR_RULES_CATALOG_INVALID: 422,
@@ -31,7 +33,7 @@ const STATUS: Partial<Record<string, number>> = {
 };
 
 /** Our coded errors become coded 4xx answers; the details list every finding or failing scenario. */
-function toHttp(err: unknown): unknown {
+export function toHttp(err: unknown): unknown {
   if (!(err instanceof RulesError)) return err;
   const details =
     err instanceof PublishRefusedError
