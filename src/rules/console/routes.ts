@@ -19,7 +19,7 @@ import { type RulesAdmin, summarize } from '../publish.ts';
 import type { Actor } from '../versions.ts';
 import { can, csrfOk, type RulesAccount, RulesAccounts, type RulesRole, RulesSessions } from './accounts.ts';
 
-const WEB_DIR = fileURLToPath(new URL('../../../web/rules/', import.meta.url));
+const WEB_DIR = fileURLToPath(new URL('../../web/rules/', import.meta.url));
 export const RULES_COOKIE = 'hoso_rules';
 const COOKIE_PATH = '/rules';
 
