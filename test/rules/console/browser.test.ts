@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRulesUsersCommand } from '../../../src/rules/console/users-cli.ts';
+import { RulesAdmin } from '../../../src/rules/publish.ts';
+import { RuleVersionStore } from '../../../src/rules/versions.ts';
 import { startTestApp } from '../../support/app.ts';
 import { CHROMIUM, launchChromium, skipBrowser } from '../../support/browser.ts';
+import { serviceFiles } from '../fixtures.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 const PASSWORD = 'mat-khau-du-dai-2026';
@@ -32,6 +35,7 @@ describe.skipIf(skipBrowser)(title, () => {
     app = await startTestApp({ env: { RULES_POLL_SECONDS: '0' } });
     await addUser('dung', 'lltp:drafter');
     await addUser('vy.ngo', 'lltp:viewer');
+    await addUser('binh', 'lltp:approver');
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -84,6 +88,55 @@ describe.skipIf(skipBrowser)(title, () => {
     await page.screenshot({ path: `${ARTIFACTS}rules-console-versions-375.png`, fullPage: false });
     await page.close();
   }, 300_000);
+
+  it('lets a different approver publish a proposed draft, and the citizen’s next decision has the new fee', async () => {
+    const facts = {
+      on: '2027-02-01',
+      channel: 'online',
+      requester: { dateOfBirth: '1990-05-05', identityLevel: 2 },
+    };
+    const files = structuredClone(serviceFiles('lltp')) as Record<
+      string,
+      { version?: string; rules?: object[] }
+    >;
+    files['service.json']!.version = '2026.12.1';
+    const fees = files['rules/fees.json']!.rules! as { id: string }[];
+    const discount = structuredClone(fees.find((r) => r.id === 'F3-online-discount-standard')!);
+    fees.push({
+      ...discount,
+      id: 'F3-online-discount-2027',
+      effective: { from: '2027-01-01' },
+      event: { type: 'fee', params: { code: 'online_discount', amount: -50000 } },
+    } as { id: string });
+    (files['scenarios/fees-2027.json'] as unknown) = {
+      scenarios: [
+        { id: 'online-2027', description: 'Online in 2027', facts, expect: { fee: { total: 150000 } } },
+      ],
+    };
+    const admin = new RulesAdmin({ versions: new RuleVersionStore(app.records) });
+    await admin.upload('lltp', files, { name: 'dung', role: 'drafter' });
+    await admin.propose('lltp', '2026.12.1', { name: 'dung', role: 'drafter' });
+
+    const drafter = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(drafter, 'dung');
+    await drafter.goto(`${app.baseUrl}/rules/#/lltp/versions`);
+    await drafter.waitForSelector('text=Đề xuất bởi dung');
+    expect(await drafter.$('text=Phê duyệt, áp dụng ngay')).toBeNull();
+    await drafter.close();
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, 'binh');
+    await page.goto(`${app.baseUrl}/rules/#/lltp/versions`);
+    await page.click('button:text-is("Phê duyệt, áp dụng ngay")');
+    await page.waitForSelector('#flash:text("Đã áp dụng")');
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-published-1280.png` });
+    const end = Date.now() + 15_000;
+    while (app.rules.get('lltp').ruleSet.version !== '2026.12.1' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(app.rules.get('lltp').decideSync(facts).fee.total).toBe(150000);
+    await page.close();
+  }, 120_000);
 
   it('shows a viewer no form to change anything', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
