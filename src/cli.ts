@@ -27,7 +27,9 @@ const USAGE = `Usage: hoso <command>
   bench                     run the benchmarks and print their figures
   users add|list|remove     staff accounts for the console at /staff/ (hoso users for details)
   db status|migrate         the records database's schema: what is applied, what is pending
-  rules lint|test|eval|impact|explain|schema
+  rules-users add|list|remove
+                            agency accounts for the rules console at /rules/ (role per service)
+  rules lint|test|eval|impact|explain|schema|publish
                             the service catalog and its rules (see \`hoso rules\`)
   verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
   keys init [--force]       create the development CA and signer; keys public prints the QR key
@@ -218,6 +220,10 @@ export async function main(argv: string[]): Promise<number> {
       return users(args);
     case 'db':
       return db(args);
+    case 'rules-users': {
+      const { runRulesUsersCommand } = await import('./rules/console/users-cli.ts');
+      return runRulesUsersCommand(args, { ...io, stdin: process.stdin }, await config());
+    }
     // --- Rules (issue 3)
     // --- Signed extracts (issue 6)
     case 'verify':

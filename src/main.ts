@@ -94,6 +94,7 @@ import { RequestService, STATUS_JOB, SUBMIT_JOB } from './requests/service.ts';
 import { createRequestSweeper, createRequestWatch, type RequestSweeper } from './requests/watch.ts';
 import { rulesAdminRoutes } from './rules/admin-routes.ts';
 import { ApiKeyring, parseApiKeys } from './rules/api-keys.ts';
+import { rulesConsoleRoutes } from './rules/console/routes.ts';
 import { RulesAdmin } from './rules/publish.ts';
 import { RuleRegistry } from './rules/registry.ts';
 import { RuleVersionStore } from './rules/versions.ts';
@@ -428,6 +429,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await rulesAdmin.seed(config.RULES_DIR);
   await rules.start();
+  // Publications an approver set for a date and time: every process looks, one carries each out.
+  const stopRulesSchedule = rulesAdmin.startScheduler(5_000);
 
   const services: Services = {
     consent: { log: consentLog, retentionDays: config.DATA_RETENTION_DAYS },
@@ -634,6 +637,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (devOutbox && !config.production) plugins.push(devOutboxRoutes(devOutbox));
   plugins.push(
     rulesAdminRoutes({ admin: rulesAdmin, keys: new ApiKeyring(parseApiKeys(config.RULES_API_KEYS)) }),
+    rulesConsoleRoutes({
+      admin: rulesAdmin,
+      records: records.store,
+      store,
+      secureCookies: config.publicUrl.startsWith('https:'),
+    }),
   );
 
   // --- Operations: /readyz checks everything a turn needs; a shutdown drains work in flight first ---
@@ -709,6 +718,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       readiness.beginShutdown();
       await telegram?.stop();
       await drainAndClose(http, inFlight, config.SHUTDOWN_GRACE_SECONDS * 1000);
+      stopRulesSchedule();
       await rules.close();
       await jobs.close();
       if (!options.records) await records.close();

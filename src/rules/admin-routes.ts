@@ -21,6 +21,9 @@ const STATUS: Partial<Record<string, number>> = {
   HOSO_ERR_RULES_ALREADY_IN_FORCE: 409,
   HOSO_ERR_RULES_NOTHING_TO_ROLL_BACK: 409,
   HOSO_ERR_RULES_BUSY: 409,
+  HOSO_ERR_RULES_WAIVER_FORBIDDEN: 403,
+  HOSO_ERR_RULES_FOUR_EYES: 403,
+  HOSO_ERR_RULES_NOT_PROPOSED: 409,
   HOSO_ERR_RULES_DRAFT_INVALID: 422,
   HOSO_ERR_RULES_PUBLISH_REFUSED: 422,
   HOSO_ERR_RULES_CATALOG_INVALID: 422,
@@ -30,7 +33,7 @@ const STATUS: Partial<Record<string, number>> = {
 };
 
 /** Our coded errors become coded 4xx answers; the details list every finding or failing scenario. */
-function toHttp(err: unknown): unknown {
+export function toHttp(err: unknown): unknown {
   if (!(err instanceof RulesError)) return err;
   const details =
     err instanceof PublishRefusedError
@@ -195,11 +198,18 @@ export function rulesAdminRoutes(options: RulesAdminRoutesOptions): FastifyPlugi
 
     r.post(
       `${P}/services/:service/versions/:version/publish`,
-      { schema: { params: versionParams } },
+      {
+        schema: {
+          params: versionParams,
+          // No body at all stays valid: publishing without waivers is what most callers do.
+          body: z.object({ waive: z.array(z.string().max(128)).max(500).optional() }).nullish(),
+        },
+      },
       async (request) => {
         const { service, version } = request.params;
         const actor = authorize(request, 'publish', service);
-        const doc = await run(() => admin.publish(service, version, actor));
+        const waive = request.body?.waive ?? [];
+        const doc = await run(() => admin.publish(service, version, actor, { waive }));
         return { ...summarize(doc, version), impact: doc.impact };
       },
     );

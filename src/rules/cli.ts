@@ -9,10 +9,11 @@ import type { KeyValueStore } from '../store/types.ts';
 import { type Catalog, catalogFromSource, loadCatalog, loadServiceSource } from './catalog.ts';
 import type { CompiledService } from './compile.ts';
 import { isCalendarDate } from './dates.ts';
-import { CatalogError, RulesError } from './errors.ts';
+import { CatalogError, PublishRefusedError, RulesError } from './errors.ts';
 import { impactReport } from './impact.ts';
 import { catalogJsonSchemaText } from './json-schema.ts';
 import { hasErrors, lintCatalogSource } from './lint.ts';
+import { RulesAdmin, summarize } from './publish.ts';
 import { runScenarios } from './scenarios.ts';
 import { readCatalogDir } from './source.ts';
 import { RuleVersionStore } from './versions.ts';
@@ -30,6 +31,10 @@ const USAGE = `usage:
   hoso rules impact SERVICE --from DIR|VERSION --to DIR [--sample N] [--seed N]
                   (a VERSION is read from the store configured by REDIS_URL and REDIS_KEY_PREFIX)
   hoso rules schema [--write | --check]   (rules/schema.json, generated from the zod schema)
+  hoso rules publish SERVICE [--dir DIR] [--as NAME] [--waive SCENARIO,...]
+                  (uploads DIR/SERVICE as a draft and publishes it behind the same gate as the admin API:
+                   lint clean, every scenario passing, no scenario of the version in force dropped
+                   unless waived, every rule seen firing and not firing)
 `;
 
 class UsageError extends Error {}
@@ -187,6 +192,65 @@ export interface RulesCommandOptions {
   store?: KeyValueStore;
 }
 
+/** The record store of the configured deployment (PostgreSQL or PGlite), announcing changes on Redis. */
+async function configuredRecords(): Promise<{ store: KeyValueStore; close: () => Promise<void> }> {
+  const { loadConfig } = await import('../config.ts');
+  const { createStore } = await import('../store/create-store.ts');
+  const { openRecords } = await import('../db/records.ts');
+  const { default: pino } = await import('pino');
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const cfg = loadConfig();
+  const bus = createStore({ redisUrl: cfg.REDIS_URL, prefix: cfg.REDIS_KEY_PREFIX });
+  const records = await openRecords({
+    url: cfg.DATABASE_URL,
+    dataDir: cfg.DATA_DIR,
+    bus,
+    log: pino({ level: 'warn' }, pino.destination(2)),
+  });
+  return {
+    store: records.store,
+    close: async () => {
+      await records.close();
+      await bus.close();
+    },
+  };
+}
+
+async function withRecords<T>(
+  options: RulesCommandOptions,
+  fn: (store: KeyValueStore) => Promise<T>,
+): Promise<T> {
+  if (options.store) return fn(options.store);
+  const { store, close } = await configuredRecords();
+  try {
+    return await fn(store);
+  } finally {
+    await close();
+  }
+}
+
+async function publish(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
+  const id = p.positional[0];
+  if (!id) throw new UsageError('SERVICE is required');
+  const dir = flag(p, 'dir') ?? defaultDir();
+  const waive = (flag(p, 'waive') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const source = (await readCatalogDir(dir)).services.find((s) => s.id === id);
+  if (!source) throw new UsageError(`${dir} has no service folder "${id}"`);
+  const files = Object.fromEntries(source.files.map((f) => [f.path.slice(id.length + 1), f.content]));
+  // Whoever runs the command on the server holds the deployment's keys: an administrator, named in the audit.
+  const actor = { name: flag(p, 'as') ?? `cli:${process.env.USER ?? 'operator'}`, role: 'admin' };
+  return withRecords(options, async (store) => {
+    const admin = new RulesAdmin({ versions: new RuleVersionStore(store) });
+    const draft = await admin.upload(id, files, actor);
+    const published = await admin.publish(id, draft.version, actor, { waive });
+    io.stdout(json({ ...summarize(published, published.version), impact: published.impact }));
+    return 0;
+  });
+}
+
 /** A rule set given as a catalog folder, or as a version kept in the store. */
 async function ruleSet(service: string, ref: string, options: RulesCommandOptions): Promise<CompiledService> {
   if (existsSync(ref) && statSync(ref).isDirectory()) return (await loadCatalog(ref)).get(service).compiled;
@@ -253,7 +317,20 @@ const COMMANDS: Record<string, (p: Parsed, io: CommandIo, options: RulesCommandO
     explain: explainCommand,
     impact,
     schema,
+    publish,
   };
+
+/** The refusal in lines a person reads at a terminal: one per blocking finding or failing scenario. */
+function refusalLines(err: PublishRefusedError): string {
+  const lines = [
+    `publication refused: ${err.message}`,
+    ...err.findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => `  ${f.file} ${f.rule ?? ''} [${f.code}] ${f.message}`),
+    ...err.failures.map((f) => `  scenario ${f.id}: ${f.failures.join('; ')}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 /** Runs `hoso rules …` with the arguments after `rules`; returns the exit code. */
 export async function runRulesCommand(
@@ -276,6 +353,7 @@ export async function runRulesCommand(
     }
     if (err instanceof CatalogError || err instanceof RulesError) {
       io.stderr(json({ error: err.toJSON() }));
+      if (err instanceof PublishRefusedError) io.stderr(refusalLines(err));
       return 1;
     }
     throw err;

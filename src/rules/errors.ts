@@ -15,7 +15,10 @@ export type RulesErrorCode =
   | 'HOSO_ERR_RULES_PUBLISH_REFUSED'
   | 'HOSO_ERR_RULES_ALREADY_IN_FORCE'
   | 'HOSO_ERR_RULES_NOTHING_TO_ROLL_BACK'
-  | 'HOSO_ERR_RULES_BUSY';
+  | 'HOSO_ERR_RULES_BUSY'
+  | 'HOSO_ERR_RULES_WAIVER_FORBIDDEN'
+  | 'HOSO_ERR_RULES_NOT_PROPOSED'
+  | 'HOSO_ERR_RULES_FOUR_EYES';
 
 /** An error a caller (citizen, agency, integrator) can meet, with a stable code and a locale key for its message. */
 export class RulesError extends Error {

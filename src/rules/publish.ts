@@ -4,7 +4,9 @@
  */
 import { loadServiceSource } from './catalog.ts';
 import { type CompiledService, compileService, ruleSetContent } from './compile.ts';
+import { describeDiff } from './diff-words.ts';
 import { DraftInvalidError, PublishRefusedError, RulesError } from './errors.ts';
+import { coverageFindings } from './gate.ts';
 import { contentHash } from './hash.ts';
 import { type ImpactReport, impactReport } from './impact.ts';
 import { hasErrors, lintServiceSource } from './lint.ts';
@@ -15,6 +17,7 @@ import {
   type Actor,
   type AuditEntry,
   type RuleVersionStore,
+  type Schedule,
   VERSION_RE,
   type VersionDoc,
 } from './versions.ts';
@@ -55,6 +58,14 @@ export function summarize(doc: VersionDoc, current: string | null): VersionSumma
     ...(doc.tests ? { tests: { passed: doc.tests.passed, failed: doc.tests.failed } } : {}),
     ...(impact ? { impact: { sample: impact.sample, changed: impact.changed, flips: impact.flips } } : {}),
   };
+}
+
+/** Roles that may waive a dropped scenario. */
+const WAIVER_ROLES = new Set(['approver', 'admin']);
+
+export interface PublishOptions {
+  /** Scenario ids of the version in force that this draft may drop (approvers only; audited). */
+  waive?: readonly string[];
 }
 
 export interface RulesAdminOptions {
@@ -125,15 +136,17 @@ export class RulesAdmin {
       let failures: { id: string; failures: string[] }[] = [];
       if (parsed && !hasErrors(findings)) {
         compiled = compileService(parsed);
+        findings.push(...coverageFindings(compiled));
         failures = (await runScenarios(compiled))
           .filter((r) => !r.passed)
           .map((r) => ({ id: r.id, failures: r.failures }));
       }
-      if (!compiled || failures.length > 0) {
+      if (!compiled || failures.length > 0 || hasErrors(findings)) {
         const errors = findings.filter((f) => f.severity === 'error');
-        const detail = compiled
-          ? `${failures.length} scenario(s) fail: ${failures.map((f) => f.id).join(', ')}`
-          : `${errors.length} lint error(s): ${errors.map((f) => `${f.file} ${f.rule ?? ''} ${f.code}`).join('; ')}`;
+        const detail =
+          compiled && failures.length > 0
+            ? `${failures.length} scenario(s) fail: ${failures.map((f) => f.id).join(', ')}`
+            : `${errors.length} lint error(s): ${errors.map((f) => `${f.file} ${f.rule ?? ''} ${f.code}`).join('; ')}`;
         this.log?.error(
           { service: source.id, dir, findings: errors, failures },
           `rule catalog ${source.id} refused at seeding (${detail}); it is not put in force`,
@@ -286,8 +299,32 @@ export class RulesAdmin {
     return report;
   }
 
-  /** Puts a draft in force, only if lint is clean and every scenario passes; keeps the impact report with it. */
-  async publish(service: string, version: string, actor: Actor): Promise<VersionDoc> {
+  /**
+   * Puts a draft in force, only if lint is clean, every scenario passes, no scenario of the version in
+   * force is dropped (unless `waive` names it and the actor is an approver; the waiver is audited) and
+   * every rule is seen firing and not firing; keeps the impact report with it.
+   */
+  async publish(
+    service: string,
+    version: string,
+    actor: Actor,
+    options: PublishOptions = {},
+  ): Promise<VersionDoc> {
+    const waive = [...new Set(options.waive ?? [])];
+    if (waive.length > 0 && !WAIVER_ROLES.has(actor.role)) {
+      await this.audit({
+        actor,
+        action: 'publish_refused',
+        service,
+        version,
+        outcome: 'refused',
+        detail: `waiver of ${waive.join(', ')} refused: only an approver may waive a scenario`,
+      });
+      throw new RulesError(
+        'HOSO_ERR_RULES_WAIVER_FORBIDDEN',
+        `Only an approver may waive a scenario of the version in force (${waive.join(', ')})`,
+      );
+    }
     const result = await this.versions.withLock(service, async () => {
       const doc = await this.doc(service, version);
       const currentId = await this.versions.current(service);
@@ -310,6 +347,22 @@ export class RulesAdmin {
         return refuse(new PublishRefusedError(`${service} ${version} has lint errors`, findings, []));
       }
       const to = compileService(parsed);
+      const previous = currentId ? await this.doc(service, currentId) : null;
+      const publishedScenarios = previous
+        ? (lintServiceSource(previous.source).parsed?.scenarios.map((s) => s.scenario.id) ?? [])
+        : [];
+      const gaps = coverageFindings(to, { publishedScenarios, waived: waive });
+      if (gaps.length > 0) {
+        const all = [...findings, ...gaps];
+        await this.versions.update({ ...doc, findings: all });
+        return refuse(
+          new PublishRefusedError(
+            `${service} ${version} does not cover what the version in force tests: ${gaps.map((g) => g.code + (g.rule ? ` ${g.rule}` : '')).join('; ')}`,
+            all,
+            [],
+          ),
+        );
+      }
       const results = await runScenarios(to);
       const failures = results.filter((r) => !r.passed).map((r) => ({ id: r.id, failures: r.failures }));
       const tests = { passed: results.length - failures.length, failed: failures.length, failures };
@@ -323,7 +376,19 @@ export class RulesAdmin {
           ),
         );
       }
-      const previous = currentId ? await this.doc(service, currentId) : null;
+      const dropped = publishedScenarios.filter((id) => waive.includes(id));
+      const waived = dropped.filter((id) => !to.parsed.scenarios.some((s) => s.scenario.id === id));
+      if (waived.length > 0) {
+        await this.audit({
+          actor,
+          action: 'waiver',
+          service,
+          version,
+          hash: doc.hash,
+          outcome: 'ok',
+          detail: `scenarios of ${previous?.version} dropped with the approver's waiver: ${waived.join(', ')}`,
+        });
+      }
       const impact = previous
         ? impactReport(this.compiled(previous), to, { sample: this.impactSample })
         : undefined;
@@ -347,6 +412,7 @@ export class RulesAdmin {
         ...(previous ? { previous: { version: previous.version, hash: previous.hash } } : {}),
         outcome: 'ok',
         ...(impact ? { detail: `${impact.changed} of ${impact.sample} sampled decisions change` } : {}),
+        diff: describeDiff(previous?.source ?? null, doc.source),
       });
       await this.versions.announce(service, version, doc.hash);
       return published;
@@ -386,6 +452,7 @@ export class RulesAdmin {
         hash: target.hash,
         ...(previous ? { previous: { version: previous.version, hash: previous.hash } } : {}),
         outcome: 'ok',
+        diff: describeDiff(previous?.source ?? null, target.source),
       });
       await this.versions.announce(service, target.version, target.hash);
       return target;
@@ -394,6 +461,156 @@ export class RulesAdmin {
       throw new RulesError('HOSO_ERR_RULES_BUSY', `Another change to ${service} is under way; try again`);
     await this.onChange(service);
     return result;
+  }
+
+  /** Four eyes, first pair: a drafter puts a draft forward; it must already pass the gate. */
+  async propose(service: string, version: string, actor: Actor): Promise<VersionDoc> {
+    const doc = await this.doc(service, version);
+    if (doc.status !== 'draft')
+      throw new RulesError('HOSO_ERR_RULES_ALREADY_IN_FORCE', `${service} ${version} was already published`);
+    await this.check(doc, []);
+    const proposed: VersionDoc = { ...doc, proposedAt: this.now().toISOString(), proposedBy: actor };
+    await this.versions.update(proposed);
+    const current = await this.versions.current(service);
+    const previous = current ? await this.versions.get(service, current) : null;
+    await this.audit({
+      actor,
+      action: 'propose',
+      service,
+      version,
+      hash: doc.hash,
+      outcome: 'ok',
+      diff: describeDiff(previous?.source ?? null, doc.source),
+    });
+    return proposed;
+  }
+
+  /**
+   * Four eyes, second pair: an approver who neither wrote nor proposed the draft publishes it, now or at
+   * `at` (then every process carries it out once due, see runDue). The gate runs now and again when due.
+   */
+  async approve(
+    service: string,
+    version: string,
+    actor: Actor,
+    options: PublishOptions & { at?: Date } = {},
+  ): Promise<{ published?: VersionDoc; scheduled?: Schedule }> {
+    const doc = await this.doc(service, version);
+    if (!doc.proposedBy) {
+      throw new RulesError('HOSO_ERR_RULES_NOT_PROPOSED', `${service} ${version} has not been proposed yet`);
+    }
+    if (actor.name === doc.proposedBy.name || actor.name === doc.createdBy.name) {
+      await this.audit({
+        actor,
+        action: 'publish_refused',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'refused',
+        detail: 'four eyes: the approver wrote or proposed this draft',
+      });
+      throw new RulesError(
+        'HOSO_ERR_RULES_FOUR_EYES',
+        `${actor.name} wrote or proposed ${service} ${version}; another approver must publish it`,
+      );
+    }
+    const waive = [...(options.waive ?? [])];
+    if (options.at && options.at.getTime() > this.now().getTime()) {
+      if (waive.length > 0 && !WAIVER_ROLES.has(actor.role)) {
+        throw new RulesError('HOSO_ERR_RULES_WAIVER_FORBIDDEN', 'Only an approver may waive a scenario');
+      }
+      await this.check(doc, waive);
+      const scheduled: Schedule = { version, at: options.at.toISOString(), by: actor, waive };
+      await this.versions.setSchedule(service, scheduled);
+      await this.audit({
+        actor,
+        action: 'schedule',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'ok',
+        detail: `in force from ${scheduled.at}`,
+      });
+      return { scheduled };
+    }
+    return { published: await this.publish(service, version, actor, { waive }) };
+  }
+
+  async cancelSchedule(service: string, actor: Actor): Promise<void> {
+    const scheduled = await this.versions.schedule(service);
+    if (!scheduled) return;
+    await this.versions.setSchedule(service, null);
+    await this.audit({
+      actor,
+      action: 'schedule_cancelled',
+      service,
+      version: scheduled.version,
+      outcome: 'ok',
+      detail: `was set for ${scheduled.at}`,
+    });
+  }
+
+  /** Carries out every publication whose time has come; any process may call it, only one publishes. */
+  async runDue(): Promise<string[]> {
+    const done: string[] = [];
+    for (const service of await this.versions.services()) {
+      const scheduled = await this.versions.schedule(service);
+      if (!scheduled || Date.parse(scheduled.at) > this.now().getTime()) continue;
+      try {
+        await this.publish(service, scheduled.version, scheduled.by, { waive: scheduled.waive });
+        done.push(service);
+      } catch (err) {
+        // Busy: another process is publishing it right now; leave the schedule for it (or the next tick).
+        if (err instanceof RulesError && err.code === 'HOSO_ERR_RULES_BUSY') continue;
+        if (!(err instanceof RulesError && err.code === 'HOSO_ERR_RULES_ALREADY_IN_FORCE')) {
+          this.log?.error(
+            { service, version: scheduled.version, err: (err as Error).message },
+            'scheduled publication refused; the version in force keeps serving',
+          );
+        }
+      }
+      const still = await this.versions.schedule(service);
+      if (still && still.version === scheduled.version && still.at === scheduled.at) {
+        await this.versions.setSchedule(service, null);
+      }
+    }
+    return done;
+  }
+
+  /** Checks every process's schedule every `ms` milliseconds; returns a stop function. */
+  startScheduler(ms: number): () => void {
+    const timer = setInterval(() => {
+      this.runDue().catch((err: Error) =>
+        this.log?.error({ err: err.message }, 'could not run scheduled rule publications'),
+      );
+    }, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** The gate without publishing: throws PublishRefusedError with every reason. */
+  private async check(doc: VersionDoc, waive: readonly string[]): Promise<void> {
+    const { parsed, findings } = lintServiceSource(doc.source);
+    if (!parsed || hasErrors(findings)) {
+      throw new PublishRefusedError(`${doc.service} ${doc.version} has lint errors`, findings, []);
+    }
+    const to = compileService(parsed);
+    const currentId = await this.versions.current(doc.service);
+    const previous = currentId ? await this.versions.get(doc.service, currentId) : null;
+    const publishedScenarios = previous
+      ? (lintServiceSource(previous.source).parsed?.scenarios.map((s) => s.scenario.id) ?? [])
+      : [];
+    const gaps = coverageFindings(to, { publishedScenarios, waived: waive });
+    const failures = (await runScenarios(to))
+      .filter((r) => !r.passed)
+      .map((r) => ({ id: r.id, failures: r.failures }));
+    if (gaps.length > 0 || failures.length > 0) {
+      throw new PublishRefusedError(
+        `${doc.service} ${doc.version} does not pass the gate`,
+        [...findings, ...gaps],
+        failures,
+      );
+    }
   }
 
   async history(service: string): Promise<VersionSummary[]> {

@@ -8,6 +8,7 @@
  *   rules:{service}:v:{version}    the version document (JSON)
  *   rules:{service}:current        the version in force
  *   rules:{service}:lock           short lock around publish and roll back
+ *   rules:{service}:scheduled      the publication set for a date and time (JSON), if any
  *   rules:audit                    list of audit entries (JSON), oldest first
  * Channel rules:changed announces a new version in force: {"service","version","hash"}.
  */
@@ -51,6 +52,9 @@ export const VersionDocSchema = z.object({
   impact: z.unknown().optional(),
   publishedAt: z.string().optional(),
   publishedBy: ActorSchema.optional(),
+  /** Four eyes: a drafter proposes a draft; a different approver publishes it. */
+  proposedAt: z.string().optional(),
+  proposedBy: ActorSchema.optional(),
 });
 export type VersionDoc = z.infer<typeof VersionDocSchema>;
 
@@ -67,6 +71,10 @@ export const AuditEntrySchema = z.object({
     'publish',
     'publish_refused',
     'rollback',
+    'waiver',
+    'propose',
+    'schedule',
+    'schedule_cancelled',
   ]),
   service: z.string(),
   version: z.string().optional(),
@@ -75,8 +83,19 @@ export const AuditEntrySchema = z.object({
   previous: z.object({ version: z.string(), hash: z.string() }).optional(),
   outcome: z.enum(['ok', 'refused']),
   detail: z.string().optional(),
+  /** What changed against the version in force, in words (see diff-words.ts). */
+  diff: z.array(z.string()).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** A publication an approver set for a date and time; every process carries it out once it is due. */
+export const ScheduleSchema = z.object({
+  version: z.string(),
+  at: z.string(),
+  by: ActorSchema,
+  waive: z.array(z.string()).default([]),
+});
+export type Schedule = z.infer<typeof ScheduleSchema>;
 
 const key = {
   services: 'rules:services',
@@ -84,6 +103,7 @@ const key = {
   version: (s: string, v: string) => `rules:${s}:v:${v}`,
   current: (s: string) => `rules:${s}:current`,
   lock: (s: string) => `rules:${s}:lock`,
+  scheduled: (s: string) => `rules:${s}:scheduled`,
   audit: 'rules:audit',
 };
 
@@ -157,6 +177,17 @@ export class RuleVersionStore {
     const all = (await this.store.lrange(key.audit, 0, -1)).map((x) => AuditEntrySchema.parse(JSON.parse(x)));
     const mine = filter.service ? all.filter((e) => e.service === filter.service) : all;
     return filter.limit ? mine.slice(-filter.limit) : mine;
+  }
+
+  async schedule(service: string): Promise<Schedule | null> {
+    const raw = await this.store.get(key.scheduled(service));
+    return raw ? ScheduleSchema.parse(JSON.parse(raw)) : null;
+  }
+
+  async setSchedule(service: string, schedule: Schedule | null): Promise<void> {
+    if (schedule)
+      await this.store.set(key.scheduled(service), JSON.stringify(ScheduleSchema.parse(schedule)));
+    else await this.store.del(key.scheduled(service));
   }
 
   /** Runs `fn` holding the service's lock, so two publications never interleave; null when it is busy. */

@@ -49,7 +49,7 @@ function call(app: TestApp, method: 'GET' | 'POST', url: string, key?: string, p
   });
 }
 
-/** LLTP with an online fee of 150,000 ₫ from 2027 (no stored scenario objects). */
+/** LLTP with an online fee of 150,000 ₫ from 2027, and the scenario that pins it (the gate wants one). */
 function cheaperOnline(version: string): Record<string, unknown> {
   const files = structuredClone(serviceFiles('lltp')) as Record<
     string,
@@ -64,6 +64,16 @@ function cheaperOnline(version: string): Record<string, unknown> {
     effective: { from: '2027-01-01' },
     event: { type: 'fee', params: { code: 'online_discount', amount: -50000 } },
   } as { id: string });
+  (files['scenarios/fees-2027.json'] as unknown) = {
+    scenarios: [
+      {
+        id: 'online-2027-cheaper',
+        description: 'Online from 2027 the fee is 150,000 ₫',
+        facts,
+        expect: { fee: { total: 150000 } },
+      },
+    ],
+  };
   return files;
 }
 

@@ -66,6 +66,17 @@ async function publishCheaperOnline(version: string): Promise<void> {
     effective: { from: '2027-01-01' },
     event: { type: 'fee', params: { code: 'online_discount', amount: -50000 } },
   } as { id: string });
+  // The gate wants the new rule seen firing in a scenario.
+  (files['scenarios/fees-2027.json'] as unknown) = {
+    scenarios: [
+      {
+        id: 'online-2027-cheaper',
+        description: 'Online from 2027 the fee is 150,000 ₫',
+        facts,
+        expect: { fee: { total: 150000 } },
+      },
+    ],
+  };
   await admin.upload('lltp', files, agency);
   await admin.publish('lltp', version, agency);
 }
