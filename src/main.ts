@@ -584,6 +584,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifier.register('zalo', zalo.sender);
     intake.registerFetcher('zalo', (ref) => zalo!.fetchFile(ref));
     plugins.push(zalo.webhookRoutes);
+    // Exported here; erased with the conversation (channelErasers below).
+    personalData.register({
+      name: 'zalo',
+      async export(subject) {
+        const out = [];
+        for (const a of subject.accounts.filter((x) => x.channel === 'zalo')) {
+          const held = await zalo!.exportFollower(a.userId);
+          if (held) out.push(held);
+        }
+        return out.length > 0 ? out : null;
+      },
+      erase: async () => ({ erased: [], kept: [] }),
+    });
     log.info({ path: '/zalo/webhook' }, 'zalo channel on');
   } else {
     log.info(
@@ -608,7 +621,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       sessionKey,
       locks: createConversationLocks(store),
-      channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
+      channelErasers: {
+        webchat: (sessionId) => outbox.erase(sessionId),
+        ...(zalo ? { zalo: (userId: string) => zalo!.eraseFollower(userId) } : {}),
+      },
     }),
   );
   personalData.register(support.personalData);

@@ -66,6 +66,10 @@ export interface ZaloChannel {
   /** Registers the job worker and queues events a crash left unhandled. */
   start(): Promise<void>;
   fetchFile(ref: string): Promise<{ bytes: Uint8Array }>;
+  /** What Hoso keeps for a follower besides the conversation (a data export). */
+  exportFollower(userId: string): Promise<Record<string, unknown> | null>;
+  /** Forgets a follower: the last-message time, held messages, the phone kept for ZNS. */
+  eraseFollower(userId: string): Promise<void>;
 }
 
 const inboxKey = (id: string) => `zalo:inbox:${id}`;
@@ -259,6 +263,20 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         const id = key.slice('zalo:inbox:'.length);
         await options.jobs.enqueue({ name: ZALO_EVENT_JOB, data: { id }, key: `zalo:${id}` });
       }
+    },
+    async exportFollower(userId) {
+      const w = await window(userId);
+      const hasPhone = (await records.get(phoneKey(userId))) !== null;
+      if (w.lastMessageAt === undefined && w.held === 0 && !hasPhone) return null;
+      return {
+        account: { channel: 'zalo', userId },
+        lastMessageAt: w.lastMessageAt ? new Date(w.lastMessageAt).toISOString() : null,
+        messagesWaiting: w.held,
+        phoneKeptForNotifications: hasPhone,
+      };
+    },
+    async eraseFollower(userId) {
+      await records.del(lastInKey(userId), heldKey(userId), phoneKey(userId));
     },
     async fetchFile(ref) {
       const res = await fetch(ref, { signal: AbortSignal.timeout(30_000) });

@@ -4,7 +4,8 @@ import { type FakeZalo, startFakeZalo } from '../../../src/dev/fake-zalo.ts';
 import { createLogger } from '../../../src/log.ts';
 import type { App } from '../../../src/main.ts';
 import { MemoryStore } from '../../../src/store/memory.ts';
-import { startTestApp } from '../../support/app.ts';
+import { captureLogs, startTestApp } from '../../support/app.ts';
+import { textEvent as signedText, startZaloTestApp, zaloEnv } from '../../support/zalo.ts';
 
 const ZALO = {
   appId: '1234567890123',
@@ -274,6 +275,63 @@ describe('Zalo tokens', () => {
       expect(await records.get('zalo:tokens')).not.toContain(a);
     } finally {
       await zalo.close();
+    }
+  });
+});
+
+describe('Zalo channel start-up and personal data', () => {
+  it('is off, and says so, when nothing is configured', async () => {
+    const logs = captureLogs();
+    const app = await startTestApp({ memory: true, logs });
+    try {
+      expect(app.zalo).toBeUndefined();
+      expect(logs.lines.join('\n')).toContain('zalo channel off');
+      const res = await fetch(`${app.baseUrl}/zalo/webhook`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('starts while Zalo cannot be reached, and still acknowledges deliveries', async () => {
+    const zalo = await startFakeZalo(ZALO);
+    const root = zalo.apiRoot;
+    await zalo.close();
+    // Nothing listens at the configured address now.
+    const app = await startTestApp({ memory: true, env: zaloEnv(root) });
+    try {
+      const health = await fetch(`${app.baseUrl}/healthz`);
+      expect(health.status).toBeLessThan(500);
+      const signed = zalo.sign(textEvent('u-601', 'xin chào', 'm-601'));
+      const res = await fetch(`${app.baseUrl}/zalo/webhook`, {
+        method: 'POST',
+        headers: signed.headers,
+        body: signed.body,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('exports what it keeps for a follower and erases it with the conversation', async () => {
+    const z = await startZaloTestApp({ memory: true });
+    try {
+      await z.deliver(signedText('u-602', 'xin chào'));
+      await z.app.notifier.send({ channel: 'zalo', userId: 'u-602' }, [{ type: 'text', text: 'Tin chờ.' }]);
+      z.zalo.outsideWindow.add('u-602');
+      await z.app.notifier.send({ channel: 'zalo', userId: 'u-602' }, [{ type: 'text', text: 'Tin chờ.' }]);
+      const subject = { accounts: [{ channel: 'zalo' as const, userId: 'u-602' }] };
+      const contributors = z.app.identity.personalData.contributors();
+      const exported = await contributors.find((c) => c.name === 'zalo')!.export(subject);
+      expect(exported).toMatchObject([{ account: { userId: 'u-602' }, messagesWaiting: 1 }]);
+      const t = z.app.translator.t('vi');
+      await contributors
+        .find((c) => c.name === 'conversations')!
+        .erase(subject, { lang: 'vi', t, now: new Date(), requestId: 'req-1' });
+      expect(await contributors.find((c) => c.name === 'zalo')!.export(subject)).toBeNull();
+    } finally {
+      await z.close();
     }
   });
 });
