@@ -8,6 +8,7 @@ import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
 import { webchatUploadRoutes } from './channels/webchat/uploads.ts';
 import { createZaloChannel, type ZaloChannel } from './channels/zalo/channel.ts';
+import { zaloStaffRoutes } from './channels/zalo/staff-routes.ts';
 import { type Config, ConfigError } from './config.ts';
 import {
   type ConversationHandler,
@@ -584,6 +585,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifier.register('zalo', zalo.sender);
     intake.registerFetcher('zalo', (ref) => zalo!.fetchFile(ref));
     plugins.push(zalo.webhookRoutes);
+    support.addStaffRoutes(
+      zaloStaffRoutes({
+        tickets: support.tickets,
+        window: zalo.window,
+        windowHours: config.ZALO_WINDOW_HOURS,
+      }),
+    );
     // Exported here; erased with the conversation (channelErasers below).
     personalData.register({
       name: 'zalo',

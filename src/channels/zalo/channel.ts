@@ -142,6 +142,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         await sendToZalo(api, userId, [messages[i]!], options.files, moreLabel(lang));
       } catch (err) {
         if (!(err instanceof ZaloOutsideWindowError)) throw err;
+        // Zalo's word outranks our clock: the follower is outside until they write again.
+        await records.del(lastInKey(userId));
         await outsideWindow(userId, messages.slice(i));
         return;
       }
@@ -183,12 +185,16 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     }
     const inbound = eventToInbound(event);
     if (inbound && userId) {
-      await options.handle(inbound, {
+      let flushed = false;
+      const result = await options.handle(inbound, {
         deliver: async (messages, lang) => {
           await sendOrHold(userId, messages, lang);
           await flushHeld(userId, lang);
+          flushed = true;
         },
       });
+      // A turn with nothing to say (a person is handling the chat) still gives what was waiting.
+      if (!flushed) await flushHeld(userId, result.lang);
     }
     await records.del(inboxKey(id));
   }
