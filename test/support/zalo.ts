@@ -59,11 +59,10 @@ export async function startZaloTestApp(options: TestAppOptions = {}): Promise<Za
         body: signed.body,
       });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-      // The event's record is removed once its turn has run and its answer was sent.
-      const stored = (await app.records.keys('zalo:inbox:')).length;
-      let pending = stored;
+      // The event's pending mark is removed once its turn has run and its answer was sent.
+      let pending = 1;
       await until(() => {
-        void app.records.keys('zalo:inbox:').then((k) => {
+        void app.store.keys('zalo:pending:').then((k) => {
           pending = k.length;
         });
         return pending === 0;

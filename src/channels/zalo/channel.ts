@@ -39,9 +39,9 @@ export interface ZaloChannelOptions {
   files: BlobStore;
   translator: Translator;
   log: TurnLogger;
-  /** Durable: events received but not yet handled, tokens, held messages, last-message times. */
+  /** Durable: tokens, held messages, last-message times. */
   records: KeyValueStore;
-  /** Short-lived: the refresh lock. */
+  /** Short-lived: the refresh lock, delivery dedupe, events not yet handled. */
   store: KeyValueStore;
   seal: (plain: string, context: string) => string;
   open: (sealed: string, context: string) => string;
@@ -63,7 +63,7 @@ export interface ZaloChannel {
   api: ZaloApi;
   /** Whether the OA may message this follower freely now (the staff console shows it). */
   window(userId: string): Promise<ZaloWindow>;
-  /** Registers the job worker and queues events a crash left unhandled. */
+  /** Registers the job worker (the events themselves wait in the job queue). */
   start(): Promise<void>;
   fetchFile(ref: string): Promise<{ bytes: Uint8Array }>;
   /** What Hoso keeps for a follower besides the conversation (a data export). */
@@ -72,7 +72,7 @@ export interface ZaloChannel {
   eraseFollower(userId: string): Promise<void>;
 }
 
-const inboxKey = (id: string) => `zalo:inbox:${id}`;
+const pendingKey = (id: string) => `zalo:pending:${id}`;
 const seenKey = (id: string) => `zalo:seen:${id}`;
 const lastInKey = (userId: string) => `zalo:last-in:${userId}`;
 const heldKey = (userId: string) => `zalo:held:${userId}`;
@@ -170,10 +170,8 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     for (const s of sealed) await records.lrem(key, s);
   }
 
-  async function processEvent(id: string): Promise<void> {
-    const sealed = await records.get(inboxKey(id));
-    if (!sealed) return;
-    const event = ZaloEventSchema.parse(JSON.parse(options.open(sealed, inboxKey(id))));
+  async function processEvent(id: string, sealed: string): Promise<void> {
+    const event = ZaloEventSchema.parse(JSON.parse(options.open(sealed, pendingKey(id))));
     const userId = eventUserId(event);
     if (userId && event.event_name !== 'unfollow') {
       // Any message from the follower opens (or reopens) the window.
@@ -196,7 +194,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       // A turn with nothing to say (a person is handling the chat) still gives what was waiting.
       if (!flushed) await flushHeld(userId, result.lang);
     }
-    await records.del(inboxKey(id));
+    await options.store.del(pendingKey(id));
   }
 
   const webhookRoutes: FastifyPluginAsync = async (app) => {
@@ -234,16 +232,21 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       if (!parsed.success) return reply.code(400).send({ error: 'HOSO_ERR_BAD_REQUEST' });
       const event: ZaloEvent = parsed.data;
       const id = eventId(event);
-      // Record durably and acknowledge; the turn runs as a job, well after Zalo's 2 s.
-      if (!(await records.set(seenKey(id), '1', { nx: true, ttlMs: SEEN_TTL_MS }))) {
+      // Dedupe is short-lived state (Redis); the event itself is recorded in the job (BullMQ keeps it in Redis
+      // until a worker has run it), sealed because it carries what the citizen wrote. Then Zalo gets its 200.
+      if (!(await options.store.set(seenKey(id), '1', { nx: true, ttlMs: SEEN_TTL_MS }))) {
         return reply.code(200).send({ ok: true, duplicate: true });
       }
       try {
-        await records.set(inboxKey(id), options.seal(raw, inboxKey(id)));
-        await options.jobs.enqueue({ name: ZALO_EVENT_JOB, data: { id }, key: `zalo:${id}` });
+        await options.store.set(pendingKey(id), '1', { ttlMs: SEEN_TTL_MS });
+        await options.jobs.enqueue({
+          name: ZALO_EVENT_JOB,
+          data: { id, event: options.seal(raw, pendingKey(id)) },
+          key: `zalo:${id}`,
+        });
       } catch (err) {
         // Not recorded: forget the id so Zalo's redelivery is taken.
-        await records.del(seenKey(id)).catch(() => undefined);
+        await options.store.del(seenKey(id), pendingKey(id)).catch(() => undefined);
         throw err;
       }
       return reply.code(200).send({ ok: true });
@@ -263,12 +266,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
     api,
     window,
     async start() {
-      options.jobs.handle(ZALO_EVENT_JOB, async (data) => processEvent(String(data.id)));
-      // Events acknowledged before a crash and never handled are taken up again.
-      for (const key of await records.keys('zalo:inbox:')) {
-        const id = key.slice('zalo:inbox:'.length);
-        await options.jobs.enqueue({ name: ZALO_EVENT_JOB, data: { id }, key: `zalo:${id}` });
-      }
+      options.jobs.handle(ZALO_EVENT_JOB, async (data) => processEvent(String(data.id), String(data.event)));
     },
     async exportFollower(userId) {
       const w = await window(userId);
