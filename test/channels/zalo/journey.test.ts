@@ -116,3 +116,34 @@ describe('requesting an extract on Zalo', () => {
     expect(sticker).not.toContain('HOSO_ERR');
   });
 });
+
+describe('a Zalo result outside the window with a ZNS template configured', () => {
+  it('goes out as a ZNS notification to the phone the follower shared, and waits for their next message too', async () => {
+    const z = await startZaloTestApp({ memory: true, env: { ZALO_ZNS_TEMPLATE_ID: '301234' } });
+    try {
+      const user = 'zalo-821';
+      await z.deliver(textEvent(user, '/start'));
+      await z.deliver({
+        event_name: 'user_submit_info',
+        sender: { id: user },
+        recipient: { id: 'oa-1' },
+        info: { name: 'Lan', phone: '84901234567' },
+      });
+      z.zalo.outsideWindow.add(user);
+      await z.app.notifier.send({ channel: 'zalo', userId: user }, [
+        { type: 'text', text: 'Hồ sơ LLTP-2026-000001 đã có kết quả.' },
+      ]);
+      const zns = z.zalo.calls.filter((c) => c.path === '/message/template');
+      expect(zns.map((c) => c.json)).toEqual([
+        expect.objectContaining({
+          phone: '84901234567',
+          template_id: '301234',
+          template_data: { message: 'Hồ sơ LLTP-2026-000001 đã có kết quả.' },
+        }),
+      ]);
+      expect((await z.app.zalo!.window(user)).held).toBe(1);
+    } finally {
+      await z.close();
+    }
+  });
+});
