@@ -82,6 +82,25 @@ export const EnvSchema = z.object({
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_THROTTLE: flag.default(true),
 
+  // --- Zalo Official Account ---
+  ZALO_APP_ID: z
+    .string()
+    .regex(/^\d{5,32}$/, 'expected the numeric app id from the Zalo developer console')
+    .optional(),
+  ZALO_APP_SECRET: z.string().min(8).max(128).optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(8).max(128).optional(),
+  ZALO_REFRESH_TOKEN: z.string().min(8).max(1024).optional(),
+  ZALO_API_ROOT: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_ROOT: z.url().default('https://oauth.zaloapp.com'),
+  ZALO_ZNS_API_ROOT: z.url().default('https://business.openapi.zalo.me'),
+  ZALO_ZNS_TEMPLATE_ID: z.string().min(1).max(64).optional(),
+  ZALO_WINDOW_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(48),
+  ZALO_WEBHOOK_TOLERANCE_SECONDS: seconds.default(300),
+
   // --- Identity and personal data (issue 4) ---
   HOSO_DATA_KEY: dataKey.optional(),
   HOSO_DATA_KEY_PREVIOUS: z
@@ -222,6 +241,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
     problems.push('TELEGRAM_BOT_TOKEN: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  const zaloKeys = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_REFRESH_TOKEN'] as const;
+  if (zaloKeys.some((k) => values[k]) && !zaloKeys.every((k) => values[k])) {
+    problems.push(
+      `${zaloKeys.filter((k) => !values[k]).join(', ')}: the Zalo channel needs all four of ${zaloKeys.join(', ')}`,
+    );
   }
   if (production && !values.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address that links in messages point to');

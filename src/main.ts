@@ -7,6 +7,8 @@ import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
 import { createWebchatSessions } from './channels/webchat/sessions.ts';
 import { webchatUploadRoutes } from './channels/webchat/uploads.ts';
+import { createZaloChannel, type ZaloChannel } from './channels/zalo/channel.ts';
+import { zaloStaffRoutes } from './channels/zalo/staff-routes.ts';
 import { type Config, ConfigError } from './config.ts';
 import {
   type ConversationHandler,
@@ -141,6 +143,7 @@ export interface App {
   /** Rule sets in force, swapped on publication (issue 3). */
   rules: RuleRegistry;
   telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
   /** Identity linking and personal data (issue 4): modules register their PersonalDataContributor here. */
   identity: {
     service: IdentityService;
@@ -581,6 +584,67 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (telegram.webhookRoutes) plugins.push(telegram.webhookRoutes);
   }
 
+  // --- Zalo Official Account: signed webhook in, OA Open API out; no call to Zalo at start-up ---
+  let zalo: ZaloChannel | undefined;
+  if (
+    config.ZALO_APP_ID &&
+    config.ZALO_APP_SECRET &&
+    config.ZALO_OA_SECRET_KEY &&
+    config.ZALO_REFRESH_TOKEN
+  ) {
+    zalo = createZaloChannel({
+      appId: config.ZALO_APP_ID,
+      appSecret: config.ZALO_APP_SECRET,
+      oaSecretKey: config.ZALO_OA_SECRET_KEY,
+      refreshToken: config.ZALO_REFRESH_TOKEN,
+      apiRoot: config.ZALO_API_ROOT,
+      oauthRoot: config.ZALO_OAUTH_ROOT,
+      znsRoot: config.ZALO_ZNS_API_ROOT,
+      ...(config.ZALO_ZNS_TEMPLATE_ID ? { znsTemplateId: config.ZALO_ZNS_TEMPLATE_ID } : {}),
+      windowMs: config.ZALO_WINDOW_HOURS * 60 * 60 * 1000,
+      toleranceMs: config.ZALO_WEBHOOK_TOLERANCE_SECONDS * 1000,
+      handle,
+      jobs,
+      files,
+      translator,
+      log,
+      records: records.store,
+      store,
+      seal: (p, context) => cipher.encrypt(p, context),
+      open: (e, context) => cipher.decryptString(e, context),
+    });
+    await zalo.start();
+    notifier.register('zalo', zalo.sender);
+    intake.registerFetcher('zalo', (ref) => zalo!.fetchFile(ref));
+    plugins.push(zalo.webhookRoutes);
+    support.addStaffRoutes(
+      zaloStaffRoutes({
+        tickets: support.tickets,
+        window: zalo.window,
+        windowHours: config.ZALO_WINDOW_HOURS,
+      }),
+    );
+    // Exported here; erased with the conversation (channelErasers below).
+    personalData.register({
+      name: 'zalo',
+      async export(subject) {
+        const out = [];
+        for (const a of subject.accounts.filter((x) => x.channel === 'zalo')) {
+          const held = await zalo!.exportFollower(a.userId);
+          if (held) out.push(held);
+        }
+        return out.length > 0 ? out : null;
+      },
+      erase: async () => ({ erased: [], kept: [] }),
+    });
+    log.info({ path: '/zalo/webhook' }, 'zalo channel on');
+  } else {
+    log.info(
+      {},
+      'zalo channel off: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY and ZALO_REFRESH_TOKEN are not set',
+    );
+  }
+
   // --- Identity and personal data (issue 4) ---
   personalData.register(identityContributor(identityService.links));
   personalData.register(
@@ -597,7 +661,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       sessionKey,
       locks: createConversationLocks(store),
-      channelErasers: { webchat: (sessionId) => outbox.erase(sessionId) },
+      channelErasers: {
+        webchat: (sessionId) => outbox.erase(sessionId),
+        ...(zalo ? { zalo: (userId: string) => zalo!.eraseFollower(userId) } : {}),
+      },
     }),
   );
   personalData.register(support.personalData);
@@ -698,6 +765,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     http,
     rules,
     ...(telegram ? { telegram } : {}),
+    ...(zalo ? { zalo } : {}),
     identity: {
       service: identityService,
       cipher,

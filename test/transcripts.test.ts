@@ -8,10 +8,11 @@ import { callbackUpdate, type FakeTelegram, startFakeTelegram, textUpdate } from
 import { startTestApp } from './support/app.ts';
 import { terminalClient } from './support/terminal-client.ts';
 import { WebchatClient } from './support/webchat-client.ts';
+import { startZaloTestApp, textEvent, zaloButtons } from './support/zalo.ts';
 
 /**
  * Transcript fixtures (citizen does X → bot answers containing Y) run against the engine and against every
- * channel, so a conversation works the same in the terminal, the web page and Telegram.
+ * channel, so a conversation works the same in the terminal, the web page, Telegram and Zalo.
  */
 const StepSchema = z.union([
   z.object({ start: z.literal(true), expect: z.array(z.string()) }),
@@ -119,6 +120,25 @@ const drivers: Record<string, () => Promise<Driver>> = {
         await app.close();
         await telegram.close();
       },
+    };
+  },
+
+  async zalo() {
+    const z = await startZaloTestApp();
+    let buttons: Button[] = [];
+    const deliver = async (text: string) => {
+      const sent = await z.deliver(textEvent('zalo-880001', text));
+      buttons = zaloButtons(sent);
+      return sent.map((m) => String(m.text ?? '')).join('\n');
+    };
+    return {
+      step: async (s) =>
+        'start' in s
+          ? deliver('/start')
+          : 'say' in s
+            ? deliver(s.say)
+            : deliver(`#hoso:${buttonFor(buttons, s.press).action}`),
+      close: () => z.close(),
     };
   },
 

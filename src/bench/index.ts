@@ -9,6 +9,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   rules: async () => (await import('./rules.ts')).runRulesBench,
   extracts: async () => (await import('./extracts.ts')).runExtractsBench,
   journey: async () => (await import('./journey.ts')).runJourneyBench,
+  zalo: async () => (await import('./zalo.ts')).runZaloBench,
 };
 
 export async function runBenchmarks(args: string[], io: CommandIo): Promise<number> {

@@ -178,7 +178,8 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
 
   function codeButtons(ctx: TurnContext): Button[] {
     const buttons: Button[] = [];
-    if (ctx.inbound.channel === 'telegram') {
+    // Telegram's own contact and Zalo's user-info form both share the account owner's number.
+    if (ctx.inbound.channel === 'telegram' || ctx.inbound.channel === 'zalo') {
       buttons.push({ label: ctx.t('identity:link.shareContact'), action: 'link:contact', kind: 'contact' });
     }
     buttons.push({ label: ctx.t('identity:link.resend'), action: 'link:resend' });
@@ -414,7 +415,7 @@ export function createIdentityFeature(deps: IdentityFeatureDeps): { feature: Fea
       say(ctx, outcome.problem, codeButtons(ctx));
       return;
     }
-    await complete(ctx, citizen, 'telegram_contact');
+    await complete(ctx, citizen, ctx.address.channel === 'zalo' ? 'zalo_contact' : 'telegram_contact');
   }
 
   async function complete(ctx: TurnContext, citizen: Citizen, method: LinkMethod): Promise<void> {

@@ -15,7 +15,7 @@ import type { KeyValueStore } from '../store/types.ts';
  * account means two accounts linking at once never overwrite each other.
  */
 
-export const LinkMethodSchema = z.enum(['sms', 'telegram_contact', 'oidc']);
+export const LinkMethodSchema = z.enum(['sms', 'telegram_contact', 'zalo_contact', 'oidc']);
 export type LinkMethod = z.infer<typeof LinkMethodSchema>;
 
 export const AssuranceLevelSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);

@@ -551,6 +551,11 @@ async function renderTicket(id) {
     return;
   }
   let ticket = data.ticket;
+  // Zalo lets an OA write freely only for a while after the citizen's last message: say when a reply will wait.
+  const zaloWindow =
+    ticket.channel === 'zalo'
+      ? await attempt(() => api('GET', `/staff/api/tickets/${id}/zalo-window`))
+      : null;
   const header = h('div', { class: 'ticket-head' });
   const actions = h('div', { class: 'ticket-actions' });
   const log = h('ol', { class: 'transcript', testid: 'transcript', 'aria-live': 'polite' });
@@ -589,6 +594,13 @@ async function renderTicket(id) {
           {},
           ticket.claimedBy ? `Phụ trách: ${mine ? 'tôi' : ticket.claimedBy}` : 'Chưa có người nhận',
         ),
+        zaloWindow && !zaloWindow.inside
+          ? h(
+              'span',
+              { class: 'pill', testid: 'zalo-outside-window' },
+              `Ngoài khung ${zaloWindow.windowHours} giờ của Zalo: tin trả lời sẽ chờ người dân nhắn lại`,
+            )
+          : null,
         ticket.rating ? h('span', { class: 'pill' }, `Đánh giá ${ticket.rating}/5`) : null,
         ticket.resolution ? h('span', { class: 'pill' }, RESOLUTIONS[ticket.resolution]) : null,
       ),
