@@ -76,6 +76,7 @@ export class RequestService {
       case 'draft': {
         const amount = feeOf(record.decision);
         if (amount === 0) {
+          await this.expectSubmission(code);
           const next = await this.deps.repo.transition(code, 'exempt', { by: 'citizen' });
           await this.enqueueSubmission(code);
           return { record: next };
@@ -130,6 +131,7 @@ export class RequestService {
           { expected, paid: paid.amount },
         );
       }
+      await this.expectSubmission(code);
       const next = await this.deps.repo.transition(code, 'paid', {
         by: 'payment',
         patch: (r) => ({
@@ -193,9 +195,16 @@ export class RequestService {
     });
   }
 
-  private async enqueueSubmission(code: string): Promise<void> {
-    // Written before the job: a crash between the two leaves a request the sweeper finds, never one lost.
+  /**
+   * Written before the state change that owes a submission and again before the job: a crash between any
+   * two of these steps leaves a request the sweeper finds, never one lost.
+   */
+  private async expectSubmission(code: string): Promise<void> {
     await this.deps.watch?.expect(code, this.now().getTime() + (this.deps.graceMs ?? DEFAULT_GRACE_MS));
+  }
+
+  private async enqueueSubmission(code: string): Promise<void> {
+    await this.expectSubmission(code);
     await this.deps.queue.enqueue({ name: SUBMIT_JOB, data: { code }, key: `submit:${code}` });
   }
 
