@@ -1,6 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, skipBrowser } from '../../support/browser.ts';
 import { startZaloTestApp, textEvent, type ZaloTestApp } from '../../support/zalo.ts';
-import { staffMember } from '../../support-staff/staff-client.ts';
+import { PASSWORD, staffMember } from '../../support-staff/staff-client.ts';
 
 describe('staff and a Zalo citizen outside the interaction window', () => {
   let z: ZaloTestApp;
@@ -36,8 +39,30 @@ describe('staff and a Zalo citizen outside the interaction window', () => {
     // The claim notice and the reply both wait.
     expect(window.body).toMatchObject({ inside: false, held: 2 });
 
+    if (!skipBrowser) {
+      // What staff see: the ticket says the citizen is outside Zalo's window (375 px wide, a phone).
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+        await page.goto(`${z.app.baseUrl}/staff/`);
+        await page.fill('input[name=username]', 'lan');
+        await page.fill('input[name=password]', PASSWORD);
+        await page.getByRole('button', { name: 'Đăng nhập' }).click();
+        await page.getByRole('button', { name: 'Đăng nhập' }).waitFor({ state: 'detached' });
+        await page.goto(`${z.app.baseUrl}/staff/#/ticket/${id}`);
+        const pill = page.locator('[data-testid=zalo-outside-window]');
+        await pill.waitFor();
+        expect(await pill.textContent()).toContain('Ngoài khung 48 giờ của Zalo');
+        const artifacts = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+        mkdirSync(artifacts, { recursive: true });
+        await page.screenshot({ path: `${artifacts}staff-console-zalo-window.png`, fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }
+
     z.zalo.outsideWindow.delete(user);
     const later = await z.deliver(textEvent(user, 'vâng'));
     expect(later.map((m) => String(m.text ?? '')).join('\n')).toContain('Chào anh/chị, tôi là Lan.');
-  });
+  }, 90_000);
 });
