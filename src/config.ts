@@ -153,6 +153,8 @@ export const EnvSchema = z.object({
   STAFF_SESSION_TTL_SECONDS: seconds.default(8 * 60 * 60),
   STAFF_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   STAFF_LOGIN_LIMIT_PER_USER: z.coerce.number().int().min(1).default(5),
+  /** Messages one conversation may send per minute before it is asked to slow down. */
+  CONVERSATION_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // --- Rules (issue 3) ---
   RULES_DIR: z.string().min(1).default('rules'),
   RULES_API_KEYS: z.string().optional(),

@@ -511,6 +511,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     defaultLang: config.DEFAULT_LANG,
     failureButtons: support.turnFailedButtons,
+    // A fixed one-minute window per conversation, counted in the shared store so every process agrees.
+    withinMessageRate: async (conversation) => {
+      const window = Math.floor(Date.now() / 60_000);
+      const count = await store.incr(`conv:rate:${conversation}:${window}`, { ttlMs: 60_000 });
+      return count <= config.CONVERSATION_MESSAGES_PER_MINUTE;
+    },
   });
 
   const outbox = new WebchatOutbox(store, ttlMs);

@@ -61,6 +61,11 @@ export interface ConversationHandlerDeps {
    * `ref` is the reference the citizen is given.
    */
   failureButtons?: (t: TFunction, ref: string) => Button[];
+  /**
+   * Counts one message of a conversation and says whether it is within the conversation's rate
+   * (CONVERSATION_MESSAGES_PER_MINUTE); beyond it the citizen is asked to slow down and the turn does not run.
+   */
+  withinMessageRate?: (conversation: string) => Promise<boolean>;
 }
 
 export type ConversationHandler = (raw: unknown, options?: HandleOptions) => Promise<HandleResult>;
@@ -161,6 +166,20 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
           }
           const stored = sessions.decode(key, sessionRaw);
           if (stored) lang = stored.lang;
+          // A flood of messages (a script, a stuck key) would each run a turn and its look-ups: past the rate,
+          // one polite line instead, recorded as the update's answer so a redelivery does not count again.
+          if (deps.withinMessageRate && !(await deps.withinMessageRate(key))) {
+            log.warn({ turnId, channel }, 'conversation over its message rate');
+            const messages = [text(translator.t(lang)('errors.tooManyMessages'))];
+            const writes =
+              updateId !== undefined ? [dedupe.answered(channel, updateId, messages, lang, [])] : [];
+            if (writes.length > 0) await lock.write(writes, { release: !deliver });
+            if (deliver) {
+              await send(deliver, messages, lang);
+              await finish(lock, updateId !== undefined ? [dedupe.sent(channel, updateId)] : [], turnId);
+            }
+            return { messages, duplicate: false, turnId, lang };
+          }
           // The session was parsed for this turn alone, so the engine may change it in place.
           const result = await engine.turn(stored, inbound, turnId, { owned: true });
           lang = result.session.lang;

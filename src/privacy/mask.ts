@@ -20,7 +20,7 @@ function maskMiddle(value: string, keepStart: number, keepEnd: number): string {
 
 /** `001099012345` → `001*******45`: the birth-registration code and two last digits stay readable. */
 export function maskCitizenId(id: string): string {
-  return maskMiddle(id.replace(/[\s.]/g, ''), 3, 2);
+  return maskMiddle(id.replace(/[\s.-]/g, ''), 3, 2);
 }
 
 /** `0912345678`, `+84 912 345 678` → `091*****78`. */
@@ -37,8 +37,8 @@ export function maskName(fullName: string): string {
   return [...words.slice(0, -1).map((w) => `${[...w][0]}.`), words.at(-1)].join(' ');
 }
 
-/** Twelve digits, possibly grouped with spaces or dots ("001 099 012 345"), standing alone. */
-const TWELVE_DIGITS = /(?<!\d)\d(?:[ .]?\d){11}(?!\d)/g;
+/** Twelve digits, possibly grouped with spaces, dots or hyphens ("001 099 012 345", "001-190-012-345"). */
+const TWELVE_DIGITS = /(?<!\d)\d(?:[ .-]?\d){11}(?!\d)/g;
 
 /** Vietnamese mobile numbers in any usual form: 0912345678, 0912 345 678, +84 912-345-678, 84912345678. */
 const MOBILE = /(?<![\d+])(?:(?:\+|00)84\)?[ .-]?|84[ .-]?|0)[35789](?:[ .-]?\d){8}(?!\d)/g;
@@ -47,14 +47,44 @@ const MOBILE = /(?<![\d+])(?:(?:\+|00)84\)?[ .-]?|84[ .-]?|0)[35789](?:[ .-]?\d)
 const CMND_IN_CONTEXT =
   /((?:cmnd|cmt|cccd|căn cước|can cuoc|chứng minh|chung minh|định danh|dinh danh|\bid\b)[^\d\n]{0,24}?)(?<!\d)(\d{9})(?!\d)/giu;
 
+/** A whole date with its year: 15/03/1990, 15-3-1990, 15.03.1990, 1990-03-15 (not an ISO timestamp's). */
+const DMY =
+  /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])\s?([/.-])\s?(?:0?[1-9]|1[0-2])\s?\1\s?((?:19|20)\d{2})(?![\d/.-])/g;
+const YMD = /(?<![\d/.-])((?:19|20)\d{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\dT:/.-])/g;
+/** "ngày 15 tháng 3 năm 1990". */
+const WORDS_DATE = /ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d{2})/giu;
+
+/** Words that say a date of birth follows ("sinh ngày", "ngày sinh", "NS:", "DOB", "born"). */
+const BIRTH_WORD = /(?:sinh|\bns\b|dob|born|birth)[^\d\n]{0,20}$/iu;
+
 /**
- * Replaces personal numbers in free text with their masked forms: 12-digit ID numbers, Vietnamese mobile
- * numbers, and 9-digit CMND numbers written next to an ID word. Used by the log redaction.
+ * Dates of birth are personal data, but free text cannot always tell one from a filing date or an appointment.
+ * A whole date right after a birth word keeps only its year; so does any whole date more than five years
+ * back (dates a conversation plans or files are recent, most birth dates are not).
+ */
+function scrubPastDates(text: string): string {
+  const recent = new Date().getFullYear() - 5;
+  const mask = (m: string, year: string, offset: number, whole: string) =>
+    Number(year) < recent || BIRTH_WORD.test(whole.slice(Math.max(0, offset - 24), offset))
+      ? `**/**/${year}`
+      : m;
+  return text
+    .replace(DMY, (m, _sep: string, year: string, offset: number, whole: string) =>
+      mask(m, year, offset, whole),
+    )
+    .replace(YMD, (m, year: string, offset: number, whole: string) => mask(m, year, offset, whole))
+    .replace(WORDS_DATE, (m, year: string, offset: number, whole: string) => mask(m, year, offset, whole));
+}
+
+/**
+ * Replaces personal data in free text with its masked forms: 12-digit ID numbers however grouped, Vietnamese
+ * mobile numbers, 9-digit CMND numbers written next to an ID word, and whole dates of past years (birth dates). Used by the log redaction.
  */
 export function scrubPersonalData(text: string): string {
+  const dated = /(?:19|20)\d{2}/.test(text) ? scrubPastDates(text) : text;
   // The log hot path: most lines hold no run of nine digits at all.
-  if (!/\d{9}/.test(text.replace(/[\s.+()-]/g, ''))) return text;
-  return text
+  if (!/\d{9}/.test(dated.replace(/[\s.+()-]/g, ''))) return dated;
+  return dated
     .replace(TWELVE_DIGITS, (m) => maskCitizenId(m))
     .replace(MOBILE, (m) => maskPhone(m))
     .replace(CMND_IN_CONTEXT, (_m, context: string, digits: string) => context + maskMiddle(digits, 0, 2));

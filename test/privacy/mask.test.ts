@@ -42,6 +42,22 @@ describe('scrubPersonalData', () => {
     );
   });
 
+  it('masks an ID number written with hyphens or spaces, as a citizen may type it', () => {
+    expect(scrubPersonalData('số của tôi là 001-190-012-345 nhé')).toBe('số của tôi là 001*******45 nhé');
+    expect(scrubPersonalData('CCCD 001 190 012 345')).toBe('CCCD 001*******45');
+    expect(scrubPersonalData('gọi 091-234-5678')).toBe('gọi 091*****78');
+  });
+
+  it('keeps only the year of a date of birth, however it is written', () => {
+    expect(scrubPersonalData('tôi sinh ngày 15/03/1990')).toBe('tôi sinh ngày **/**/1990');
+    expect(scrubPersonalData('ngày sinh: 5-3-2020')).toBe('ngày sinh: **/**/2020');
+    expect(scrubPersonalData('DOB 1990-03-15')).toBe('DOB **/**/1990');
+    expect(scrubPersonalData('con tôi ngày 15 tháng 3 năm 2001 ạ')).toBe('con tôi **/**/2001 ạ');
+    expect(scrubPersonalData('An, 15.03.1990')).toBe('An, **/**/1990');
+    // A timestamp in a log line is not a birth date.
+    expect(scrubPersonalData('at 2019-03-15T10:00:00Z')).toBe('at 2019-03-15T10:00:00Z');
+  });
+
   it('masks a 9-digit CMND only next to a word naming an identity card', () => {
     expect(scrubPersonalData('Số CMND: 012345678')).toBe('Số CMND: *******78');
     expect(scrubPersonalData('so chung minh nhan dan la 012345678')).toBe(

@@ -61,6 +61,8 @@ export async function startTestApp(
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     // Shared development keys: every app signs extracts without generating its own.
     HOSO_KEYS_DIR: inject('devKeysDir'),
+    // Scripted journeys send faster than a person; the message rate has its own test.
+    CONVERSATION_MESSAGES_PER_MINUTE: '10000',
     ...(options.memory ? {} : { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: prefix }),
     ...(options.telegramApiRoot
       ? {
