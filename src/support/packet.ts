@@ -56,6 +56,20 @@ export const PacketDecisionSchema = z.object({
   ruleSetVersion: z.string().optional(),
   /** Why not eligible, as the rules explained it. */
   reasons: z.array(CodedMessageSchema).default([]),
+  /**
+   * Why the rules decided so: each rule, whether it fired, and the facts it read (values as short text,
+   * personal numbers masked), so staff can see which answer led where.
+   */
+  trace: z
+    .array(
+      z.object({
+        rule: z.string().min(1).max(120),
+        fired: z.boolean(),
+        facts: z.record(z.string(), z.string().max(300)).default({}),
+      }),
+    )
+    .max(300)
+    .default([]),
 });
 
 /**

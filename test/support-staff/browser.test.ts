@@ -45,6 +45,14 @@ describe.skipIf(skip)(title, () => {
             message: 'Phiếu lý lịch tư pháp số 2 không được ủy quyền cho người khác nhận thay.',
           },
         ],
+        trace: [
+          {
+            rule: 'E2-form2-no-proxy',
+            fired: true,
+            facts: <Record<string, string>>{ 'request.form': '2', 'request.forWhom': '"child"' },
+          },
+          { rule: 'E1-age-14', fired: false, facts: <Record<string, string>>{ 'subject.age': '36' } },
+        ],
       },
       missingDocuments: [
         { code: 'relationship_proof', message: 'Giấy khai sinh của con (chứng minh quan hệ cha, mẹ – con)' },
@@ -139,6 +147,16 @@ describe.skipIf(skip)(title, () => {
       });
       const transcript = staff.locator('[data-testid=transcript]');
       await transcript.getByText('tôi cần xin phiếu lý lịch tư pháp số 2 cho con').waitFor();
+      // A tap reads as the button the citizen saw, and the packet says why the rules decided so.
+      const said = await transcript.textContent();
+      expect(said).toContain('[Đồng ý]');
+      expect(said).not.toContain('[consent:');
+      await staff.click('[data-testid=decision-trace] summary');
+      const why = await staff.locator('[data-testid=decision-trace]').textContent();
+      expect(why).toContain('Vì sao: 1/2 quy tắc được áp dụng');
+      expect(why).toContain('E2-form2-no-proxy được áp dụng');
+      expect(why).toContain('subject.age = 36');
+      expect(await staff.locator('.ticket-meta').textContent()).not.toContain('vừa xong');
 
       // HTML in a citizen's message is shown as text and never runs.
       const evil = transcript.locator('[data-testid=transcript-message] .msg__body', { hasText: EVIL });
@@ -172,9 +190,17 @@ describe.skipIf(skip)(title, () => {
       await staff.screenshot({ path: `${ARTIFACTS}staff-console-handed-back.png`, fullPage: true });
       await citizen.screenshot({ path: `${ARTIFACTS}webchat-citizen.png`, fullPage: true });
 
-      // The console on a phone-sized screen.
-      await staff.setViewportSize({ width: 390, height: 844 });
-      await staff.screenshot({ path: `${ARTIFACTS}staff-console-mobile.png`, fullPage: true });
+      // The console on a phone-sized screen: a toast shows at the top and lets taps through to the buttons.
+      await staff.setViewportSize({ width: 375, height: 812 });
+      await staff.evaluate(
+        "(() => { const el = document.getElementById('toast'); el.textContent = 'Đã trả cho trợ lý'; el.hidden = false; })()",
+      );
+      const toastBox = (await staff.locator('#toast').boundingBox())!;
+      expect(toastBox.y).toBeLessThan(80);
+      expect(await staff.evaluate("getComputedStyle(document.getElementById('toast')).pointerEvents")).toBe(
+        'none',
+      );
+      await staff.screenshot({ path: `${ARTIFACTS}staff-console-mobile.png`, fullPage: false });
 
       expect(alerts).toEqual([]);
       expect(existsSync(`${ARTIFACTS}staff-console-ticket.png`)).toBe(true);

@@ -107,6 +107,39 @@ const time = new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', m
 const fmtDateTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '');
 const fmtTime = (iso) => (iso ? time.format(new Date(iso)) : '');
 
+/** Why the rules decided so: each rule, whether it applied, and the facts it read. */
+function decisionTrace(trace) {
+  if (trace.length === 0) return null;
+  const fired = trace.filter((e) => e.fired).length;
+  return h(
+    'details',
+    { class: 'trace', testid: 'decision-trace' },
+    h('summary', {}, `Vì sao: ${fired}/${trace.length} quy tắc được áp dụng`),
+    h(
+      'ul',
+      { class: 'list' },
+      trace.map((e) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'code' }, e.rule),
+          ' ',
+          e.fired ? 'được áp dụng' : 'không áp dụng',
+          Object.keys(e.facts).length
+            ? h(
+                'span',
+                { class: 'muted' },
+                ` — đã đọc: ${Object.entries(e.facts)
+                  .map(([k, v]) => `${k} = ${v}`)
+                  .join('; ')}`,
+              )
+            : null,
+        ),
+      ),
+    ),
+  );
+}
+
 function fmtWait(minutes) {
   if (minutes < 1) return 'dưới 1 phút';
   if (minutes < 60) return `${minutes} phút`;
@@ -498,6 +531,7 @@ function renderPacket(ticket, packet) {
                   ),
                 )
               : null,
+            decisionTrace(decision.trace || []),
           ]
         : h('p', { class: 'muted' }, 'Chưa có quyết định nào.'),
     ),

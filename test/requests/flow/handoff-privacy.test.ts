@@ -33,6 +33,10 @@ describe('a request in the staff handoff and in the citizen’s data rights', ()
       answers: { 'Loại phiếu': 'Phiếu số 1', 'Số bản': '1', 'Đối tượng miễn, giảm phí': 'Sinh viên' },
     });
     expect(packet.decision).toMatchObject({ service: 'lltp', eligible: true, ruleSetVersion: '2026.11.2' });
+    // Why: every rule with whether it fired and the facts it read.
+    const trace = packet.decision!.trace;
+    expect(trace.some((e) => e.fired) && trace.some((e) => !e.fired)).toBe(true);
+    expect(trace.find((e) => e.fired && Object.keys(e.facts).length > 0)).toBeDefined();
     expect(packet.missingDocuments.map((d) => d.code)).toEqual(['fee_reduction_proof']);
     expect(packet.legalBasis.join('\n')).toContain('Thông tư 16/2025/TT-BTC');
     expect(packet.extra).toContainEqual({
@@ -40,6 +44,19 @@ describe('a request in the staff handoff and in the citizen’s data rights', ()
       value: 'Cấp Phiếu lý lịch tư pháp (2026.11.2)',
     });
     expect(JSON.stringify(packet)).not.toContain(HOA.id);
+  });
+
+  it('shows staff the decision behind a request the citizen just filed, with its trace', async () => {
+    app = await startTestApp({ memory: true, env: { STAFF_OFFICE_HOURS: 'mon-sun 00:00-24:00' } });
+    const client = await linkedClient(app.baseUrl, HOA);
+    const said = await toSummary(client, 'Không thuộc đối tượng nào');
+    await tap(client, said, 'Xác nhận nộp hồ sơ');
+    const opened = textOf(await client.say('gặp nhân viên'));
+    const ticket = await app.support.tickets.get(/HT-\d{4}-\d{6}/.exec(opened)![0]);
+    const decision = ticket!.packet.decision;
+    expect(decision).toMatchObject({ service: 'lltp', eligible: true, ruleSetVersion: '2026.11.2' });
+    expect(decision!.trace.length).toBeGreaterThan(0);
+    expect(JSON.stringify(ticket!.packet)).not.toContain(HOA.id);
   });
 
   it('exports the citizen’s requests and erases them with their files, keeping only the record of the fee paid', async () => {
