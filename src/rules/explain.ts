@@ -56,8 +56,15 @@ export function explain(decision: Decision, lang: Lang, context: ExplainContext 
   const service = context.title?.[lang] ?? p.thisService;
   const trace = decision.trace;
   const out: string[] = [];
-  const cite = (entries: TraceEntry[]): string =>
-    entries.length > 0 ? ` (${fill(p.basis, { basis: basisText(entries) })})` : '';
+  // A reading that is uncertain or conflicting is marked on the line it decides, and explained once below,
+  // rather than a hedge on every summary (a single-source reading is not uncertain).
+  let unsureShown = false;
+  const cite = (entries: TraceEntry[]): string => {
+    if (entries.length === 0) return '';
+    const unsure = entries.some((e) => e.certainty === 'uncertain' || e.certainty === 'conflict');
+    if (unsure) unsureShown = true;
+    return ` (${fill(p.basis, { basis: basisText(entries) })})${unsure ? ' (*)' : ''}`;
+  };
   // Messages come from the trace when it has them, so the explanation can use another language than the decision.
   const text = (entries: TraceEntry[], fallback: string): string => entries[0]?.label?.[lang] ?? fallback;
 
@@ -123,6 +130,6 @@ export function explain(decision: Decision, lang: Lang, context: ExplainContext 
     }
   }
   if (!trace) out.push(p.noTrace);
-  else if (trace.some((e) => e.fired && e.certainty !== 'confirmed')) out.push(p.uncertain);
+  else if (unsureShown) out.push(p.uncertain);
   return out.join('\n').normalize('NFC');
 }

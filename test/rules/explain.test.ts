@@ -6,6 +6,36 @@ import { REPO_RULES } from './fixtures.ts';
 const lltp = (await loadCatalog(REPO_RULES)).get('lltp');
 
 describe('explain', () => {
+  it('marks only the lines an uncertain rule decides, and never hedges a summary whose rules are all sure', async () => {
+    const d = await lltp.decide(
+      {
+        on: '2025-06-01',
+        channel: 'in_person',
+        requester: { dateOfBirth: '1990-05-05' },
+        request: { copies: 1 },
+      },
+      { trace: true },
+    );
+    const text = lltp.explain(d, 'vi');
+    const unsure = (d.trace ?? []).some(
+      (e) => e.fired && (e.certainty === 'uncertain' || e.certainty === 'conflict'),
+    );
+    const marked = text.split('\n').filter((l) => l.startsWith('•') && l.includes('(*)'));
+    expect(text).not.toContain('một số quy định trên');
+    if (marked.length > 0) expect(text).toContain('(*) Quy định ở dòng đánh dấu (*)');
+    else expect(text).not.toContain('cách hiểu tốt nhất');
+    // A reading from a single source is not uncertain: it alone never brings the note.
+    const sureOnly = {
+      ...d,
+      trace: (d.trace ?? []).map((e) => ({
+        ...e,
+        certainty: e.certainty === 'confirmed' ? e.certainty : ('single' as const),
+      })),
+    };
+    expect(lltp.explain(sureOnly, 'vi')).not.toContain('cách hiểu tốt nhất');
+    expect(unsure || marked.length === 0).toBe(true);
+  });
+
   it('tells an ineligible citizen why, on which instrument, in polite Vietnamese', async () => {
     const d = await lltp.decide(
       {
@@ -45,7 +75,9 @@ describe('explain', () => {
     const vi = lltp.explain(d, 'vi');
     expect(vi).toContain('Nộp phí 105.000\u00a0₫');
     expect(vi).toContain('Thời hạn giải quyết dự kiến: 10 ngày làm việc');
-    expect(vi).toContain('Lưu ý');
+    // The uncertain reading is marked on its own line, and the note refers to that mark.
+    expect(vi.split('\n').some((l) => l.startsWith('•') && l.includes('(*)'))).toBe(true);
+    expect(vi).toContain('(*) Quy định ở dòng đánh dấu (*)');
   });
 
   it('explains in the language asked even when the decision was made in the other', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BINH, HOA } from '../../identity/helpers.ts';
 import { startTestApp } from '../../support/app.ts';
-import { linkedClient, tap, textOf } from './support.ts';
+import { buttonsOf, linkedClient, tap, textOf } from './support.ts';
 
 describe('what a new user trips over in the request conversation', () => {
   let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
@@ -20,6 +20,19 @@ describe('what a new user trips over in the request conversation', () => {
     expect(textOf(said)).toContain('Hoso hỗ trợ');
     said = await client.say('/foo');
     expect(textOf(said)).not.toMatch(/Xác nhận nộp hồ sơ|Sửa thông tin/);
+  });
+
+  it('offers a 36-year-old only the fee categories a rule can apply (age is read from the date of birth)', async () => {
+    app = await startTestApp({ memory: true });
+    const hoa = await linkedClient(app.baseUrl, HOA);
+    let said = await hoa.say('xin lltp so 1');
+    for (const step of ['Xin việc làm', 'Cho bản thân', 'Không', 'Không']) said = await tap(hoa, said, step);
+    said = await hoa.say('tôi cần 1 bản');
+    const labels = buttonsOf(said).map((b) => b.label);
+    expect(labels).toContain('Không thuộc đối tượng nào');
+    expect(labels).toContain('Sinh viên');
+    expect(labels).not.toContain('Trẻ em');
+    expect(labels).not.toContain('Người cao tuổi');
   });
 
   it('names the bank and the account holder in the payment message', async () => {
