@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UserFromGetMe } from 'grammy/types';
-import { createTelegramChannel, type TelegramChannel } from './channels/telegram/channel.ts';
+import {
+  createTelegramChannel,
+  TELEGRAM_WEBHOOK_PATH,
+  type TelegramChannel,
+} from './channels/telegram/channel.ts';
 import { createDownloadLinks } from './channels/webchat/downloads.ts';
 import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
@@ -63,7 +67,7 @@ import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetricsModule, type MetricsModule } from './metrics/index.ts';
 import { VietQrPayments } from './payments/port.ts';
-import { devPaymentRoutes, paymentCallbackRoutes } from './payments/routes.ts';
+import { devPaymentRoutes, PAYMENT_CALLBACK_PATH, paymentCallbackRoutes } from './payments/routes.ts';
 import { HttpAgency } from './ports/agency/http.ts';
 import { SimulatedBackOffice } from './ports/agency/simulated.ts';
 import type { AgencyPort } from './ports/agency/types.ts';
@@ -652,6 +656,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetricsModule({
     token: config.METRICS_TOKEN,
     defaultMetrics: options.defaultMetrics ?? true,
+    webhooks: { payments: PAYMENT_CALLBACK_PATH, telegram: TELEGRAM_WEBHOOK_PATH },
     sources: {
       queueDepth: async (): Promise<Record<string, Record<string, number>>> =>
         jobs instanceof BullJobQueue ? { jobs: await jobs.counts() } : {},

@@ -20,6 +20,8 @@ export interface MetricsOptions {
   sources?: MetricsSources;
   /** `process` metrics (CPU, memory, event loop lag) too; off in tests that build many registries. */
   defaultMetrics?: boolean;
+  /** Webhook routes by name (path prefix): their refusals are counted by reason. */
+  webhooks?: Record<string, string>;
   /** Labels on every series, such as `{ role: 'worker' }`. */
   labels?: Record<string, string>;
 }
@@ -176,10 +178,14 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   };
 
   const errorHook: FastifyPluginAsync = async (app) => {
-    app.addHook('onSend', async (_request, reply, payload) => {
-      if (reply.statusCode >= 400 && typeof payload === 'string' && payload.includes('"HOSO_ERR_')) {
-        const code = /"code":"(HOSO_ERR_[A-Z0-9_]+)"/.exec(payload)?.[1];
-        if (code) errors.inc({ code });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode < 400) return payload;
+      const code =
+        typeof payload === 'string' ? /"code":"(HOSO_ERR_[A-Z0-9_]+)"/.exec(payload)?.[1] : undefined;
+      if (code) errors.inc({ code });
+      for (const [webhook, path] of Object.entries(options.webhooks ?? {})) {
+        if (request.url.startsWith(path))
+          refusals.inc({ webhook, reason: code ?? `http_${reply.statusCode}` });
       }
       return payload;
     });

@@ -28,6 +28,7 @@ describe('/metrics', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"sessionId": 5}',
     });
+    await fetch(`${app.baseUrl}/api/payments/callback`, { method: 'POST', body: '{}' });
     const res = await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
@@ -36,6 +37,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/hoso_turn_duration_seconds_count\{channel="webchat"\} [2-9]/);
     expect(text).toMatch(/hoso_errors_total\{code="HOSO_ERR_BAD_REQUEST"\} 1/);
     expect(text).toMatch(/hoso_rule_set_info\{service="lltp",version="[^"]+"\} 1/);
+    expect(text).toMatch(/hoso_webhook_refusals_total\{webhook="payments",reason="[A-Za-z0-9_]+"\} 1/);
     expect(text).toContain('hoso_tickets_waiting 0');
     expect(text).toContain('hoso_sla_breaches 0');
   });
