@@ -163,6 +163,10 @@ export const EnvSchema = z.object({
   JOBS_WORKERS: flag.default(true),
   // Operations: how long a stop (SIGTERM) waits for turns in flight before closing.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  // /metrics on the public server only with a bearer token; or alone on an internal port (hoso worker too).
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   JOBS_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   JOBS_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   AGENCY_API_URL: optionalUrl,

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UserFromGetMe } from 'grammy/types';
-import { createTelegramChannel, type TelegramChannel } from './channels/telegram/channel.ts';
+import {
+  createTelegramChannel,
+  TELEGRAM_WEBHOOK_PATH,
+  type TelegramChannel,
+} from './channels/telegram/channel.ts';
 import { createDownloadLinks } from './channels/webchat/downloads.ts';
 import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
@@ -63,8 +67,9 @@ import { createDeadLetterList, type DeadLetterList } from './jobs/dead-letters.t
 import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMetricsModule, type MetricsModule } from './metrics/index.ts';
 import { VietQrPayments } from './payments/port.ts';
-import { devPaymentRoutes, paymentCallbackRoutes } from './payments/routes.ts';
+import { devPaymentRoutes, PAYMENT_CALLBACK_PATH, paymentCallbackRoutes } from './payments/routes.ts';
 import { HttpAgency } from './ports/agency/http.ts';
 import { SimulatedBackOffice } from './ports/agency/simulated.ts';
 import type { AgencyPort } from './ports/agency/types.ts';
@@ -110,9 +115,12 @@ import type { KeyValueStore } from './store/types.ts';
 import { createUpdateDedupe } from './store/update-dedupe.ts';
 import { createSupportModule, type SupportModule } from './support/module.ts';
 import { loadHolidays } from './support/office-hours.ts';
+import { slaOf } from './support/sla.ts';
 
 export interface AppOptions {
   logger?: Logger;
+  /** Process metrics (CPU, memory) in /metrics; default on. */
+  defaultMetrics?: boolean;
   /** Pins Telegram's getMe answer (tests against a fake Bot API). */
   telegramBotInfo?: UserFromGetMe;
   /** Use this store instead of the configured one (tests that share one between two apps). */
@@ -171,6 +179,8 @@ export interface App {
   };
   /** What /readyz checks: `readiness.add(name, check)` for anything a turn needs. */
   readiness: Readiness;
+  /** Prometheus metrics: /metrics behind METRICS_TOKEN, or alone on METRICS_PORT. */
+  metrics: MetricsModule;
   /** Stops gracefully: not ready, new work refused, work in flight finished (SHUTDOWN_GRACE_SECONDS), closed. */
   close(): Promise<void>;
 }
@@ -501,7 +511,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ttlMs,
     onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
   });
-  const handle = createConversationHandler({
+  const turnHandler = createConversationHandler({
     engine,
     sessions: conversationSessions,
     dedupe: createUpdateDedupe(),
@@ -518,6 +528,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return count <= config.CONVERSATION_MESSAGES_PER_MINUTE;
     },
   });
+  // Every turn is timed for the metrics (created with the other operations wiring below, before any turn).
+  const handle: typeof turnHandler = async (raw, handleOptions) => {
+    const started = performance.now();
+    const channel = (raw as { channel?: unknown } | undefined)?.channel;
+    let failed = true;
+    try {
+      const result = await turnHandler(raw, handleOptions);
+      failed = false;
+      return result;
+    } finally {
+      metrics.observeTurn(
+        typeof channel === 'string' ? channel : 'unknown',
+        (performance.now() - started) / 1000,
+        failed,
+      );
+    }
+  };
 
   const outbox = new WebchatOutbox(store, ttlMs);
   const webchatSessions = createWebchatSessions(store, { ttlMs });
@@ -732,6 +759,37 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const loaded = rules.services().length;
     return { ok: loaded > 0, services: loaded };
   });
+  const metrics = createMetricsModule({
+    token: config.METRICS_TOKEN,
+    defaultMetrics: options.defaultMetrics ?? true,
+    webhooks: { payments: PAYMENT_CALLBACK_PATH, telegram: TELEGRAM_WEBHOOK_PATH },
+    sources: {
+      queueDepth: async (): Promise<Record<string, Record<string, number>>> =>
+        jobs instanceof BullJobQueue ? { jobs: await jobs.counts() } : {},
+      deadLetters: async () => {
+        const byJob: Record<string, number> = {};
+        for (const letter of await deadLetters.list(1000)) byJob[letter.name] = (byJob[letter.name] ?? 0) + 1;
+        return byJob;
+      },
+      ruleSets: () => rules.services().map((s) => ({ service: s.id, version: s.ruleSet.version })),
+      ticketsWaiting: async () => {
+        const now = new Date();
+        const waiting = await support.tickets.list('unassigned', '');
+        const oldest = Math.min(now.getTime(), ...waiting.map((t) => Date.parse(t.openedAt)));
+        return {
+          count: waiting.length,
+          oldestSeconds: (now.getTime() - oldest) / 1000,
+          breached: waiting.filter(
+            (t) => slaOf(t, now, config.STAFF_FIRST_RESPONSE_MINUTES, support.hours).state === 'breached',
+          ).length,
+        };
+      },
+    },
+  });
+  plugins.unshift(metrics.errorHook, metrics.routes);
+  const metricsServer = config.METRICS_PORT
+    ? await metrics.listen(config.METRICS_PORT, config.METRICS_HOST)
+    : undefined;
   // --- end operations setup ---
 
   const http = await buildHttpServer({
@@ -787,12 +845,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     extracts: { identity: signingIdentity, registry: documentRegistry, issuer },
     sweeper,
     readiness,
+    metrics,
     async close() {
       clearInterval(sweepTimer);
       readiness.beginShutdown();
       await telegram?.stop();
       await drainAndClose(http, inFlight, config.SHUTDOWN_GRACE_SECONDS * 1000);
       stopRulesSchedule();
+      await metricsServer?.close();
       await rules.close();
       await jobs.close();
       if (!options.records) await records.close();
