@@ -63,8 +63,10 @@ import { createDeadLetterList, type DeadLetterList } from './jobs/dead-letters.t
 import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { PaymentLedger } from './payments/ledger.ts';
 import { VietQrPayments } from './payments/port.ts';
 import { devPaymentRoutes, paymentCallbackRoutes } from './payments/routes.ts';
+import { refundStaffRoutes } from './payments/staff-routes.ts';
 import { HttpAgency } from './ports/agency/http.ts';
 import { SimulatedBackOffice } from './ports/agency/simulated.ts';
 import type { AgencyPort } from './ports/agency/types.ts';
@@ -312,6 +314,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
   });
   // --- end extracts setup ---
+  // Every payment the gateway reports, overpayments included: money received is a record.
+  const paymentLedger = new PaymentLedger(records.store);
   const requestWatch = createRequestWatch(records.store);
   const requests = new RequestService({
     watch: requestWatch,
@@ -547,6 +551,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     paymentCallbackRoutes({
       service: requests,
       kv: records.store,
+      ledger: paymentLedger,
       secret: config.PAYMENT_CALLBACK_SECRET,
       toleranceSeconds: config.PAYMENT_CALLBACK_TOLERANCE_SECONDS,
     }),
@@ -554,6 +559,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   ];
 
   plugins.push(support.routes);
+  // --- Payments: overpayments owed back, listed for supervisors ---
+  support.addStaffRoutes(refundStaffRoutes({ ledger: paymentLedger }));
   // --- Signed extracts (issue 6): /verify, the published key, revocation in the staff console ---
   support.addStaffRoutes(
     documentStaffRoutes({ registry: documentRegistry, audit: support.audit, translator }),
