@@ -122,6 +122,21 @@ describe('payments a request did not ask for', () => {
     expect((await ledger.refunds()).filter((r) => r.requestCode === code)).toEqual([]);
   });
 
+  it('applies one of two different transfers that race for one request, and lists the other for a refund', async () => {
+    const { code } = await app.requests.create(lltpRequest());
+    await app.requests.confirm(code);
+    const answers = await Promise.all([
+      deliver(notice(code, `GW-${code}-a`, 200000)),
+      deliver(notice(code, `GW-${code}-b`, 200000)),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.body.error?.code).toBe('HOSO_ERR_PAYMENT_NOT_EXPECTED');
+    const refunds = await new PaymentLedger(app.records).refunds();
+    expect(refunds.filter((r) => r.requestCode === code)).toHaveLength(1);
+    expect((await app.requests.get(code))!.history.filter((h) => h.to === 'paid')).toHaveLength(1);
+  });
+
   it('lists a transfer for a cancelled request for a refund', async () => {
     const { code } = await app.requests.create(lltpRequest());
     await app.requests.confirm(code);
