@@ -68,8 +68,10 @@ import { createInProcessJobQueue } from './jobs/in-process.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetricsModule, type MetricsModule } from './metrics/index.ts';
+import { PaymentLedger } from './payments/ledger.ts';
 import { VietQrPayments } from './payments/port.ts';
 import { devPaymentRoutes, PAYMENT_CALLBACK_PATH, paymentCallbackRoutes } from './payments/routes.ts';
+import { refundStaffRoutes } from './payments/staff-routes.ts';
 import { HttpAgency } from './ports/agency/http.ts';
 import { SimulatedBackOffice } from './ports/agency/simulated.ts';
 import type { AgencyPort } from './ports/agency/types.ts';
@@ -322,6 +324,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
   });
   // --- end extracts setup ---
+  // Every payment the gateway reports, overpayments included: money received is a record.
+  const paymentLedger = new PaymentLedger(records.store);
   const requestWatch = createRequestWatch(records.store);
   const requests = new RequestService({
     watch: requestWatch,
@@ -574,6 +578,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     paymentCallbackRoutes({
       service: requests,
       kv: records.store,
+      ledger: paymentLedger,
       secret: config.PAYMENT_CALLBACK_SECRET,
       toleranceSeconds: config.PAYMENT_CALLBACK_TOLERANCE_SECONDS,
     }),
@@ -581,6 +586,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   ];
 
   plugins.push(support.routes);
+  // --- Payments: overpayments owed back, listed for supervisors ---
+  support.addStaffRoutes(refundStaffRoutes({ ledger: paymentLedger }));
   // --- Signed extracts (issue 6): /verify, the published key, revocation in the staff console ---
   support.addStaffRoutes(
     documentStaffRoutes({ registry: documentRegistry, audit: support.audit, translator }),

@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors.ts';
 import { RequestError } from '../requests/errors.ts';
 import type { RequestService } from '../requests/service.ts';
 import type { KeyValueStore } from '../store/types.ts';
+import type { LedgerEntry, PaymentLedger } from './ledger.ts';
 import { verifyPaymentSignature } from './signature.ts';
 
 export const PAYMENT_CALLBACK_PATH = '/api/payments/callback';
@@ -24,6 +25,8 @@ export const PaymentCallbackSchema = z.object({
 export interface PaymentCallbackOptions {
   service: RequestService;
   kv: KeyValueStore;
+  /** Where every payment received is recorded, overpayments included (in the records store). */
+  ledger: PaymentLedger;
   /** The shared secret the gateway signs with; without it the route answers 503. */
   secret: string | undefined;
   toleranceSeconds: number;
@@ -108,22 +111,73 @@ export function paymentCallbackRoutes(options: PaymentCallbackOptions): FastifyP
         }
         throw new HttpError(409, 'HOSO_ERR_PAYMENT_IN_PROGRESS', 'this notice is being handled; retry later');
       }
+      const now = options.now?.() ?? new Date();
+      const entry = (outcome: LedgerEntry['outcome'], requestState?: string): LedgerEntry => ({
+        transactionId: notice.transactionId,
+        requestCode: notice.requestCode,
+        amount: notice.amount,
+        currency: notice.currency,
+        paidAt: notice.paidAt,
+        receivedAt: now.toISOString(),
+        outcome,
+        ...(requestState ? { requestState } : {}),
+      });
       try {
+        // The ledger remembers a refund for good: its redelivery gets the same answer and is not listed twice.
+        const known = await options.ledger.get(notice.transactionId);
+        if (known?.outcome === 'refund') {
+          await options.ledger.record(known);
+          await options.kv.del(replayKey);
+          throw notExpected(known);
+        }
+        if (known?.outcome === 'applied') {
+          await options.kv.set(replayKey, 'done', { ttlMs: DONE_MS });
+          return reply.code(200).send({ status: 'duplicate', code: notice.requestCode });
+        }
         const { record } = await options.service.markPaid(notice.requestCode, {
           amount: notice.amount,
           provider: 'gateway',
           transactionId: notice.transactionId,
           paidAt: notice.paidAt,
         });
+        await options.ledger.record(entry('applied'));
         await options.kv.set(replayKey, 'done', { ttlMs: DONE_MS });
         return reply.code(200).send({ status: 'accepted', code: record.code, state: record.state });
       } catch (error) {
+        if (error instanceof HttpError) throw error;
+        if (
+          error instanceof RequestError &&
+          (error.code === 'HOSO_ERR_PAYMENT_NOT_EXPECTED' ||
+            error.code === 'HOSO_ERR_REQUEST_ILLEGAL_TRANSITION')
+        ) {
+          // Money arrived for a request that was not waiting for it (paid already, cancelled…): it is owed back.
+          const state = (await options.service.get(notice.requestCode))?.state;
+          const refund = await options.ledger.record(entry('refund', state));
+          await options.kv.del(replayKey).catch(() => undefined);
+          request.log.warn({ request: notice.requestCode, amount: notice.amount }, 'payment to refund');
+          throw notExpected(refund);
+        }
+        if (error instanceof RequestError && error.code === 'HOSO_ERR_PAYMENT_AMOUNT_MISMATCH') {
+          await options.ledger.record(entry('amount_mismatch'));
+        } else if (error instanceof RequestError && error.code === 'HOSO_ERR_REQUEST_NOT_FOUND') {
+          await options.ledger.record(entry('unknown_request'));
+        }
         // Not handled: let the gateway's retry try again (a refusal is final, and answered as such).
         await options.kv.del(replayKey).catch(() => undefined);
         return requestErrorToHttp(error);
       }
     });
   };
+}
+
+/** 409 per the contract: the request was not waiting for this payment, which is listed for a refund. */
+function notExpected(entry: LedgerEntry): HttpError {
+  return new HttpError(
+    409,
+    'HOSO_ERR_PAYMENT_NOT_EXPECTED',
+    `request ${entry.requestCode} is not waiting for a payment; ${entry.amount} VND is listed for a refund`,
+    { refund: true, amount: entry.amount, state: entry.requestState ?? null },
+  );
 }
 
 /**

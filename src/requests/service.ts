@@ -152,7 +152,8 @@ export class RequestService {
       await this.enqueueSubmission(code);
       return { record: next, duplicate: false };
     }
-    if (record.payment?.paidAt) {
+    // Only the transfer that paid the request is a duplicate; another one is money the request did not ask for.
+    if (record.payment?.paidAt && record.payment.transactionId === paid.transactionId) {
       if (record.state === 'paid') await this.enqueueSubmission(code);
       return { record, duplicate: true };
     }

@@ -274,6 +274,7 @@ function route() {
   if (documentView) return renderDocuments(documentView[1]);
   if (hash === '#/audit' && state.me.role === 'supervisor') return renderAudit();
   if (hash === '#/dead-letters') return renderDeadLetters();
+  if (hash === '#/refunds' && state.me.role === 'supervisor') return renderRefunds();
   const queue = /^#\/queue\/(unassigned|mine|all|closed)$/.exec(hash);
   return renderQueue(queue ? queue[1] : 'unassigned');
 }
@@ -1081,6 +1082,56 @@ async function renderDeadLetters() {
     ),
   );
   await load();
+}
+
+// ---------------------------------------------------------------- refunds
+
+const VND = new Intl.NumberFormat('vi-VN');
+
+/** Transfers that arrived for a request not waiting for them: a supervisor sends the money back. */
+async function renderRefunds() {
+  setNav('refunds');
+  const body = h('tbody');
+  const empty = h('p', { class: 'muted', hidden: true }, 'Không có khoản nào cần hoàn.');
+  view.append(
+    h('h2', {}, 'Hoàn tiền'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Các khoản chuyển đến cho hồ sơ không còn chờ nộp lệ phí (đã nộp rồi, đã huỷ). Cần hoàn lại cho người chuyển.',
+    ),
+    empty,
+    h(
+      'table',
+      { class: 'table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Hồ sơ', 'Số tiền', 'Mã giao dịch', 'Nhận lúc'].map((c) => h('th', {}, c)),
+        ),
+      ),
+      body,
+    ),
+  );
+  const data = await attempt(() => api('GET', '/staff/api/refunds'));
+  if (!data) return;
+  fill(
+    body,
+    data.refunds.map((r) =>
+      h(
+        'tr',
+        { testid: 'refund-row' },
+        h('td', { 'data-label': 'Hồ sơ' }, h('span', { class: 'mono' }, r.requestCode)),
+        h('td', { 'data-label': 'Số tiền' }, `${VND.format(r.amount)} đồng`),
+        h('td', { 'data-label': 'Mã giao dịch' }, h('span', { class: 'mono' }, r.transactionId)),
+        h('td', { 'data-label': 'Nhận lúc' }, fmtDateTime(r.receivedAt)),
+      ),
+    ),
+  );
+  empty.hidden = data.refunds.length > 0;
 }
 
 // ---------------------------------------------------------------- issued documents
