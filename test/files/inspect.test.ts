@@ -57,6 +57,20 @@ function jpegDeclaring(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, dqt, sof, Buffer.from([0xff, 0xd9])]);
 }
 
+/** A WebP with an extended (VP8X) header declaring the given canvas. */
+function webpDeclaring(width: number, height: number): Buffer {
+  const vp8x = Buffer.alloc(18);
+  vp8x.write('VP8X', 0, 'latin1');
+  vp8x.writeUInt32LE(10, 4);
+  vp8x.writeUIntLE(width - 1, 12, 3);
+  vp8x.writeUIntLE(height - 1, 15, 3);
+  const riff = Buffer.alloc(12);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(4 + vp8x.length, 4);
+  riff.write('WEBP', 8, 'latin1');
+  return Buffer.concat([riff, vp8x]);
+}
+
 const PNG_1x1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
@@ -133,6 +147,14 @@ describe('what a citizen’s upload must be, beyond its first bytes', () => {
         params: { maxMegapixels: 40 },
       });
     }
+  });
+
+  it('reads a WebP’s canvas too, so the attack does not just move to another format', async () => {
+    expect(await intake().store(webpDeclaring(1200, 1600), 'anh.webp')).toMatchObject({ ok: true });
+    expect(await intake().store(webpDeclaring(16000, 16000), 'anh.webp')).toMatchObject({
+      ok: false,
+      key: 'requests:errors.HOSO_ERR_UPLOAD_TOO_MANY_PIXELS',
+    });
   });
 
   it('refuses an image whose header is cut short or declares no size', async () => {
