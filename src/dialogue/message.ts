@@ -54,9 +54,12 @@ export const InboundFileSchema = z.object({
   size: z.number().int().nonnegative().optional(),
   /**
    * A channel that receives the bytes itself may refuse the file before the turn (too large, not a photo or a
-   * PDF); the conversation then tells the citizen why, in their language.
+   * PDF, a PDF that does not load or is password-protected, a file with a program inside, an image of too many
+   * pixels); the conversation then tells the citizen why, in their language.
    */
-  rejected: z.enum(['too_large', 'type']).optional(),
+  rejected: z
+    .enum(['too_large', 'type', 'unreadable', 'encrypted', 'polyglot', 'too_many_pixels'])
+    .optional(),
 });
 
 export type InboundFile = z.infer<typeof InboundFileSchema>;

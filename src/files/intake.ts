@@ -1,4 +1,5 @@
 import type { Channel, InboundFile } from '../dialogue/message.ts';
+import { DEFAULT_MAX_IMAGE_PIXELS, inspectUpload, type UploadRefusal } from './inspect.ts';
 import { detectDocumentType } from './local-blob-store.ts';
 import type { BlobStore } from './types.ts';
 
@@ -16,6 +17,25 @@ export type ChannelFileFetcher = (ref: string) => Promise<{ bytes: Uint8Array; f
 export interface FileIntakeOptions {
   /** Largest file accepted, in bytes. */
   maxBytes: number;
+  /** Most pixels an image's header may declare (default 40 megapixels). */
+  maxImagePixels?: number;
+}
+
+/** Why a channel refused a file before the turn, as carried on the inbound message. */
+export type FileRejection = NonNullable<InboundFile['rejected']>;
+
+const REFUSAL_KEYS: Record<UploadRefusal, string> = {
+  unreadable: 'requests:errors.HOSO_ERR_UPLOAD_UNREADABLE',
+  encrypted: 'requests:errors.HOSO_ERR_UPLOAD_ENCRYPTED',
+  polyglot: 'requests:errors.HOSO_ERR_UPLOAD_POLYGLOT',
+  too_many_pixels: 'requests:errors.HOSO_ERR_UPLOAD_TOO_MANY_PIXELS',
+};
+
+/** The reason to put on the inbound message for a refused file, so the turn says the right sentence. */
+export function rejectionOf(result: { key: string }): FileRejection {
+  if (result.key.endsWith('TOO_LARGE')) return 'too_large';
+  const refusal = (Object.keys(REFUSAL_KEYS) as UploadRefusal[]).find((r) => REFUSAL_KEYS[r] === result.key);
+  return refusal ?? 'type';
 }
 
 const BLOB_REF = /^blob:([A-Za-z0-9_-]{1,64})$/;
@@ -48,6 +68,8 @@ export class FileIntake {
     if (bytes.length > this.options.maxBytes) return this.tooLarge();
     const mimeType = detectDocumentType(bytes);
     if (!mimeType) return { ok: false, key: 'requests:errors.HOSO_ERR_FILE_TYPE' };
+    const inspected = await inspectUpload(bytes, mimeType, this.maxImagePixels);
+    if (!inspected.ok) return this.refused(inspected.reason);
     const name = safeName(filename, mimeType);
     const fileId = await this.files.put(bytes, { filename: name, mimeType });
     return { ok: true, fileId, filename: name, mimeType };
@@ -56,6 +78,7 @@ export class FileIntake {
   /** The file an inbound message carries, stored (or found, for a channel that stored it already). */
   async accept(channel: Channel, file: InboundFile): Promise<IntakeResult> {
     if (file.rejected === 'type') return { ok: false, key: 'requests:errors.HOSO_ERR_FILE_TYPE' };
+    if (file.rejected && file.rejected !== 'too_large') return this.refused(file.rejected);
     if (file.rejected === 'too_large' || (file.size !== undefined && file.size > this.options.maxBytes))
       return this.tooLarge();
     const blob = BLOB_REF.exec(file.ref);
@@ -74,6 +97,20 @@ export class FileIntake {
   async discard(channel: Channel, file: InboundFile): Promise<void> {
     const blob = BLOB_REF.exec(file.ref);
     if (blob && this.prestored.has(channel)) await this.files.delete(blob[1]!);
+  }
+
+  private get maxImagePixels(): number {
+    return this.options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  }
+
+  private refused(reason: UploadRefusal): IntakeResult {
+    if (reason === 'too_many_pixels')
+      return {
+        ok: false,
+        key: REFUSAL_KEYS[reason],
+        params: { maxMegapixels: Math.floor(this.maxImagePixels / 1_000_000) },
+      };
+    return { ok: false, key: REFUSAL_KEYS[reason] };
   }
 
   private tooLarge(): IntakeResult {

@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { ChannelSender } from '../../conversation/notifier.ts';
 import type { Button, InboundFile, Outbound } from '../../dialogue/message.ts';
-import type { FileIntake } from '../../files/intake.ts';
+import { type FileIntake, rejectionOf } from '../../files/intake.ts';
 import type { BlobStore } from '../../files/types.ts';
 import type { Lang, Translator } from '../../i18n.ts';
 import type { DevOutbox } from '../../ports/sms/dev-outbox.ts';
@@ -80,7 +80,7 @@ export function startTerminalChat(options: TerminalChatOptions): TerminalChat {
         mimeType: stored.mimeType,
         size: bytes.length,
       };
-    return { ref: 'refused', rejected: stored.key.endsWith('TOO_LARGE') ? 'too_large' : 'type' };
+    return { ref: 'refused', rejected: rejectionOf(stored) };
   }
 
   const rl = createInterface({ input: options.input, terminal: false });

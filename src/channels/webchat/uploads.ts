@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationHandler } from '../../conversation/handle-inbound.ts';
 import type { InboundFile } from '../../dialogue/message.ts';
-import type { FileIntake } from '../../files/intake.ts';
+import { type FileIntake, rejectionOf } from '../../files/intake.ts';
 import { CitizenHttpError } from '../../http/errors.ts';
 import type { Lang } from '../../i18n.ts';
 import { authorizeWebchat, bearer } from './authorize.ts';
@@ -65,7 +65,7 @@ export function webchatUploadRoutes(options: WebchatUploadOptions): FastifyPlugi
             : {
                 ref: 'refused',
                 filename,
-                rejected: stored.key.endsWith('TOO_LARGE') ? 'too_large' : 'type',
+                rejected: rejectionOf(stored),
               };
         }
         const result = await handle({ channel: 'webchat', userId: sessionId, file });

@@ -159,6 +159,21 @@ describe('the request conversation, case by case', () => {
     expect(textOf(notAPhoto.messages)).toContain('Hoso chỉ nhận ảnh (JPG, PNG, WebP) hoặc tệp PDF.');
     const tooLarge = await upload(app.baseUrl, client, Buffer.alloc(1024 * 1024 + 10, 0x25), 'big.pdf');
     expect(textOf(tooLarge.messages)).toContain('Tệp quá lớn. Anh/chị vui lòng gửi tệp nhỏ hơn 1 MB.');
+    // First bytes that say PDF, then a Linux program: refused as a file with a program inside.
+    const elf = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0]);
+    const polyglot = await upload(
+      app.baseUrl,
+      client,
+      Buffer.concat([Buffer.from('%PDF-1.7\n'), elf]),
+      'a.pdf',
+    );
+    expect(textOf(polyglot.messages)).toContain('Tệp này có chứa chương trình hoặc tệp nén bên trong');
+    // A PNG whose header declares 30000×30000 pixels: refused from the header, never forwarded.
+    const huge = Buffer.from(PNG);
+    huge.writeUInt32BE(30000, 16);
+    huge.writeUInt32BE(30000, 20);
+    const tooManyPixels = await upload(app.baseUrl, client, huge, 'huge.png');
+    expect(textOf(tooManyPixels.messages)).toContain('không quá 40 megapixel');
     const card = await upload(app.baseUrl, client, PNG, 'the-s.png');
     expect(textOf(card.messages)).toContain('Hoso đã nhận tệp “the-s.png”.');
     const code = /Hoso đã lập hồ sơ (LLTP-\d{4}-\d{6})/.exec(textOf(card.messages))?.[1];

@@ -93,6 +93,22 @@ describe('requesting an extract on Telegram', () => {
     expect(summary).toContain('Nộp phí 100.000\u00a0₫');
     expect(await tap(chat, 'Xác nhận nộp hồ sơ')).toContain('giấy tờ sau (1/1)');
 
+    // A PNG whose header declares 30000×30000 pixels is refused after download, with the reason.
+    const huge = Buffer.from(PNG);
+    huge.writeUInt32BE(30000, 16);
+    huge.writeUInt32BE(30000, 20);
+    const hugeId = telegram.addFile(huge, 'anh-lon.png');
+    expect(
+      await deliver(
+        documentUpdate(chat, {
+          fileId: hugeId,
+          filename: 'anh-lon.png',
+          mimeType: 'image/png',
+          size: huge.length,
+        }),
+      ),
+    ).toContain('không quá 40 megapixel');
+
     const fileId = telegram.addFile(PNG, 'the-sinh-vien.png');
     const answer = await deliver(
       documentUpdate(chat, {
@@ -102,7 +118,7 @@ describe('requesting an extract on Telegram', () => {
         size: PNG.length,
       }),
     );
-    expect(telegram.sent('getFile').map((c) => c.json.file_id)).toEqual([fileId]);
+    expect(telegram.sent('getFile').map((c) => c.json.file_id)).toEqual([hugeId, fileId]);
     expect(answer).toContain('Hoso đã nhận tệp “the-sinh-vien.png”.');
     expect(answer).toMatch(/Hoso đã lập hồ sơ LLTP-\d{4}-\d{6}/);
     const photo = telegram.sent('sendPhoto').at(-1);
