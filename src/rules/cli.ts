@@ -29,7 +29,7 @@ const USAGE = `usage:
   hoso rules eval SERVICE --facts FILE|JSON [--trace] [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
   hoso rules explain SERVICE --facts FILE|JSON [--lang vi|en] [--on YYYY-MM-DD] [--dir DIR]
   hoso rules impact SERVICE --from DIR|VERSION --to DIR [--sample N] [--seed N]
-                  (a VERSION is read from the store configured by REDIS_URL and REDIS_KEY_PREFIX)
+                  (a VERSION is read from the records database: DATABASE_URL, or the embedded one under DATA_DIR)
   hoso rules schema [--write | --check]   (rules/schema.json, generated from the zod schema)
   hoso rules publish SERVICE [--dir DIR] [--as NAME] [--waive SCENARIO,...]
                   (uploads DIR/SERVICE as a draft and publishes it behind the same gate as the admin API:
@@ -257,12 +257,10 @@ async function ruleSet(service: string, ref: string, options: RulesCommandOption
   let store = options.store;
   let close: (() => Promise<void>) | undefined;
   if (!store) {
-    const { loadConfig } = await import('../config.ts');
-    const { createStore } = await import('../store/create-store.ts');
-    if (existsSync('.env')) process.loadEnvFile('.env');
-    const cfg = loadConfig();
-    store = createStore({ redisUrl: cfg.REDIS_URL, prefix: cfg.REDIS_KEY_PREFIX });
-    close = () => store!.close();
+    // Versions are records: read from the deployment's records database.
+    const records = await configuredRecords();
+    store = records.store;
+    close = records.close;
   }
   try {
     const doc = await new RuleVersionStore(store).get(service, ref);

@@ -204,6 +204,12 @@ export function mooringScenarios(): Record<string, unknown> {
           fee: { total: 105000 },
         },
       },
+      {
+        id: 'underage-owner-2025',
+        description: 'An owner under 18 is refused',
+        facts: { on: '2025-05-05', owner: { dateOfBirth: '2010-01-01' }, boat: { insured: true } },
+        expect: { eligible: false, reasons: ['underage'] },
+      },
     ],
   };
 }

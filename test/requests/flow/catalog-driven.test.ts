@@ -97,6 +97,22 @@ describe('a conversation driven by the catalog', () => {
       conditions: { all: [{ fact: 'channel', operator: 'equal', value: 'online' }] },
       event: { type: 'fee', params: { code: 'online_discount', amount: -30000 } },
     });
+    // The gate wants every rule seen firing in some scenario: the draft brings one for its new rule.
+    files['scenarios/online-discount-test.json'] = {
+      scenarios: [
+        {
+          id: 'online-discount-test',
+          description: 'The made-up online discount applies to an online request from today',
+          facts: {
+            on: today,
+            channel: 'online',
+            request: { copies: 1 },
+            requester: { dateOfBirth: '1990-05-05', identityLevel: 2 },
+          },
+          expect: { eligible: true },
+        },
+      ],
+    } as never;
     const auth = { authorization: `Bearer ${key}` };
     const up = await app.http.inject({
       method: 'POST',
