@@ -55,9 +55,14 @@ describe('verifyPdf', () => {
     const pdf = Buffer.from(extract.pdf);
     const text = pdf.toString('latin1');
     const m = /\/ByteRange \[(\d+) (\d+) (\d+) (\d+)/.exec(text)!;
-    // Change one hex digit of the RSA signature value near the end of the CMS. The hole is lowercase hex, so
-    // a swap between two digits is always a real change ('a' → 'A' would decode to the same byte).
-    const cmsHexEnd = text.indexOf('0000', Number(m[2])) - 10;
+    // Change one hex digit of the RSA signature value near the end of the CMS. The CMS is DER (30 82 LL LL),
+    // so its own length header says where it ends; searching for the zero padding would sometimes stop at a
+    // run of zeros inside the signature itself. The hole is lowercase hex, so a swap between two digits is
+    // always a real change ('a' → 'A' would decode to the same byte).
+    const hexStart = Number(m[2]) + 1;
+    expect(text.slice(hexStart, hexStart + 4)).toBe('3082');
+    const cmsBytes = 4 + Number.parseInt(text.slice(hexStart + 4, hexStart + 8), 16);
+    const cmsHexEnd = hexStart + 2 * cmsBytes - 10;
     pdf[cmsHexEnd] = pdf[cmsHexEnd] === 0x30 ? 0x31 : 0x30;
     const r = await verifyPdf(pdf, { trustAnchors: anchors });
     expect(r.valid).toBe(false);
