@@ -295,6 +295,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ...jobOptions,
         redisUrl: config.REDIS_URL,
         prefix: `${config.REDIS_KEY_PREFIX}bull`,
+        lockDurationMs: config.JOBS_LOCK_MS,
+        stalledIntervalMs: config.JOBS_LOCK_MS,
       })
     : createInProcessJobQueue(jobOptions);
   const health: HealthRecords = config.HEALTH_API_URL
