@@ -94,6 +94,9 @@ describe('a cluster that loses a server, the worker and Redis in the middle of f
       JOBS_WORKERS: 'false',
       JOBS_BACKOFF_MS: '200',
       JOBS_LOCK_MS: '3000',
+      // A server killed between recording a payment and queueing its filing leaves the request to the sweep.
+      REQUESTS_SWEEP_GRACE_SECONDS: '15',
+      REQUESTS_SWEEP_SECONDS: '2',
       AGENCY_API_URL: agency.baseUrl,
       AGENCY_POLL_SECONDS: '1',
       AGENCY_TIMEOUT_MS: '5000',
