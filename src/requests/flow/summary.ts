@@ -69,6 +69,10 @@ export function summaryCard(input: SummaryInput): string {
   const lines = [
     t('requests:flow.summary.title', { service: service.title[lang] }),
     t('requests:flow.summary.subject', { name: input.subjectName }),
+    // An answer picked from the citizen's own records (a visit in their health book) names what is asked for.
+    ...answerLines(input.draft, service, t, lang)
+      .filter((a) => input.draft.picked?.[a.id])
+      .map((a) => `• ${a.label}: ${a.answer}`),
   ];
   let unsure = false;
   const mark = (text: string, point: { unsure: boolean }) => {
