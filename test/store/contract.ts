@@ -138,6 +138,20 @@ export function storeContract(
       expect(await store.get('d')).toBeNull();
     });
 
+    it('appends to a capped list in the same fenced step, keeping only its last items and renewing its life', async () => {
+      await store.set('guard', 'mine', { ttlMs: 1000 });
+      const push = (items: string[]) => ({ key: 'log', push: items, cap: 4, ttlMs: 60_000 });
+      expect(await store.writeIfHeld('guard', 'theirs', [push(['lost'])])).toBe(false);
+      expect(await store.llen('log')).toBe(0);
+      expect(await store.writeIfHeld('guard', 'mine', [{ key: 's', value: 'v' }, push(['1', '2', '3'])])).toBe(
+        true,
+      );
+      expect(await store.writeIfHeld('guard', 'mine', [push(['4', '5', '6'])], 'release')).toBe(true);
+      expect(await store.lrange('log', 0, -1)).toEqual(['3', '4', '5', '6']);
+      expect(await store.pttl('log')).toBeGreaterThan(50_000);
+      expect(await store.get('guard')).toBeNull();
+    });
+
     it('keeps a lock alive while its holder works past the time to live', async () => {
       const locks = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
       const other = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
