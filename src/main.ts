@@ -20,6 +20,7 @@ import {
   sessionKey,
 } from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
+import { createTranscriptLog } from './conversation/transcript-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { openRecords, type Records } from './db/records.ts';
 import type { Feature, Services } from './dialogue/context.ts';
@@ -27,7 +28,7 @@ import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts'
 import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
-import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
+import { SESSION_MIGRATIONS, SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
 import type { ExtractsCliDeps } from './extracts/cli.ts';
 import { deriveLinkKey } from './extracts/document-id.ts';
 import { ExtractError } from './extracts/errors.ts';
@@ -500,24 +501,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.support = support.services;
   features.unshift(support.gateFeature);
   features.push(support.feature);
+  // The transcript kept for staff lives beside the session, not in it, and as long.
+  const transcripts = createTranscriptLog(store, { ttlMs, conversationOf: sessionKey });
   const engine = createDialogueEngine(features, {
     translator,
     understand,
     services,
     log,
     defaultLang: config.DEFAULT_LANG,
+    transcripts,
   });
 
   const conversationSessions = createSessionStore(store, {
     prefix: 'sess:',
     schema: SessionSchema,
     version: SESSION_VERSION,
+    migrations: SESSION_MIGRATIONS,
     ttlMs,
     onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
   });
   const turnHandler = createConversationHandler({
     engine,
     sessions: conversationSessions,
+    transcripts,
     dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store),
     jobs,
@@ -697,8 +703,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         prefix: 'sess:',
         schema: SessionSchema,
         version: SESSION_VERSION,
+        migrations: SESSION_MIGRATIONS,
         ttlMs,
       }),
+      transcripts,
       sessionKey,
       locks: createConversationLocks(store),
       channelErasers: {

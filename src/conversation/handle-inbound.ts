@@ -25,6 +25,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { FencedWrite } from '../store/types.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 import type { UpdateDedupe } from '../store/update-dedupe.ts';
+import type { TranscriptLog } from './transcript-log.ts';
 
 export interface HandleResult {
   messages: Outbound[];
@@ -50,6 +51,8 @@ export interface HandleOptions {
 export interface ConversationHandlerDeps {
   engine: DialogueEngine;
   sessions: SessionStore<Session>;
+  /** Where each turn's transcript lines go, in the same fenced write as the session. */
+  transcripts?: TranscriptLog;
   dedupe: UpdateDedupe;
   locks: ConversationLocks;
   jobs: JobQueue;
@@ -183,7 +186,9 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
           // The session was parsed for this turn alone, so the engine may change it in place.
           const result = await engine.turn(stored, inbound, turnId, { owned: true });
           lang = result.session.lang;
-          const writes = [sessions.encode(key, result.session)];
+          const writes: FencedWrite[] = [sessions.encode(key, result.session)];
+          if (deps.transcripts && result.transcript.length > 0)
+            writes.push(deps.transcripts.append(key, result.transcript));
           if (updateId !== undefined) {
             writes.push(dedupe.answered(channel, updateId, result.messages, lang, result.jobs));
           }

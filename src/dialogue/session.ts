@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { LangSchema } from '../i18n.ts';
 
-export const SESSION_VERSION = 1;
+/**
+ * Version 2: the transcript left the session for a capped list of its own (the session holds only what the
+ * next turn needs, so it is small to read and write on every turn).
+ */
+export const SESSION_VERSION = 2;
 
 export const ConsentRecordSchema = z.object({
   decision: z.enum(['accepted', 'declined']),
@@ -34,8 +38,11 @@ export const SessionSchema = z.object({
   flow: FlowStateSchema.optional(),
   /** Messages in a row the bot did not understand. */
   misses: z.number().int().nonnegative().default(0),
-  /** Recent messages with personal numbers masked, for a staff member who takes over. */
-  transcript: z.array(TranscriptEntrySchema).default([]),
+  /**
+   * Lines of a session saved before the transcript had a list of its own: the next turn moves them there.
+   * The transcript itself (masked, for a staff member who takes over) is never part of the session.
+   */
+  transcriptBacklog: z.array(TranscriptEntrySchema).optional(),
   /**
    * The buttons of the bot's last answer, so a tap is written in the transcript as the label the citizen
    * saw ("Xác nhận nộp hồ sơ"), not as its action id.
@@ -53,12 +60,29 @@ export type Session = z.infer<typeof SessionSchema>;
 
 export const TRANSCRIPT_LIMIT = 24;
 
+/** Version 1 kept the transcript inside the session; version 2 carries it over to the conversation's list. */
+export const SESSION_MIGRATIONS: Record<number, (data: unknown) => unknown> = {
+  1: (data) => {
+    const { transcript, ...rest } = (data ?? {}) as { transcript?: unknown };
+    return Array.isArray(transcript) && transcript.length > 0
+      ? { ...rest, transcriptBacklog: transcript.slice(-TRANSCRIPT_LIMIT) }
+      : rest;
+  },
+};
+
+/**
+ * The transcript kept for staff, outside the session: written with every turn's save, read only when a
+ * person takes over and for the citizen's own data.
+ */
+export interface TranscriptReader {
+  read(address: { channel: string; userId: string }): Promise<TranscriptEntry[]>;
+}
+
 export function newSession(lang: 'vi' | 'en', now: Date): Session {
   return {
     lang,
     langChosen: false,
     misses: 0,
-    transcript: [],
     shownButtons: [],
     slices: {},
     createdAt: now.toISOString(),

@@ -217,7 +217,13 @@ export class PostgresRecordStore implements KeyValueStore {
   }
 
   /** Inside a transaction: RPUSH, then LTRIM to the last `cap` items, then the list's time to live. */
-  private async pushCapped(trx: Db, key: string, items: string[], cap: number, ttlMs?: number): Promise<void> {
+  private async pushCapped(
+    trx: Db,
+    key: string,
+    items: string[],
+    cap: number,
+    ttlMs?: number,
+  ): Promise<void> {
     if (items.length === 0) return;
     const k = this.k(key);
     await this.claim(trx, key, 'list');

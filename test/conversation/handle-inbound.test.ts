@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConversationHandler } from '../../src/conversation/handle-inbound.ts';
+import { createConversationHandler, sessionKey } from '../../src/conversation/handle-inbound.ts';
+import { createTranscriptLog } from '../../src/conversation/transcript-log.ts';
 import type { DialogueEngine } from '../../src/dialogue/engine.ts';
 import { SESSION_VERSION, SessionSchema, TRANSCRIPT_LIMIT } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
@@ -44,9 +45,16 @@ describe('handling an inbound message', () => {
     const session = JSON.parse((await app.store.get('sess:webchat:burst'))!);
     expect(session.data.turns).toBe(50);
     // The transcript keeps the latest lines, one citizen line and one bot line per turn, none lost in between.
-    const citizenLines = session.data.transcript.filter((e: { from: string }) => e.from === 'citizen');
+    const transcript = await createTranscriptLog(app.store, {
+      ttlMs: 60_000,
+      conversationOf: sessionKey,
+    }).read({
+      channel: 'webchat',
+      userId: 'burst',
+    });
+    const citizenLines = transcript.filter((e) => e.from === 'citizen');
     expect(citizenLines.length).toBe(TRANSCRIPT_LIMIT / 2);
-    const numbers = citizenLines.map((e: { text: string }) => Number(e.text.split(' ').at(-1)));
+    const numbers = citizenLines.map((e) => Number(e.text.split(' ').at(-1)));
     expect(new Set(numbers).size).toBe(numbers.length);
   });
 
