@@ -520,23 +520,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ttlMs,
     onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
   });
+  const updateDedupe = createUpdateDedupe();
   const turnHandler = createConversationHandler({
     engine,
     sessions: conversationSessions,
     transcripts,
-    dedupe: createUpdateDedupe(),
+    dedupe: updateDedupe,
     locks: createConversationLocks(store),
     jobs,
     translator,
     log,
     defaultLang: config.DEFAULT_LANG,
     failureButtons: support.turnFailedButtons,
-    // A fixed one-minute window per conversation, counted in the shared store so every process agrees.
-    withinMessageRate: async (conversation) => {
-      const window = Math.floor(Date.now() / 60_000);
-      const count = await store.incr(`conv:rate:${conversation}:${window}`, { ttlMs: 60_000 });
-      return count <= config.CONVERSATION_MESSAGES_PER_MINUTE;
-    },
+    // A fixed one-minute window per conversation, counted in its session (saved under its lock).
+    messagesPerMinute: config.CONVERSATION_MESSAGES_PER_MINUTE,
   });
   // Every turn is timed for the metrics (created with the other operations wiring below, before any turn).
   const handle: typeof turnHandler = async (raw, handleOptions) => {
@@ -707,6 +704,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ttlMs,
       }),
       transcripts,
+      forget: async (conversation) => {
+        await store.del(transcripts.key(conversation), updateDedupe.answerKey(conversation));
+      },
       sessionKey,
       locks: createConversationLocks(store),
       channelErasers: {

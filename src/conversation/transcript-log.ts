@@ -11,7 +11,6 @@ export interface TranscriptLog extends TranscriptReader {
   key(conversation: string): string;
   /** The write that appends a turn's lines, capped, inside the turn's fenced save. */
   append(conversation: string, lines: TranscriptEntry[]): FencedPush;
-  delete(conversation: string): Promise<void>;
 }
 
 const FROM = { citizen: 'c', bot: 'b', staff: 's' } as const;
@@ -63,9 +62,6 @@ export function createTranscriptLog(
     async read(address) {
       const raw = await kv.lrange(key(options.conversationOf(address.channel, address.userId)), 0, -1);
       return raw.map(decodeLine).filter((l): l is TranscriptEntry => l !== undefined);
-    },
-    async delete(conversation) {
-      await kv.del(key(conversation));
     },
   };
 }

@@ -161,7 +161,7 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
       remember(transcript, 'bot', m.type === 'text' ? gist(m.text) : `[${m.filename}]`, now, BOT_LINE);
     const shown = merged.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []));
     if (shown.length > 0) {
-      session.shownButtons = shown.slice(0, 40).map((b) => ({ action: b.action, label: b.label }));
+      session.shownButtons = Object.fromEntries(shown.slice(0, 40).map((b) => [b.action, b.label]));
     }
     return { session, messages: merged, jobs, transcript: transcript.slice(-TRANSCRIPT_LIMIT) };
   }

@@ -48,9 +48,9 @@ export const SessionSchema = z.object({
    * saw ("Xác nhận nộp hồ sơ"), not as its action id.
    */
   shownButtons: z
-    .array(z.object({ action: z.string(), label: z.string() }))
-    .max(40)
-    .default([]),
+    .record(z.string(), z.string())
+    .refine((b) => Object.keys(b).length <= 40)
+    .default({}),
   /** Parts of the session owned by modules (identity link, handoff…), each checked by its own schema. */
   slices: z.record(z.string(), z.unknown()).default({}),
   createdAt: z.string(),
@@ -60,13 +60,22 @@ export type Session = z.infer<typeof SessionSchema>;
 
 export const TRANSCRIPT_LIMIT = 24;
 
-/** Version 1 kept the transcript inside the session; version 2 carries it over to the conversation's list. */
+/**
+ * Version 1 kept the transcript inside the session and the last buttons as {action, label} objects; version 2
+ * carries the transcript over to the conversation's list and keeps the buttons as one action → label map.
+ */
 export const SESSION_MIGRATIONS: Record<number, (data: unknown) => unknown> = {
   1: (data) => {
-    const { transcript, ...rest } = (data ?? {}) as { transcript?: unknown };
+    const { transcript, shownButtons, ...rest } = (data ?? {}) as {
+      transcript?: unknown;
+      shownButtons?: { action?: unknown; label?: unknown }[];
+    };
+    const buttons = Array.isArray(shownButtons)
+      ? Object.fromEntries(shownButtons.map((b) => [String(b.action), String(b.label)]))
+      : {};
     return Array.isArray(transcript) && transcript.length > 0
-      ? { ...rest, transcriptBacklog: transcript.slice(-TRANSCRIPT_LIMIT) }
-      : rest;
+      ? { ...rest, shownButtons: buttons, transcriptBacklog: transcript.slice(-TRANSCRIPT_LIMIT) }
+      : { ...rest, shownButtons: buttons };
   },
 };
 
@@ -83,7 +92,7 @@ export function newSession(lang: 'vi' | 'en', now: Date): Session {
     lang,
     langChosen: false,
     misses: 0,
-    shownButtons: [],
+    shownButtons: {},
     slices: {},
     createdAt: now.toISOString(),
     turns: 0,
@@ -92,7 +101,7 @@ export function newSession(lang: 'vi' | 'en', now: Date): Session {
 
 /** A tap as the citizen saw it: the button's label in brackets, or the action id if the label is gone. */
 export function tappedButton(action: string, session: Session): string {
-  const label = session.shownButtons?.find((b) => b.action === action)?.label;
+  const label = Object.hasOwn(session.shownButtons, action) ? session.shownButtons[action] : undefined;
   return `[${label ?? action}]`;
 }
 

@@ -143,9 +143,9 @@ export function storeContract(
       const push = (items: string[]) => ({ key: 'log', push: items, cap: 4, ttlMs: 60_000 });
       expect(await store.writeIfHeld('guard', 'theirs', [push(['lost'])])).toBe(false);
       expect(await store.llen('log')).toBe(0);
-      expect(await store.writeIfHeld('guard', 'mine', [{ key: 's', value: 'v' }, push(['1', '2', '3'])])).toBe(
-        true,
-      );
+      expect(
+        await store.writeIfHeld('guard', 'mine', [{ key: 's', value: 'v' }, push(['1', '2', '3'])]),
+      ).toBe(true);
       expect(await store.writeIfHeld('guard', 'mine', [push(['4', '5', '6'])], 'release')).toBe(true);
       expect(await store.lrange('log', 0, -1)).toEqual(['3', '4', '5', '6']);
       expect(await store.pttl('log')).toBeGreaterThan(50_000);

@@ -7,10 +7,9 @@ import type { PersonalDataContributor } from '../contributors.ts';
 export interface ConversationContributorDeps {
   sessions: SessionStore<Session>;
   /** The masked transcript kept for staff, outside the session. */
-  transcripts: {
-    read(address: { channel: string; userId: string }): Promise<TranscriptEntry[]>;
-    delete(conversation: string): Promise<void>;
-  };
+  transcripts: { read(address: { channel: string; userId: string }): Promise<TranscriptEntry[]> };
+  /** Removes what is kept beside a conversation's session (its transcript, an answer kept for a retry). */
+  forget: (conversation: string) => Promise<void>;
   /** The session key of an account, as the conversation handler names it. */
   sessionKey: (channel: string, userId: string) => string;
   /** Erasing under the conversation lock: a turn running meanwhile cannot write the session back. */
@@ -48,7 +47,7 @@ export function conversationContributor(deps: ConversationContributorDeps): Pers
         await deps.locks.run(key, async () => {
           if (await deps.sessions.load(key)) count++;
           await deps.sessions.delete(key);
-          await deps.transcripts.delete(key);
+          await deps.forget(key);
           await deps.channelErasers?.[address.channel]?.(address.userId);
         });
       }
