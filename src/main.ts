@@ -28,7 +28,12 @@ import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts'
 import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
-import { SESSION_MIGRATIONS, SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
+import {
+  looksLikeCurrentSession,
+  SESSION_MIGRATIONS,
+  SESSION_VERSION,
+  SessionSchema,
+} from './dialogue/session.ts';
 import type { ExtractsCliDeps } from './extracts/cli.ts';
 import { deriveLinkKey } from './extracts/document-id.ts';
 import { ExtractError } from './extracts/errors.ts';
@@ -517,6 +522,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     schema: SessionSchema,
     version: SESSION_VERSION,
     migrations: SESSION_MIGRATIONS,
+    looksCurrent: looksLikeCurrentSession,
     ttlMs,
     onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
   });
@@ -701,6 +707,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         schema: SessionSchema,
         version: SESSION_VERSION,
         migrations: SESSION_MIGRATIONS,
+        looksCurrent: looksLikeCurrentSession,
         ttlMs,
       }),
       transcripts,

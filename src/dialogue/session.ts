@@ -61,6 +61,33 @@ export type Session = z.infer<typeof SessionSchema>;
 export const TRANSCRIPT_LIMIT = 24;
 
 /**
+ * A session saved by this version of the code was parsed before it was saved: on load, a look at the fields
+ * every turn relies on is enough (each slice is still checked by its own schema when read).
+ */
+export function looksLikeCurrentSession(data: unknown): boolean {
+  const s = data as Partial<Record<keyof Session, unknown>> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    (s.lang === 'vi' || s.lang === 'en') &&
+    typeof s.langChosen === 'boolean' &&
+    Number.isInteger(s.misses) &&
+    Number.isInteger(s.turns) &&
+    typeof s.createdAt === 'string' &&
+    isPlainObject(s.slices) &&
+    isPlainObject(s.shownButtons) &&
+    (s.flow === undefined ||
+      (isPlainObject(s.flow) && typeof (s.flow as { id?: unknown }).id === 'string')) &&
+    (s.consent === undefined || isPlainObject(s.consent)) &&
+    s.transcriptBacklog === undefined
+  );
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
  * Version 1 kept the transcript inside the session and the last buttons as {action, label} objects; version 2
  * carries the transcript over to the conversation's list and keeps the buttons as one action → label map.
  */

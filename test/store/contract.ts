@@ -259,6 +259,31 @@ export function storeContract(
         expect(await sessions.load('old')).toEqual({ lang: 'en', visits: 0 });
       });
 
+      it('parses a session in full only when it was written by an older version or does not look current', async () => {
+        let parses = 0;
+        const counted = V2.transform((s) => {
+          parses++;
+          return s;
+        });
+        const sessions = createSessionStore(store, {
+          prefix: 'sess:',
+          schema: counted,
+          version: 2,
+          ttlMs: 60_000,
+          migrations: { 1: (d) => ({ lang: (d as { language: string }).language, visits: 0 }) },
+          looksCurrent: (d) => typeof (d as { visits?: unknown }).visits === 'number',
+        });
+        await sessions.save('now', { lang: 'vi', visits: 3 });
+        expect(await sessions.load('now')).toEqual({ lang: 'vi', visits: 3 });
+        expect(parses).toBe(0);
+        await store.set('sess:old', JSON.stringify({ v: 1, data: { language: 'en' } }));
+        expect(await sessions.load('old')).toEqual({ lang: 'en', visits: 0 });
+        expect(parses).toBe(1);
+        await store.set('sess:odd', JSON.stringify({ v: 2, data: { lang: 'fr', visits: 'many' } }));
+        expect(await sessions.load('odd')).toBeUndefined();
+        expect(parses).toBe(1);
+      });
+
       it('drops unreadable or future sessions and says why instead of crashing', async () => {
         const dropped: string[] = [];
         const sessions = createSessionStore(store, {
