@@ -20,6 +20,7 @@ import {
   sessionKey,
 } from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
+import { createTranscriptLog } from './conversation/transcript-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { openRecords, type Records } from './db/records.ts';
 import type { Feature, Services } from './dialogue/context.ts';
@@ -27,7 +28,12 @@ import { createDialogueEngine, type DialogueEngine } from './dialogue/engine.ts'
 import { consentFeature } from './dialogue/features/consent.ts';
 import { coreFeature, notYetOpenFeature } from './dialogue/features/core.ts';
 import { understand } from './dialogue/nlu/understand.ts';
-import { SESSION_VERSION, SessionSchema } from './dialogue/session.ts';
+import {
+  looksLikeCurrentSession,
+  SESSION_MIGRATIONS,
+  SESSION_VERSION,
+  SessionSchema,
+} from './dialogue/session.ts';
 import type { ExtractsCliDeps } from './extracts/cli.ts';
 import { deriveLinkKey } from './extracts/document-id.ts';
 import { ExtractError } from './extracts/errors.ts';
@@ -503,37 +509,40 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.support = support.services;
   features.unshift(support.gateFeature);
   features.push(support.feature);
+  // The transcript kept for staff lives beside the session, not in it, and as long.
+  const transcripts = createTranscriptLog(store, { ttlMs, conversationOf: sessionKey });
   const engine = createDialogueEngine(features, {
     translator,
     understand,
     services,
     log,
     defaultLang: config.DEFAULT_LANG,
+    transcripts,
   });
 
   const conversationSessions = createSessionStore(store, {
     prefix: 'sess:',
     schema: SessionSchema,
     version: SESSION_VERSION,
+    migrations: SESSION_MIGRATIONS,
+    looksCurrent: looksLikeCurrentSession,
     ttlMs,
     onDiscard: (key, reason) => log.warn({ session: key, reason }, 'session discarded'),
   });
+  const updateDedupe = createUpdateDedupe();
   const turnHandler = createConversationHandler({
     engine,
     sessions: conversationSessions,
-    dedupe: createUpdateDedupe(),
+    transcripts,
+    dedupe: updateDedupe,
     locks: createConversationLocks(store),
     jobs,
     translator,
     log,
     defaultLang: config.DEFAULT_LANG,
     failureButtons: support.turnFailedButtons,
-    // A fixed one-minute window per conversation, counted in the shared store so every process agrees.
-    withinMessageRate: async (conversation) => {
-      const window = Math.floor(Date.now() / 60_000);
-      const count = await store.incr(`conv:rate:${conversation}:${window}`, { ttlMs: 60_000 });
-      return count <= config.CONVERSATION_MESSAGES_PER_MINUTE;
-    },
+    // A fixed one-minute window per conversation, counted in its session (saved under its lock).
+    messagesPerMinute: config.CONVERSATION_MESSAGES_PER_MINUTE,
   });
   // Every turn is timed for the metrics (created with the other operations wiring below, before any turn).
   const handle: typeof turnHandler = async (raw, handleOptions) => {
@@ -700,8 +709,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         prefix: 'sess:',
         schema: SessionSchema,
         version: SESSION_VERSION,
+        migrations: SESSION_MIGRATIONS,
+        looksCurrent: looksLikeCurrentSession,
         ttlMs,
       }),
+      transcripts,
+      forget: async (conversation) => {
+        await store.del(transcripts.key(conversation), updateDedupe.answerKey(conversation));
+      },
       sessionKey,
       locks: createConversationLocks(store),
       channelErasers: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import type { TurnLogger } from '../dialogue/context.ts';
+import type { TurnLogger, TurnResult } from '../dialogue/context.ts';
 import type { DialogueEngine } from '../dialogue/engine.ts';
 import {
   type Button,
@@ -12,7 +12,7 @@ import {
   OutboundSchema,
   text,
 } from '../dialogue/message.ts';
-import type { Session } from '../dialogue/session.ts';
+import { defineSlice, type Session } from '../dialogue/session.ts';
 import type { Lang, Translator } from '../i18n.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import {
@@ -25,6 +25,7 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { FencedWrite } from '../store/types.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 import type { UpdateDedupe } from '../store/update-dedupe.ts';
+import type { TranscriptLog } from './transcript-log.ts';
 
 export interface HandleResult {
   messages: Outbound[];
@@ -50,6 +51,8 @@ export interface HandleOptions {
 export interface ConversationHandlerDeps {
   engine: DialogueEngine;
   sessions: SessionStore<Session>;
+  /** Where each turn's transcript lines go, in the same fenced write as the session. */
+  transcripts?: TranscriptLog;
   dedupe: UpdateDedupe;
   locks: ConversationLocks;
   jobs: JobQueue;
@@ -62,10 +65,10 @@ export interface ConversationHandlerDeps {
    */
   failureButtons?: (t: TFunction, ref: string) => Button[];
   /**
-   * Counts one message of a conversation and says whether it is within the conversation's rate
-   * (CONVERSATION_MESSAGES_PER_MINUTE); beyond it the citizen is asked to slow down and the turn does not run.
+   * Messages a conversation may send in a minute (CONVERSATION_MESSAGES_PER_MINUTE); beyond it the citizen is
+   * asked to slow down and the turn does not run. Counted in the session, so it costs no round trip of its own.
    */
-  withinMessageRate?: (conversation: string) => Promise<boolean>;
+  messagesPerMinute?: number;
 }
 
 export type ConversationHandler = (raw: unknown, options?: HandleOptions) => Promise<HandleResult>;
@@ -73,6 +76,12 @@ export type ConversationHandler = (raw: unknown, options?: HandleOptions) => Pro
 export function sessionKey(channel: string, userId: string): string {
   return `${channel}:${userId}`;
 }
+
+/** The last few update ids handled in the conversation (channels whose ids increase), for acting once. */
+const seenSlice = defineSlice('seen', z.array(z.number().int().nonnegative()).max(16), () => []);
+/** The conversation's message count in the current minute: [minute since the epoch, count]. */
+const RateSchema = z.tuple([z.number().int(), z.number().int().nonnegative()]);
+const rateSlice = defineSlice('rate', RateSchema, (): z.infer<typeof RateSchema> => [0, 0]);
 
 const StoredAnswerSchema = z.object({
   messages: z.array(OutboundSchema),
@@ -91,10 +100,11 @@ export class DeliveryError extends Error {
 }
 
 /**
- * One turn, safely: check the input, take the conversation's lock (reading the session and the update's
- * record in the same round trip), act once per update, run the engine, then save the session together with
- * the update's answer in one fenced write — only while the lock is still ours — and queue the turn's jobs.
- * With `deliver`, the answer is sent before the lock goes, and only then is the update marked sent.
+ * One turn, safely, in two round trips to the store: take the conversation's lock while reading the session
+ * and what is known of the update, act once per update, run the engine, then — with `deliver` after sending
+ * the answer — save the session, its transcript lines and the update's record in one fenced write that also
+ * lets the lock go (nothing is written unless the lock is still ours), and queue the turn's jobs.
+ * An answer that could not be sent is kept with the update, so the redelivery sends it instead of a second turn.
  * A failed turn answers the citizen politely with a reference and logs the cause.
  */
 export function createConversationHandler(deps: ConversationHandlerDeps): ConversationHandler {
@@ -109,13 +119,18 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
     }
   }
 
-  /** Marks an update sent and lets the lock go. The answer is out already: a lost lock only means a rare resend. */
-  async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
+  /**
+   * Saves what follows a sent answer and lets the lock go. The answer is out already: a lost lock (a process
+   * that stalled past the lock's life) is logged, not told to the citizen, and the turn's jobs are not queued.
+   */
+  async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<boolean> {
     try {
       await lock.write(writes, { release: true });
+      return true;
     } catch (err) {
       if (!(err instanceof LockLostError)) throw err;
-      log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before it was marked sent');
+      log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before the turn was saved');
+      return false;
     }
   }
 
@@ -136,68 +151,107 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
     const inbound: Inbound = parsed.data;
     const { channel, updateId } = inbound;
     const key = sessionKey(channel, inbound.userId);
-    const recordKey = updateId !== undefined ? dedupe.key(channel, updateId) : undefined;
     let lang: Lang = deps.defaultLang;
     let failure: HandleResult;
     try {
       return await locks.run(
         key,
         async (lock): Promise<HandleResult> => {
-          const [sessionRaw = null, recordRaw = null] = lock.read;
+          const [sessionRaw = null, ...read] = lock.read;
+          const stored = sessions.decode(key, sessionRaw);
+          if (stored) lang = stored.lang;
+          const seen = stored ? seenSlice.get(stored) : [];
           // Checked by every delivery once it holds the lock: whichever delivery of an update got the lock
-          // first ran the turn, and the others only find its record.
-          const record = updateId !== undefined ? dedupe.parse(recordRaw) : undefined;
-          if (record?.state === 'sent') {
+          // first ran the turn, and the others only find what it left.
+          const status = dedupe.status(channel, updateId, read, seen);
+          if (status.kind === 'sent') {
             log.info({ turnId, channel, updateId }, 'duplicate update ignored');
             return { messages: [], duplicate: true, turnId, lang: deps.defaultLang };
           }
-          if (record?.state === 'answered' && updateId !== undefined) {
-            lang = record.lang;
-            const stored = StoredAnswerSchema.safeParse(record);
-            const messages = stored.success ? stored.data.messages : [];
+          if (status.kind === 'answered') {
+            lang = status.record.lang;
+            const kept = StoredAnswerSchema.safeParse(status.record);
+            const messages = kept.success ? kept.data.messages : [];
             log.info({ turnId, channel, updateId }, 'update delivered again: sending its stored answer');
             // Keyed jobs are dropped by the queue when the first delivery queued them already.
-            for (const job of stored.success ? stored.data.jobs : []) if (job.key) await jobs.enqueue(job);
+            for (const job of kept.success ? kept.data.jobs : []) if (job.key) await jobs.enqueue(job);
             if (deliver) {
               await send(deliver, messages, lang);
-              await finish(lock, [dedupe.sent(channel, updateId)], turnId);
+              await finish(lock, dedupe.handled({ conversation: key, channel, updateId, read }), turnId);
             }
             return { messages, duplicate: false, replayed: true, turnId, lang };
           }
-          const stored = sessions.decode(key, sessionRaw);
-          if (stored) lang = stored.lang;
-          // A flood of messages (a script, a stuck key) would each run a turn and its look-ups: past the rate,
-          // one polite line instead, recorded as the update's answer so a redelivery does not count again.
-          if (deps.withinMessageRate && !(await deps.withinMessageRate(key))) {
+
+          let turn: Pick<TurnResult, 'session' | 'messages' | 'jobs' | 'transcript'>;
+          const minute = Math.floor(Date.now() / 60_000);
+          const [rateMinute, rateCount] = stored ? rateSlice.get(stored) : [minute, 0];
+          const count = rateMinute === minute ? rateCount + 1 : 1;
+          if (stored && deps.messagesPerMinute !== undefined && count > deps.messagesPerMinute) {
+            // A flood of messages (a script, a stuck key) would each run a turn and its look-ups: past the
+            // rate, one polite line instead, and the update counts as handled so a redelivery does not count again.
             log.warn({ turnId, channel }, 'conversation over its message rate');
-            const messages = [text(translator.t(lang)('errors.tooManyMessages'))];
-            const writes =
-              updateId !== undefined ? [dedupe.answered(channel, updateId, messages, lang, [])] : [];
-            if (writes.length > 0) await lock.write(writes, { release: !deliver });
-            if (deliver) {
-              await send(deliver, messages, lang);
-              await finish(lock, updateId !== undefined ? [dedupe.sent(channel, updateId)] : [], turnId);
-            }
-            return { messages, duplicate: false, turnId, lang };
+            turn = {
+              session: stored,
+              messages: [text(translator.t(lang)('errors.tooManyMessages'))],
+              jobs: [],
+              transcript: [],
+            };
+          } else {
+            // The session was parsed for this turn alone, so the engine may change it in place.
+            turn = await engine.turn(stored, inbound, turnId, { owned: true });
           }
-          // The session was parsed for this turn alone, so the engine may change it in place.
-          const result = await engine.turn(stored, inbound, turnId, { owned: true });
-          lang = result.session.lang;
-          const writes = [sessions.encode(key, result.session)];
-          if (updateId !== undefined) {
-            writes.push(dedupe.answered(channel, updateId, result.messages, lang, result.jobs));
+          lang = turn.session.lang;
+          rateSlice.set(turn.session, [minute, count]);
+          const remembered = dedupe.remember(channel, updateId, seen);
+          seenSlice.set(turn.session, remembered.length > 0 ? remembered : undefined);
+          const save: FencedWrite[] = [sessions.encode(key, turn.session)];
+          if (deps.transcripts && turn.transcript.length > 0)
+            save.push(deps.transcripts.append(key, turn.transcript));
+          const answer = { messages: turn.messages, jobs: turn.jobs, lang };
+
+          if (!deliver) {
+            // The caller renders the answer: it is kept briefly, so a retry of the message gets it again.
+            save.push(
+              ...dedupe.handled({
+                conversation: key,
+                channel,
+                updateId,
+                read,
+                answer: { ...answer, undelivered: false },
+              }),
+            );
+            // Nothing is saved unless the lock is still ours; the session, its transcript and the update's
+            // record are saved together, and the lock goes in the same step.
+            await lock.write(save, { release: true });
+            // The session is saved before jobs are queued: a job may read what this turn decided.
+            for (const job of turn.jobs) await jobs.enqueue(job);
+            return { messages: turn.messages, duplicate: false, turnId, lang };
           }
-          // Nothing is saved unless the lock is still ours, and the session and the answer are saved together.
-          await lock.write(writes, { release: !deliver });
-          // The session is saved before jobs are queued: a job may read what this turn decided.
-          for (const job of result.jobs) await jobs.enqueue(job);
-          if (deliver) {
-            await send(deliver, result.messages, lang);
-            await finish(lock, updateId !== undefined ? [dedupe.sent(channel, updateId)] : [], turnId);
+
+          // The answer leaves while the conversation is still locked, so answers leave in order; then one
+          // step saves the session, marks the update handled and lets the lock go.
+          try {
+            await send(deliver, turn.messages, lang);
+          } catch (err) {
+            // Kept with the update: Telegram's redelivery sends this answer again instead of a second turn.
+            save.push(
+              ...dedupe.handled({
+                conversation: key,
+                channel,
+                updateId,
+                read,
+                answer: { ...answer, undelivered: true },
+              }),
+            );
+            await lock.write(save, { release: true });
+            for (const job of turn.jobs) await jobs.enqueue(job);
+            throw err;
           }
-          return { messages: result.messages, duplicate: false, turnId, lang };
+          save.push(...dedupe.handled({ conversation: key, channel, updateId, read }));
+          if (await finish(lock, save, turnId)) for (const job of turn.jobs) await jobs.enqueue(job);
+          return { messages: turn.messages, duplicate: false, turnId, lang };
         },
-        { read: recordKey ? [sessions.storeKey(key), recordKey] : [sessions.storeKey(key)] },
+        { read: [sessions.storeKey(key), ...dedupe.readKeys(key, channel, updateId)] },
       );
     } catch (err) {
       if (err instanceof DeliveryError) throw err;

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Lang, Translator } from '../i18n.ts';
 import type { Address, Button, Inbound, Job, Outbound } from './message.ts';
 import type { Intent, Understanding } from './nlu/schema.ts';
-import type { Session } from './session.ts';
+import type { Session, TranscriptEntry, TranscriptReader } from './session.ts';
 
 /**
  * Domain services a flow may call. Each module adds its own through declaration merging
@@ -35,6 +35,13 @@ export interface TurnContext {
   intent: Intent;
   readonly messages: Outbound[];
   readonly jobs: Job[];
+  /**
+   * This turn's lines of the transcript kept for staff (personal numbers already masked), appended to the
+   * conversation's transcript when the turn is saved. A flow may mask a line further or add staff lines.
+   */
+  readonly transcript: TranscriptEntry[];
+  /** The whole recent transcript: what was saved before this turn, then this turn's lines. For a handoff. */
+  readTranscript(): Promise<TranscriptEntry[]>;
   reply(message: Outbound | string, buttons?: Button[]): void;
   enqueue(job: Job): void;
   /** Starts a flow by id, as if the citizen had asked for it. */
@@ -80,6 +87,8 @@ export interface TurnResult {
   session: Session;
   messages: Outbound[];
   jobs: Job[];
+  /** The transcript lines of this turn, to append to the conversation's transcript with the session. */
+  transcript: TranscriptEntry[];
 }
 
 export interface DialogueDeps {
@@ -89,4 +98,6 @@ export interface DialogueDeps {
   log: TurnLogger;
   defaultLang: Lang;
   now?: () => Date;
+  /** Where earlier turns' transcript lines are kept; without it a handoff sees this turn's lines alone. */
+  transcripts?: TranscriptReader;
 }

@@ -11,7 +11,7 @@ import type {
 } from './context.ts';
 import { type Button, type Inbound, type Outbound, text } from './message.ts';
 import type { Intent } from './nlu/schema.ts';
-import { newSession, type Session, TRANSCRIPT_LIMIT, tappedButton } from './session.ts';
+import { newSession, type Session, TRANSCRIPT_LIMIT, type TranscriptEntry, tappedButton } from './session.ts';
 
 export interface DialogueEngine {
   /**
@@ -103,10 +103,14 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
     const understanding = inbound.text !== undefined ? deps.understand(inbound.text) : undefined;
     const messages: Outbound[] = [];
     const jobs: TurnResult['jobs'] = [];
+    // Lines of a session saved before the transcript had its own list go there with this turn's.
+    const transcript: TranscriptEntry[] = session.transcriptBacklog ?? [];
+    delete session.transcriptBacklog;
+    const address = { channel: inbound.channel, userId: inbound.userId };
 
     const ctx: TurnContext = {
       inbound,
-      address: { channel: inbound.channel, userId: inbound.userId },
+      address,
       session,
       now,
       turnId,
@@ -122,6 +126,11 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
       intent: understanding?.intent ?? 'unknown',
       messages,
       jobs,
+      transcript,
+      async readTranscript() {
+        const earlier = (await deps.transcripts?.read(address)) ?? [];
+        return [...earlier, ...transcript].slice(-TRANSCRIPT_LIMIT);
+      },
       reply(message: Outbound | string, buttons?: Button[]) {
         messages.push(typeof message === 'string' ? text(message, buttons) : message);
       },
@@ -144,17 +153,17 @@ export function createDialogueEngine(features: Feature[], deps: DialogueDeps): D
       },
     };
 
-    remember(session, 'citizen', describeInbound(inbound, session), now);
+    remember(transcript, 'citizen', describeInbound(inbound, session), now);
     session.turns += 1;
     await pipeline(ctx);
     const merged = mergeTexts(messages);
     for (const m of merged)
-      remember(session, 'bot', m.type === 'text' ? m.text : `[${m.filename}]`, now, BOT_LINE);
+      remember(transcript, 'bot', m.type === 'text' ? gist(m.text) : `[${m.filename}]`, now, BOT_LINE);
     const shown = merged.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []));
     if (shown.length > 0) {
-      session.shownButtons = shown.slice(0, 40).map((b) => ({ action: b.action, label: b.label }));
+      session.shownButtons = Object.fromEntries(shown.slice(0, 40).map((b) => [b.action, b.label]));
     }
-    return { session, messages: merged, jobs };
+    return { session, messages: merged, jobs, transcript: transcript.slice(-TRANSCRIPT_LIMIT) };
   }
 
   return { turn, flows };
@@ -173,22 +182,28 @@ function describeInbound(inbound: Inbound, session: Session): string {
   return `[file ${inbound.file?.filename ?? ''}]`.trim();
 }
 
-/** The bot's own long texts (notices, help) are known to staff; the start is enough to follow the thread. */
-const BOT_LINE = 160;
+/**
+ * The bot's own texts (notices, help, fees) are known to staff: their first line, cut short, is enough to
+ * follow the thread, and keeps the transcript that every turn writes small.
+ */
+const BOT_LINE = 80;
+
+function gist(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : `${text.slice(0, end).trimEnd()} …`;
+}
 const CITIZEN_LINE = 2000;
 
 /** Personal numbers are masked before they enter the transcript kept for staff. */
 function remember(
-  session: Session,
+  transcript: TranscriptEntry[],
   from: 'citizen' | 'bot',
   body: string,
   now: Date,
   limit = CITIZEN_LINE,
 ): void {
   const line = body.length > limit ? `${body.slice(0, limit - 1)}…` : body;
-  session.transcript.push({ from, text: scrubPersonalData(line), at: now.toISOString() });
-  if (session.transcript.length > TRANSCRIPT_LIMIT)
-    session.transcript.splice(0, session.transcript.length - TRANSCRIPT_LIMIT);
+  transcript.push({ from, text: scrubPersonalData(line), at: now.toISOString() });
 }
 
 /** Telegram's limit for one message; merged texts stay under it. */

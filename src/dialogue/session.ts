@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { LangSchema } from '../i18n.ts';
 
-export const SESSION_VERSION = 1;
+/**
+ * Version 2: the transcript left the session for a capped list of its own (the session holds only what the
+ * next turn needs, so it is small to read and write on every turn).
+ */
+export const SESSION_VERSION = 2;
 
 export const ConsentRecordSchema = z.object({
   decision: z.enum(['accepted', 'declined']),
@@ -34,16 +38,19 @@ export const SessionSchema = z.object({
   flow: FlowStateSchema.optional(),
   /** Messages in a row the bot did not understand. */
   misses: z.number().int().nonnegative().default(0),
-  /** Recent messages with personal numbers masked, for a staff member who takes over. */
-  transcript: z.array(TranscriptEntrySchema).default([]),
+  /**
+   * Lines of a session saved before the transcript had a list of its own: the next turn moves them there.
+   * The transcript itself (masked, for a staff member who takes over) is never part of the session.
+   */
+  transcriptBacklog: z.array(TranscriptEntrySchema).optional(),
   /**
    * The buttons of the bot's last answer, so a tap is written in the transcript as the label the citizen
    * saw ("Xác nhận nộp hồ sơ"), not as its action id.
    */
   shownButtons: z
-    .array(z.object({ action: z.string(), label: z.string() }))
-    .max(40)
-    .default([]),
+    .record(z.string(), z.string())
+    .refine((b) => Object.keys(b).length <= 40)
+    .default({}),
   /** Parts of the session owned by modules (identity link, handoff…), each checked by its own schema. */
   slices: z.record(z.string(), z.unknown()).default({}),
   createdAt: z.string(),
@@ -53,13 +60,66 @@ export type Session = z.infer<typeof SessionSchema>;
 
 export const TRANSCRIPT_LIMIT = 24;
 
+/**
+ * A session saved by this version of the code was parsed before it was saved: on load, a look at the fields
+ * every turn relies on is enough (each slice is still checked by its own schema when read).
+ */
+export function looksLikeCurrentSession(data: unknown): boolean {
+  const s = data as Partial<Record<keyof Session, unknown>> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    (s.lang === 'vi' || s.lang === 'en') &&
+    typeof s.langChosen === 'boolean' &&
+    Number.isInteger(s.misses) &&
+    Number.isInteger(s.turns) &&
+    typeof s.createdAt === 'string' &&
+    isPlainObject(s.slices) &&
+    isPlainObject(s.shownButtons) &&
+    (s.flow === undefined ||
+      (isPlainObject(s.flow) && typeof (s.flow as { id?: unknown }).id === 'string')) &&
+    (s.consent === undefined || isPlainObject(s.consent)) &&
+    s.transcriptBacklog === undefined
+  );
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Version 1 kept the transcript inside the session and the last buttons as {action, label} objects; version 2
+ * carries the transcript over to the conversation's list and keeps the buttons as one action → label map.
+ */
+export const SESSION_MIGRATIONS: Record<number, (data: unknown) => unknown> = {
+  1: (data) => {
+    const { transcript, shownButtons, ...rest } = (data ?? {}) as {
+      transcript?: unknown;
+      shownButtons?: { action?: unknown; label?: unknown }[];
+    };
+    const buttons = Array.isArray(shownButtons)
+      ? Object.fromEntries(shownButtons.map((b) => [String(b.action), String(b.label)]))
+      : {};
+    return Array.isArray(transcript) && transcript.length > 0
+      ? { ...rest, shownButtons: buttons, transcriptBacklog: transcript.slice(-TRANSCRIPT_LIMIT) }
+      : { ...rest, shownButtons: buttons };
+  },
+};
+
+/**
+ * The transcript kept for staff, outside the session: written with every turn's save, read only when a
+ * person takes over and for the citizen's own data.
+ */
+export interface TranscriptReader {
+  read(address: { channel: string; userId: string }): Promise<TranscriptEntry[]>;
+}
+
 export function newSession(lang: 'vi' | 'en', now: Date): Session {
   return {
     lang,
     langChosen: false,
     misses: 0,
-    transcript: [],
-    shownButtons: [],
+    shownButtons: {},
     slices: {},
     createdAt: now.toISOString(),
     turns: 0,
@@ -68,7 +128,7 @@ export function newSession(lang: 'vi' | 'en', now: Date): Session {
 
 /** A tap as the citizen saw it: the button's label in brackets, or the action id if the label is gone. */
 export function tappedButton(action: string, session: Session): string {
-  const label = session.shownButtons?.find((b) => b.action === action)?.label;
+  const label = Object.hasOwn(session.shownButtons, action) ? session.shownButtons[action] : undefined;
   return `[${label ?? action}]`;
 }
 

@@ -111,8 +111,8 @@ function say(ctx: TurnContext, problem: ParseProblem, buttons?: Button[]): void 
 
 /** Keeps what the citizen just typed (an ID, a date, a code) out of the transcript kept for staff. */
 function redactLastCitizenEntry(ctx: TurnContext, label: string): void {
-  for (let i = ctx.session.transcript.length - 1; i >= 0; i--) {
-    const entry = ctx.session.transcript[i];
+  for (let i = ctx.transcript.length - 1; i >= 0; i--) {
+    const entry = ctx.transcript[i];
     if (entry?.from === 'citizen') {
       entry.text = label;
       return;

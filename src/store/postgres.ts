@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { FencedWrite, GuardAfter, KeyValueStore } from './types.ts';
+import { type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
 
 type Kind = 'string' | 'list' | 'hash' | 'set' | 'zset';
 type Db = Kysely<unknown>;
@@ -200,7 +200,9 @@ export class PostgresRecordStore implements KeyValueStore {
       );
       if (rows[0]?.value !== guardValue) return false;
       for (const w of writes) {
-        if (w.value === null) await sql`delete from hoso_records where key = ${this.k(w.key)}`.execute(trx);
+        if (isPush(w)) await this.pushCapped(trx, w.key, w.push, w.cap, w.ttlMs);
+        else if (w.value === null)
+          await sql`delete from hoso_records where key = ${this.k(w.key)}`.execute(trx);
         else await this.putString(trx, w.key, w.value, w.ttlMs);
       }
       if (after === 'release')
@@ -212,6 +214,29 @@ export class PostgresRecordStore implements KeyValueStore {
       }
       return true;
     });
+  }
+
+  /** Inside a transaction: RPUSH, then LTRIM to the last `cap` items, then the list's time to live. */
+  private async pushCapped(
+    trx: Db,
+    key: string,
+    items: string[],
+    cap: number,
+    ttlMs?: number,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const k = this.k(key);
+    await this.claim(trx, key, 'list');
+    for (const item of items) {
+      await sql`insert into hoso_record_items (key, item, value)
+        values (${k}, lpad(nextval('hoso_list_position')::text, 20, '0'), ${item})`.execute(trx);
+    }
+    await sql`delete from hoso_record_items where key = ${k} and item not in (
+      select item from hoso_record_items where key = ${k} order by item desc limit ${Math.max(1, Math.floor(cap))})`.execute(
+      trx,
+    );
+    if (ttlMs !== undefined)
+      await sql`update hoso_records set expires_at = ${this.now + ttlMs} where key = ${k}`.execute(trx);
   }
 
   async incr(key: string, options: { ttlMs?: number } = {}): Promise<number> {

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { FencedWrite, GuardAfter, KeyValueStore } from './types.ts';
+import { type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
 
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
@@ -11,7 +11,8 @@ for i = 2, #KEYS do out[i - 1] = redis.call('GET', KEYS[i]) end
 return out`;
 /**
  * KEYS: guard, then the written keys. ARGV: guard value, what to do with the guard after ('keep', 'release' or
- * a ttl in ms), then per write a kind ('s' set, 'x' set with ttl, 'd' delete), the value and the ttl.
+ * a ttl in ms), then per write a kind ('s' set, 'x' set with ttl, 'd' delete, 'p<cap>' push one item and keep
+ * the last <cap>), the value and the ttl ('' for none).
  */
 const WRITE_IF_HELD = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do
@@ -19,6 +20,10 @@ for i = 2, #KEYS do
   local kind = ARGV[a]
   if kind == 'd' then redis.call('DEL', KEYS[i])
   elseif kind == 'x' then redis.call('SET', KEYS[i], ARGV[a + 1], 'PX', ARGV[a + 2])
+  elseif string.sub(kind, 1, 1) == 'p' then
+    redis.call('RPUSH', KEYS[i], ARGV[a + 1])
+    redis.call('LTRIM', KEYS[i], -tonumber(string.sub(kind, 2)), -1)
+    if ARGV[a + 2] ~= '' then redis.call('PEXPIRE', KEYS[i], ARGV[a + 2]) end
   else redis.call('SET', KEYS[i], ARGV[a + 1]) end
 end
 if ARGV[2] == 'release' then redis.call('DEL', KEYS[1])
@@ -118,9 +123,18 @@ export class RedisStore implements KeyValueStore {
     writes: FencedWrite[],
     after: GuardAfter = 'keep',
   ): Promise<boolean> {
-    const keys = [guardKey, ...writes.map((w) => w.key)].map((k) => this.k(k));
+    const keys = [this.k(guardKey)];
     const args: string[] = [guardValue, typeof after === 'string' ? after : String(after.ttlMs)];
     for (const w of writes) {
+      if (isPush(w)) {
+        // One item per step keeps the script's fixed three arguments per write.
+        for (const item of w.push) {
+          keys.push(this.k(w.key));
+          args.push(`p${Math.max(1, Math.floor(w.cap))}`, item, w.ttlMs !== undefined ? String(w.ttlMs) : '');
+        }
+        continue;
+      }
+      keys.push(this.k(w.key));
       if (w.value === null) args.push('d', '', '');
       else if (w.ttlMs !== undefined) args.push('x', w.value, String(w.ttlMs));
       else args.push('s', w.value, '');

@@ -15,6 +15,12 @@ export interface SessionStoreOptions<S extends z.ZodType> {
   ttlMs: number;
   /** Told when stored data cannot be read or migrated and is dropped (the conversation starts over). */
   onDiscard?: (key: string, reason: string) => void;
+  /**
+   * A cheap look at data stored at the current version, which this code wrote from a value it had parsed:
+   * when it holds, the data is trusted as is and the full schema pass (the costliest step of a turn's load)
+   * is skipped. Data of an older version, or that fails this look, is always parsed in full.
+   */
+  looksCurrent?: (data: unknown) => boolean;
 }
 
 export interface SessionStore<T> {
@@ -37,7 +43,7 @@ export function createSessionStore<S extends z.ZodType>(
   kv: KeyValueStore,
   options: SessionStoreOptions<S>,
 ): SessionStore<z.infer<S>> {
-  const { prefix, schema, version, migrations = {}, ttlMs, onDiscard } = options;
+  const { prefix, schema, version, migrations = {}, ttlMs, onDiscard, looksCurrent } = options;
 
   function upgrade(key: string, raw: string): z.infer<S> | undefined {
     let envelope: { v?: unknown; data?: unknown };
@@ -53,6 +59,8 @@ export function createSessionStore<S extends z.ZodType>(
       return undefined;
     }
     let data = envelope.data;
+    // Validated once: when it was first parsed (or migrated), before this code saved it.
+    if (v === version && looksCurrent?.(data)) return data as z.infer<S>;
     while (v < version) {
       const migrate = migrations[v];
       if (!migrate) {

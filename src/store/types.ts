@@ -1,8 +1,25 @@
 /** One write of a fenced step: a value (with an optional time to live), or `null` to delete the key. */
-export interface FencedWrite {
+export interface FencedSet {
   key: string;
   value: string | null;
   ttlMs?: number;
+}
+
+/**
+ * Appends to a list and keeps only its last `cap` items (RPUSH then LTRIM), renewing the list's time to
+ * live: a log that never grows past its cap, written in the same step as the value it accompanies.
+ */
+export interface FencedPush {
+  key: string;
+  push: string[];
+  cap: number;
+  ttlMs?: number;
+}
+
+export type FencedWrite = FencedSet | FencedPush;
+
+export function isPush(write: FencedWrite): write is FencedPush {
+  return 'push' in write;
 }
 
 /** What a fenced step does to the guard afterwards: keep it, renew its time to live, or delete it (release). */

@@ -3,7 +3,7 @@ import type { Feature, Middleware, TurnContext } from '../dialogue/context.ts';
 import { mainMenuButtons } from '../dialogue/features/menu.ts';
 import type { Button } from '../dialogue/message.ts';
 import { THRESHOLDS } from '../dialogue/nlu/intents.ts';
-import { TRANSCRIPT_LIMIT, tappedButton } from '../dialogue/session.ts';
+import { tappedButton } from '../dialogue/session.ts';
 import { formatDate } from '../i18n.ts';
 import { scrubPersonalData } from '../privacy/mask.ts';
 import { buildHandoffPacket, type EscalationReason } from './packet.ts';
@@ -113,6 +113,7 @@ export async function openTicket(ctx: TurnContext, reason: EscalationReason, det
   const packet = await buildHandoffPacket(
     {
       session: ctx.session,
+      transcript: await ctx.readTranscript(),
       address: ctx.address,
       reason: offer?.reason ?? reason,
       flow: offer?.flow ?? ctx.session.flow,
@@ -176,7 +177,7 @@ async function rateTicket(ctx: TurnContext, ticketId: string, rating: number): P
   ctx.reply(ctx.t('support:rated', { rating }), mainMenuButtons(ctx.t, ctx.lang));
 }
 
-/** Copies staff replies into the session's transcript, so a later handoff shows the whole story. */
+/** Copies staff replies into the conversation's transcript, so a later handoff shows the whole story. */
 async function syncStaffLines(
   ctx: TurnContext,
   support: SupportServices,
@@ -186,11 +187,10 @@ async function syncStaffLines(
   const lines = await support.tickets.messages(slice.ticketId, slice.syncedSeq);
   if (lines.length === 0) return;
   for (const line of lines) {
-    if (line.from === 'staff') ctx.session.transcript.push({ from: 'staff', text: line.text, at: line.at });
+    if (line.from === 'staff') ctx.transcript.push({ from: 'staff', text: line.text, at: line.at });
   }
-  ctx.session.transcript.sort((a, b) => a.at.localeCompare(b.at));
-  if (ctx.session.transcript.length > TRANSCRIPT_LIMIT)
-    ctx.session.transcript.splice(0, ctx.session.transcript.length - TRANSCRIPT_LIMIT);
+  // Staff wrote before this message: their lines go before this turn's (earlier turns' are saved already).
+  ctx.transcript.sort((a, b) => a.at.localeCompare(b.at));
   slice.syncedSeq = lines.at(-1)!.seq;
 }
 

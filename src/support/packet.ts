@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { TurnLogger } from '../dialogue/context.ts';
 import { type Address, ChannelSchema } from '../dialogue/message.ts';
-import { type FlowState, type Session, TranscriptEntrySchema } from '../dialogue/session.ts';
+import {
+  type FlowState,
+  type Session,
+  type TranscriptEntry,
+  TranscriptEntrySchema,
+} from '../dialogue/session.ts';
 import { LangSchema } from '../i18n.ts';
 import { maskCitizenId, scrubPersonalData } from '../privacy/mask.ts';
 
@@ -182,6 +187,8 @@ export class HandoffRegistry {
 export interface BuildPacketInput extends HandoffContext {
   /** The flow to describe: the one active now, or the one remembered when staff were offered. */
   flow: FlowState | undefined;
+  /** The recent transcript (kept outside the session), personal numbers already masked. */
+  transcript: TranscriptEntry[];
   detail?: string;
   displayName?: string;
   now: Date;
@@ -213,7 +220,7 @@ export async function buildHandoffPacket(
     missingDocuments: [] as unknown[],
     legalBasis: [] as string[],
     extra: [] as unknown[],
-    transcript: session.transcript,
+    transcript: input.transcript,
   };
   for (const part of parts) {
     if (part.who) Object.assign(packet.who, part.who);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConversationHandler } from '../../src/conversation/handle-inbound.ts';
+import { createConversationHandler, sessionKey } from '../../src/conversation/handle-inbound.ts';
+import { createTranscriptLog } from '../../src/conversation/transcript-log.ts';
 import type { DialogueEngine } from '../../src/dialogue/engine.ts';
 import { SESSION_VERSION, SessionSchema, TRANSCRIPT_LIMIT } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
@@ -44,10 +45,57 @@ describe('handling an inbound message', () => {
     const session = JSON.parse((await app.store.get('sess:webchat:burst'))!);
     expect(session.data.turns).toBe(50);
     // The transcript keeps the latest lines, one citizen line and one bot line per turn, none lost in between.
-    const citizenLines = session.data.transcript.filter((e: { from: string }) => e.from === 'citizen');
+    const transcript = await createTranscriptLog(app.store, {
+      ttlMs: 60_000,
+      conversationOf: sessionKey,
+    }).read({
+      channel: 'webchat',
+      userId: 'burst',
+    });
+    const citizenLines = transcript.filter((e) => e.from === 'citizen');
     expect(citizenLines.length).toBe(TRANSCRIPT_LIMIT / 2);
-    const numbers = citizenLines.map((e: { text: string }) => Number(e.text.split(' ').at(-1)));
+    const numbers = citizenLines.map((e) => Number(e.text.split(' ').at(-1)));
     expect(new Set(numbers).size).toBe(numbers.length);
+  });
+
+  it('carries the transcript of a session saved by the previous version over to the transcript list', async () => {
+    const app = await startTestApp();
+    cleanups.push(() => app.close());
+    const at = '2026-11-25T03:00:00.000Z';
+    const v1 = {
+      v: 1,
+      data: {
+        lang: 'vi',
+        langChosen: true,
+        misses: 0,
+        transcript: [
+          { from: 'citizen', text: 'CCCD 079*******23', at },
+          { from: 'bot', text: 'Cảm ơn anh/chị.', at },
+        ],
+        shownButtons: [{ action: 'menu', label: 'Về trang chính' }],
+        slices: {},
+        createdAt: at,
+        turns: 3,
+      },
+    };
+    await app.store.set('sess:webchat:old', JSON.stringify(v1));
+    await app.handle({ channel: 'webchat', userId: 'old', action: 'menu' });
+    const saved = JSON.parse((await app.store.get('sess:webchat:old'))!);
+    expect(saved.v).toBe(2);
+    expect(saved.data.turns).toBe(4);
+    expect(JSON.stringify(saved.data)).not.toContain('079');
+    const transcript = await createTranscriptLog(app.store, {
+      ttlMs: 60_000,
+      conversationOf: sessionKey,
+    }).read({
+      channel: 'webchat',
+      userId: 'old',
+    });
+    expect(transcript.map((l) => l.text).slice(0, 3)).toEqual([
+      'CCCD 079*******23',
+      'Cảm ơn anh/chị.',
+      '[Về trang chính]',
+    ]);
   });
 
   it('answers a citizen politely with a reference when a turn fails, and logs the cause', async () => {

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ConversationHandler,
   createConversationHandler,
+  sessionKey,
 } from '../../src/conversation/handle-inbound.ts';
+import { createTranscriptLog } from '../../src/conversation/transcript-log.ts';
 import type { Outbound } from '../../src/dialogue/message.ts';
 import { SESSION_VERSION, type Session, SessionSchema } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
@@ -42,6 +44,7 @@ function hosoProcess(
       version: SESSION_VERSION,
       ttlMs: 60_000,
     }),
+    transcripts: createTranscriptLog(store, { ttlMs: 60_000, conversationOf: sessionKey }),
     dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store, options.lockTtlMs ? { ttlMs: options.lockTtlMs } : {}),
     jobs: createInProcessJobQueue({ log: silent }),
@@ -132,7 +135,11 @@ describe('turn safety across processes sharing one Redis', () => {
     expect(texts(r2.messages)).not.toContain('hệ thống đang bận');
     const session = await sessionOf(store, 'webchat:slow');
     expect(session.turns).toBe(2);
-    expect(session.transcript.filter((l) => l.from === 'citizen').map((l) => l.text)).toEqual([
+    const transcript = await createTranscriptLog(store, { ttlMs: 60_000, conversationOf: sessionKey }).read({
+      channel: 'webchat',
+      userId: 'slow',
+    });
+    expect(transcript.filter((l) => l.from === 'citizen').map((l) => l.text)).toEqual([
       'xin chào',
       'giúp tôi',
     ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/dialogue/context.ts';
 import { CONSENT_VERSION, requireConsent } from '../../src/dialogue/features/consent.ts';
+import { TRANSCRIPT_LIMIT } from '../../src/dialogue/session.ts';
 import { testEngine } from '../support/engine.ts';
 
 describe('dialogue engine', () => {
@@ -115,10 +116,22 @@ describe('dialogue engine', () => {
   it('keeps a masked transcript for staff', async () => {
     const chat = testEngine();
     await chat.say('CCCD của tôi là 079084000123, sđt 0912345678');
-    const transcript = chat.session()?.transcript ?? [];
+    const transcript = await chat.transcript();
     expect(transcript[0]?.text).toContain('079*******23');
     expect(transcript[0]?.text).not.toContain('079084000123');
     expect(transcript[0]?.text).not.toContain('0912345678');
+    // The session itself carries no transcript: it holds only what the next turn needs.
+    expect(JSON.stringify(chat.session())).not.toContain('079');
+  });
+
+  it('keeps the latest lines of the transcript, one citizen line and one bot line per turn', async () => {
+    const chat = testEngine();
+    for (let i = 0; i < TRANSCRIPT_LIMIT; i++) await chat.say(`tin nhắn ${i}`);
+    const transcript = await chat.transcript();
+    expect(transcript).toHaveLength(TRANSCRIPT_LIMIT);
+    expect(transcript.filter((l) => l.from === 'citizen').map((l) => l.text)).toEqual(
+      Array.from({ length: TRANSCRIPT_LIMIT / 2 }, (_, i) => `tin nhắn ${i + TRANSCRIPT_LIMIT / 2}`),
+    );
   });
 
   it('writes a tapped button in the transcript as the label the citizen saw, not its action id', async () => {
@@ -127,7 +140,7 @@ describe('dialogue engine', () => {
     const button = first.messages.flatMap((m) => (m.type === 'text' ? (m.buttons ?? []) : []))[0]!;
     expect(button.action).toBe('consent:accept');
     await chat.press(button.action);
-    const texts = (chat.session()?.transcript ?? []).map((t) => t.text);
+    const texts = (await chat.transcript()).map((t) => t.text);
     expect(texts).toContain(`[${button.label}]`);
     expect(texts.join('\n')).not.toContain('[consent:accept]');
   });

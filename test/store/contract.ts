@@ -138,6 +138,20 @@ export function storeContract(
       expect(await store.get('d')).toBeNull();
     });
 
+    it('appends to a capped list in the same fenced step, keeping only its last items and renewing its life', async () => {
+      await store.set('guard', 'mine', { ttlMs: 1000 });
+      const push = (items: string[]) => ({ key: 'log', push: items, cap: 4, ttlMs: 60_000 });
+      expect(await store.writeIfHeld('guard', 'theirs', [push(['lost'])])).toBe(false);
+      expect(await store.llen('log')).toBe(0);
+      expect(
+        await store.writeIfHeld('guard', 'mine', [{ key: 's', value: 'v' }, push(['1', '2', '3'])]),
+      ).toBe(true);
+      expect(await store.writeIfHeld('guard', 'mine', [push(['4', '5', '6'])], 'release')).toBe(true);
+      expect(await store.lrange('log', 0, -1)).toEqual(['3', '4', '5', '6']);
+      expect(await store.pttl('log')).toBeGreaterThan(50_000);
+      expect(await store.get('guard')).toBeNull();
+    });
+
     it('keeps a lock alive while its holder works past the time to live', async () => {
       const locks = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
       const other = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
@@ -243,6 +257,31 @@ export function storeContract(
           migrations: { 1: (d) => ({ lang: (d as { language: string }).language, visits: 0 }) },
         });
         expect(await sessions.load('old')).toEqual({ lang: 'en', visits: 0 });
+      });
+
+      it('parses a session in full only when it was written by an older version or does not look current', async () => {
+        let parses = 0;
+        const counted = V2.transform((s) => {
+          parses++;
+          return s;
+        });
+        const sessions = createSessionStore(store, {
+          prefix: 'sess:',
+          schema: counted,
+          version: 2,
+          ttlMs: 60_000,
+          migrations: { 1: (d) => ({ lang: (d as { language: string }).language, visits: 0 }) },
+          looksCurrent: (d) => typeof (d as { visits?: unknown }).visits === 'number',
+        });
+        await sessions.save('now', { lang: 'vi', visits: 3 });
+        expect(await sessions.load('now')).toEqual({ lang: 'vi', visits: 3 });
+        expect(parses).toBe(0);
+        await store.set('sess:old', JSON.stringify({ v: 1, data: { language: 'en' } }));
+        expect(await sessions.load('old')).toEqual({ lang: 'en', visits: 0 });
+        expect(parses).toBe(1);
+        await store.set('sess:odd', JSON.stringify({ v: 2, data: { lang: 'fr', visits: 'many' } }));
+        expect(await sessions.load('odd')).toBeUndefined();
+        expect(parses).toBe(1);
       });
 
       it('drops unreadable or future sessions and says why instead of crashing', async () => {

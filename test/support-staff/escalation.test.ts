@@ -176,7 +176,7 @@ describe('while a person handles the conversation', () => {
     await h.support.desk.handBack(h.staff.lan, 'HT-2026-000001');
     expect(textOf(await h.pushed())).toContain('Trợ lý Hoso tiếp tục hỗ trợ');
     expect(textOf(await c.say('tro giup'))).toContain('Hoso có thể giúp anh/chị');
-    expect(c.session().transcript.some((e) => e.from === 'staff' && e.text.includes('tôi là Lan'))).toBe(
+    expect((await c.transcript()).some((e) => e.from === 'staff' && e.text.includes('tôi là Lan'))).toBe(
       true,
     );
   });

@@ -12,6 +12,7 @@ import { createConsentLog } from '../../src/privacy/consent-log.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { createSupportModule, type SupportConfig } from '../../src/support/module.ts';
 import { createStoreStaffAccounts } from '../../src/support/staff/accounts.ts';
+import { testTranscripts } from '../support/transcripts.ts';
 
 export const silentLog = { info() {}, warn() {}, error() {} };
 
@@ -68,6 +69,7 @@ export function supportHarness(
     clock,
     accounts: createStoreStaffAccounts(store),
   });
+  const transcripts = testTranscripts(store);
   const engine = createDialogueEngine(
     [
       support.gateFeature,
@@ -84,6 +86,7 @@ export function supportHarness(
       log: silentLog,
       defaultLang: 'vi',
       now: clock,
+      transcripts: transcripts.log,
     },
   );
 
@@ -96,10 +99,13 @@ export function supportHarness(
         ...input,
       } as Inbound);
       sessions.set(userId, result.session);
+      await transcripts.keep({ channel: 'webchat', userId }, result.transcript);
       return result.messages;
     }
     return {
       address: { channel: 'webchat' as const, userId },
+      /** The transcript kept for staff, as saved after each turn. */
+      transcript: () => transcripts.read({ channel: 'webchat', userId }),
       say: (text: string) => send({ text }),
       press: (action: string) => send({ action }),
       session: () => sessions.get(userId)!,

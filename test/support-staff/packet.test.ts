@@ -12,9 +12,9 @@ function collectingLog() {
 
 function input(overrides: Partial<Parameters<typeof buildHandoffPacket>[0]> = {}) {
   const session = newSession('vi', now);
-  session.transcript.push({ from: 'citizen', text: 'tôi cần hỏi', at: now.toISOString() });
   return {
     session,
+    transcript: [{ from: 'citizen' as const, text: 'tôi cần hỏi', at: now.toISOString() }],
     address: { channel: 'telegram' as const, userId: '42' },
     reason: 'asked' as const,
     flow: undefined,

@@ -8,6 +8,7 @@ import type { Session } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
 import { createConsentLog } from '../../src/privacy/consent-log.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import { testTranscripts } from './transcripts.ts';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -15,6 +16,7 @@ const silent = { info() {}, warn() {}, error() {} };
 export function testEngine(extra: Feature[] = [], now = () => new Date('2026-11-25T03:00:00Z')) {
   const store = new MemoryStore();
   const consentLog = createConsentLog(store);
+  const transcripts = testTranscripts(store);
   const engine: DialogueEngine = createDialogueEngine(
     [coreFeature, notYetOpenFeature, consentFeature, ...extra],
     {
@@ -24,20 +26,25 @@ export function testEngine(extra: Feature[] = [], now = () => new Date('2026-11-
       log: silent,
       defaultLang: 'vi',
       now,
+      transcripts: transcripts.log,
     },
   );
   let session: Session | undefined;
   const userId = 'u1';
+  const address = { channel: 'webchat' as const, userId };
   async function send(input: Omit<Inbound, 'channel' | 'userId'>) {
     const result = await engine.turn(session, { channel: 'webchat', userId, ...input } as Inbound);
     session = result.session;
+    await transcripts.keep(address, result.transcript);
     return result;
   }
   return {
     engine,
     consentLog,
-    address: { channel: 'webchat' as const, userId },
+    address,
     session: () => session,
+    /** The transcript kept for staff, as saved after each turn. */
+    transcript: () => transcripts.read(address),
     say: (text: string) => send({ text }),
     press: (action: string) => send({ action }),
     /** Everything the bot said in a result, as one string. */

@@ -23,10 +23,13 @@ export async function authorizeWebchat(
   sessionId: string,
   token: string | undefined,
 ): Promise<void> {
-  if (!token || !(await deps.sessions.verify(sessionId, token))) {
-    throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
-  }
+  if (!token) throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
+  // Read side by side (one round trip when the store pipelines); the language is used only once verified.
+  const [valid, lang] = await Promise.all([
+    deps.sessions.verify(sessionId, token),
+    deps.sessionLang?.(sessionId).catch(() => undefined),
+  ]);
+  if (!valid) throw new CitizenHttpError(401, 'HOSO_ERR_WEBCHAT_UNAUTHORIZED');
   await deps.sessions.touch(sessionId);
-  const lang = await deps.sessionLang?.(sessionId);
   if (lang) request.hosoLang = lang;
 }

@@ -1,11 +1,15 @@
 import type { Channel } from '../../dialogue/message.ts';
-import type { Session } from '../../dialogue/session.ts';
+import type { Session, TranscriptEntry } from '../../dialogue/session.ts';
 import type { ConversationLocks } from '../../store/conversation-lock.ts';
 import type { SessionStore } from '../../store/session-store.ts';
 import type { PersonalDataContributor } from '../contributors.ts';
 
 export interface ConversationContributorDeps {
   sessions: SessionStore<Session>;
+  /** The masked transcript kept for staff, outside the session. */
+  transcripts: { read(address: { channel: string; userId: string }): Promise<TranscriptEntry[]> };
+  /** Removes what is kept beside a conversation's session (its transcript, an answer kept for a retry). */
+  forget: (conversation: string) => Promise<void>;
   /** The session key of an account, as the conversation handler names it. */
   sessionKey: (channel: string, userId: string) => string;
   /** Erasing under the conversation lock: a turn running meanwhile cannot write the session back. */
@@ -23,6 +27,7 @@ export function conversationContributor(deps: ConversationContributorDeps): Pers
       for (const address of subject.accounts) {
         const session = await deps.sessions.load(deps.sessionKey(address.channel, address.userId));
         if (!session) continue;
+        const transcript = [...(session.transcriptBacklog ?? []), ...(await deps.transcripts.read(address))];
         out.push({
           account: address,
           language: session.lang,
@@ -30,7 +35,7 @@ export function conversationContributor(deps: ConversationContributorDeps): Pers
           turns: session.turns,
           consent: session.consent ?? null,
           flowInProgress: session.flow?.id ?? null,
-          transcript: session.transcript,
+          transcript,
         });
       }
       return out.length > 0 ? out : null;
@@ -42,6 +47,7 @@ export function conversationContributor(deps: ConversationContributorDeps): Pers
         await deps.locks.run(key, async () => {
           if (await deps.sessions.load(key)) count++;
           await deps.sessions.delete(key);
+          await deps.forget(key);
           await deps.channelErasers?.[address.channel]?.(address.userId);
         });
       }

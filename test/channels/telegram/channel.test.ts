@@ -84,6 +84,24 @@ describe('Telegram channel', () => {
     expect(telegram.sent('sendMessage')).toHaveLength(1);
   });
 
+  it('acts once on a redelivered update from the chat’s own record of update ids, with no key per update', async () => {
+    const first = textUpdate(506, 'xin chào', 7_000_001);
+    const second = textUpdate(506, 'giúp tôi', 7_000_005);
+    expect((await deliver(first)).status).toBe(200);
+    expect((await deliver(second)).status).toBe(200);
+    // Telegram delivers both again (our 200s were lost), the older one last.
+    expect((await deliver(second)).status).toBe(200);
+    expect((await deliver(first)).status).toBe(200);
+    expect(telegram.sent('sendMessage')).toHaveLength(2);
+    const session = JSON.parse((await app.store.get('sess:telegram:506'))!);
+    expect(session.data.turns).toBe(2);
+    expect(await app.store.keys('dedupe:')).toEqual([]);
+    expect(await app.store.keys('answer:')).toEqual([]);
+    // An update that arrives after a later one of the same chat (two webhook connections) still runs.
+    expect((await deliver(textUpdate(506, 'cảm ơn', 7_000_003))).status).toBe(200);
+    expect(telegram.sent('sendMessage')).toHaveLength(3);
+  });
+
   it('answers a redelivered update with the same answer when sending failed, without a second turn', async () => {
     // A refusal auto-retry does not retry (it waits out 5xx and network errors itself).
     telegram.failNext('sendMessage', 400, 1);
