@@ -121,7 +121,8 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
 
   /**
    * Saves what follows a sent answer and lets the lock go. The answer is out already: a lost lock (a process
-   * that stalled past the lock's life) is logged, not told to the citizen, and the turn's jobs are not queued.
+   * that stalled past the lock's life) is logged, not told to the citizen. The turn's jobs are queued either
+   * way: what the turn decided is in the records, the citizen was told, and a job queued twice runs once.
    */
   async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<boolean> {
     try {
@@ -248,7 +249,8 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
             throw err;
           }
           save.push(...dedupe.handled({ conversation: key, channel, updateId, read }));
-          if (await finish(lock, save, turnId)) for (const job of turn.jobs) await jobs.enqueue(job);
+          await finish(lock, save, turnId);
+          for (const job of turn.jobs) await jobs.enqueue(job);
           return { messages: turn.messages, duplicate: false, turnId, lang };
         },
         { read: [sessions.storeKey(key), ...dedupe.readKeys(key, channel, updateId)] },

@@ -44,6 +44,9 @@ export interface TransitionOptions {
 
 const recordKey = (code: string) => `req:${code}`;
 const citizenIndex = (citizenKey: string) => `req:by-citizen:${citizenKey}`;
+/** A draft's filing key → the request it made; kept as long as a draft could be filed again. */
+const filingIndex = (filingKey: string) => `req:by-filing:${filingKey}`;
+const FILING_KEY_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Requests in the key-value store: one sealed JSON value per request under its code, a sorted index per
@@ -69,11 +72,17 @@ export class RequestRepository {
     if (!parsed.success) {
       throw new RequestError('HOSO_ERR_REQUEST_INVALID', `not a valid request: ${parsed.error.message}`);
     }
+    const { filingKey, ...request } = parsed.data;
+    if (filingKey) {
+      const filed = await this.kv.get(filingIndex(filingKey));
+      const earlier = filed ? await this.get(filed) : undefined;
+      if (earlier) return earlier;
+    }
     const now = this.now();
     const at = now.toISOString();
-    const code = await nextRequestCode(this.kv, parsed.data.service, now, this.options.codePrefixes);
+    const code = await nextRequestCode(this.kv, request.service, now, this.options.codePrefixes);
     const record = RequestRecordSchema.parse({
-      ...parsed.data,
+      ...request,
       code,
       submissionKey: randomUUID(),
       ruleSetVersion: parsed.data.decision.ruleSet.version,
@@ -87,6 +96,7 @@ export class RequestRepository {
     if (!(await this.kv.set(recordKey(code), this.seal(record), { nx: true }))) {
       throw new RequestError('HOSO_ERR_REQUEST_INVALID', `request code ${code} is already taken`);
     }
+    if (filingKey) await this.kv.set(filingIndex(filingKey), code, { ttlMs: FILING_KEY_TTL_MS });
     await this.kv.zadd(citizenIndex(record.citizenKey), now.getTime(), code);
     await this.announce(record, null);
     return record;

@@ -180,6 +180,11 @@ export const NewRequestSchema = z.object({
   facts: z.record(z.string(), z.unknown()),
   decision: DecisionSnapshotSchema,
   documents: z.array(RequestDocumentSchema).default([]),
+  /**
+   * Names the conversation's draft: filing the same draft again (a turn run a second time after a crash,
+   * before its session was saved) gives back the request it already made instead of a second one.
+   */
+  filingKey: z.string().min(8).max(64).optional(),
 });
 export type NewRequest = z.input<typeof NewRequestSchema>;
 

@@ -51,6 +51,18 @@ for (const kind of ['memory', 'redis'] as const) {
     });
     afterEach(async () => cleanup());
 
+    it('gives back the request a draft already made when the same draft is filed again', async () => {
+      // A turn run a second time after a crash (its session not yet saved) files the same draft again.
+      const first = await repo.create(lltpRequest({ filingKey: 'draft-key-0001' }));
+      const again = await repo.create(lltpRequest({ filingKey: 'draft-key-0001' }));
+      const other = await repo.create(lltpRequest({ filingKey: 'draft-key-0002' }));
+      expect(again.code).toBe(first.code);
+      expect(other.code).not.toBe(first.code);
+      expect((await repo.listForCitizen(first.citizenKey)).map((r) => r.code).sort()).toEqual(
+        [first.code, other.code].sort(),
+      );
+    });
+
     it('creates a draft with its code, the facts, the decision and the pinned rule set', async () => {
       const record = await repo.create(lltpRequest());
       expect(record.code).toMatch(/^LLTP-\d{4}-000001$/);

@@ -11,6 +11,8 @@ const OptionSchema = z.object({ value: z.union([z.string(), z.number()]), label:
 
 export const DraftSchema = z.object({
   service: z.string().min(1),
+  /** Random, made with the draft: filing it twice (a turn repeated after a crash) makes one request. */
+  filingKey: z.string().optional(),
   /** The rule-set version the conversation started on and keeps (issue 3 §6). */
   version: z.string().min(1),
   /** The facts known so far: prefilled from the linked identity and answered by the citizen. */

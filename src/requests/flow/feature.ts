@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Feature, Flow, TurnContext } from '../../dialogue/context.ts';
 import { requireConsent } from '../../dialogue/features/consent.ts';
 import { mainMenuButtons } from '../../dialogue/features/menu.ts';
@@ -183,6 +184,7 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     }
     const draft: Draft = {
       service: serviceId,
+      filingKey: randomBytes(12).toString('base64url'),
       version: service.ruleSet.version,
       facts,
       answered,

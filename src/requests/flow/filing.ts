@@ -57,6 +57,7 @@ export async function fileRequest(input: {
   const { trace: _trace, ...snapshot } = decision;
   const record = await requests.create({
     service: draft.service,
+    ...(draft.filingKey ? { filingKey: draft.filingKey } : {}),
     citizenKey: linked.citizenKey,
     address: ctx.address,
     lang: ctx.lang,
