@@ -337,6 +337,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const requestWatch = createRequestWatch(records.store);
   const requests = new RequestService({
     watch: requestWatch,
+    graceMs: config.REQUESTS_SWEEP_GRACE_SECONDS * 1000,
     repo: new RequestRepository(records.store, {
       sealer: {
         seal: (p, context) => cipher.encrypt(p, context),
@@ -361,6 +362,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     pollMs: config.AGENCY_POLL_SECONDS * 1000,
     watch: requestWatch,
+    graceMs: config.REQUESTS_SWEEP_GRACE_SECONDS * 1000,
   });
   const sweeper = createRequestSweeper({
     watch: requestWatch,
