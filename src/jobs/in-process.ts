@@ -12,6 +12,8 @@ export interface InProcessQueueOptions {
   onDeadLetter?: (job: Job, error: Error) => void;
   /** Where jobs that failed every attempt are kept for staff. */
   deadLetters?: DeadLetterList;
+  /** Told each time a failed attempt is scheduled again (the jobs-retried metric). */
+  onRetry?: (job: string) => void;
 }
 
 interface Registration {
@@ -69,6 +71,7 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
           { job: job.name, key: job.key, attempt, err: err.message },
           'job failed, will retry',
         );
+        options.onRetry?.(job.name);
         later(() => run(job, registration, attempt + 1), backoffMs * 2 ** (attempt - 1));
       });
   }
