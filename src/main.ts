@@ -788,7 +788,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   metrics.provide({
     queueDepth: async (): Promise<Record<string, Record<string, number>>> =>
-      jobs instanceof BullJobQueue ? { jobs: await jobs.counts() } : {},
+      jobs.counts ? { jobs: await jobs.counts() } : {},
     deadLetters: async () => {
       const byJob: Record<string, number> = {};
       for (const letter of await deadLetters.list(1000)) byJob[letter.name] = (byJob[letter.name] ?? 0) + 1;

@@ -141,25 +141,37 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
       for (const { service, version } of sources.ruleSets?.() ?? []) this.set({ service, version }, 1);
     },
   });
-  const ticketsWaiting = new Gauge({
+  // One read of the tickets per scrape, shared by the three gauges below (each collects before it is written).
+  type TicketFigures = { count: number; oldestSeconds: number; breached: number } | undefined;
+  let ticketsRead: Promise<TicketFigures> | undefined;
+  const tickets = (): Promise<TicketFigures> => {
+    ticketsRead ??= Promise.resolve(sources.ticketsWaiting?.()).finally(() => {
+      ticketsRead = undefined;
+    });
+    return ticketsRead;
+  };
+  new Gauge({
     name: 'hoso_tickets_waiting',
     help: 'Support tickets waiting for a person',
     registers,
+    async collect() {
+      this.set((await tickets())?.count ?? 0);
+    },
   });
-  const oldestWait = new Gauge({
+  new Gauge({
     name: 'hoso_tickets_oldest_wait_seconds',
     help: 'How long the oldest waiting support ticket has waited',
     registers,
+    async collect() {
+      this.set((await tickets())?.oldestSeconds ?? 0);
+    },
   });
   new Gauge({
     name: 'hoso_sla_breaches',
     help: 'Waiting support tickets past their first-response target',
     registers,
     async collect() {
-      const waiting = await sources.ticketsWaiting?.();
-      ticketsWaiting.set(waiting?.count ?? 0);
-      oldestWait.set(waiting?.oldestSeconds ?? 0);
-      this.set(waiting?.breached ?? 0);
+      this.set((await tickets())?.breached ?? 0);
     },
   });
 

@@ -91,6 +91,7 @@ describe('/metrics after real actions', () => {
       env: {
         ...zaloEnv(zalo.apiRoot),
         METRICS_TOKEN: TOKEN,
+        STAFF_OFFICE_HOURS: 'mon-sun 00:00-24:00',
         JOBS_WORKERS: 'false',
         JOBS_BACKOFF_MS: '20',
         AGENCY_API_URL: agency.baseUrl,
@@ -123,7 +124,7 @@ describe('/metrics after real actions', () => {
     (await fetch(`${serve.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
   const scrapeWorker = async () => (await fetch(workerMetrics)).text();
 
-  it('moves after a turn, refused webhooks, and a request the worker files on its second try and signs', {
+  it('moves after turns and a ticket, refused webhooks, and a request the worker files on its second try and signs', {
     timeout: 60_000,
   }, async () => {
     const servedBefore = await scrapeServe();
@@ -138,6 +139,8 @@ describe('/metrics after real actions', () => {
     const client = new WebchatClient(serve.baseUrl);
     await client.start();
     await client.say('xin chao');
+    await client.press('consent:accept');
+    await client.say('gặp nhân viên');
     // Telegram without its secret, Zalo with a forged signature, a payment notice signed with the wrong key.
     const forgedTelegram = await fetch(`${serve.baseUrl}/telegram/webhook`, {
       method: 'POST',
@@ -178,6 +181,8 @@ describe('/metrics after real actions', () => {
 
     const served = await scrapeServe();
     expect(figure(served, turns)).toBeGreaterThan(figure(servedBefore, turns));
+    expect(figure(served, 'hoso_tickets_waiting')).toBe(figure(servedBefore, 'hoso_tickets_waiting') + 1);
+    expect(figure(served, 'hoso_tickets_oldest_wait_seconds')).toBeGreaterThan(0);
     for (const [webhook, reason] of [
       ['telegram', 'secret_token'],
       ['zalo', 'signature'],
