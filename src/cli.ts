@@ -143,7 +143,8 @@ async function worker(): Promise<number> {
     return 2;
   }
   const { createApp } = await import('./main.ts');
-  const app = await createApp(cfg, { workers: true });
+  // Its metrics (jobs retried, extracts signed, queue depth) carry role="worker", on its own METRICS_PORT.
+  const app = await createApp(cfg, { workers: true, metricsLabels: { role: 'worker' } });
   onShutdown(app);
   io.stderr('Hoso job workers are running on Redis. Ctrl+C stops them.');
   return new Promise<number>(() => {});

@@ -1,11 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UserFromGetMe } from 'grammy/types';
-import {
-  createTelegramChannel,
-  TELEGRAM_WEBHOOK_PATH,
-  type TelegramChannel,
-} from './channels/telegram/channel.ts';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/channel.ts';
 import { createDownloadLinks } from './channels/webchat/downloads.ts';
 import { WebchatOutbox } from './channels/webchat/outbox.ts';
 import { webchatRoutes } from './channels/webchat/routes.ts';
@@ -137,6 +133,8 @@ export interface AppOptions {
   records?: Records;
   /** Run the job workers in this process (`hoso worker` forces it on); defaults to JOBS_WORKERS. */
   workers?: boolean;
+  /** Labels on every metric series of this process, such as `{ role: 'worker' }` for `hoso worker`. */
+  metricsLabels?: Record<string, string>;
 }
 
 export interface App {
@@ -199,6 +197,14 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // Made first so that every part reports to it from its first moment; what scrapes read is given below.
+  const metrics = createMetricsModule({
+    token: config.METRICS_TOKEN,
+    defaultMetrics: options.defaultMetrics ?? true,
+    // Payment refusals are read from their coded answers; Telegram and Zalo report their own (onRefused).
+    webhooks: { payments: PAYMENT_CALLBACK_PATH },
+    ...(options.metricsLabels ? { labels: options.metricsLabels } : {}),
+  });
   // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
   // First of all, so that a refused key stops start-up before any connection is opened.
   const keySettings = keySettingsFromConfig(config);
@@ -294,7 +300,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const holidays = new Set(loadHolidays(config.STAFF_HOLIDAYS_FILE).map((h) => h.date));
   // --- Requests (issue 5): the queue, the back offices, payments ---
   const deadLetters = createDeadLetterList(records.store);
-  const jobOptions = { log, attempts: config.JOBS_ATTEMPTS, backoffMs: config.JOBS_BACKOFF_MS, deadLetters };
+  const jobOptions = {
+    log,
+    attempts: config.JOBS_ATTEMPTS,
+    backoffMs: config.JOBS_BACKOFF_MS,
+    deadLetters,
+    onRetry: (job: string) => metrics.countRetry(job),
+  };
   // BullMQ opens its own connections from REDIS_URL (workers need maxRetriesPerRequest: null).
   const jobs: JobQueue = config.REDIS_URL
     ? new BullJobQueue({
@@ -330,6 +342,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     files,
     registry: documentRegistry,
     renderer: new ExtractRenderer({ identity: signingIdentity, publicUrl: config.publicUrl, linkKey }),
+    onSigned: (service, seconds) => metrics.observeSigning(service, seconds),
   });
   // --- end extracts setup ---
   // Every payment the gateway reports, overpayments included: money received is a record.
@@ -546,21 +559,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // A fixed one-minute window per conversation, counted in its session (saved under its lock).
     messagesPerMinute: config.CONVERSATION_MESSAGES_PER_MINUTE,
   });
-  // Every turn is timed for the metrics (created with the other operations wiring below, before any turn).
+  // Every turn is timed for the metrics; a failed one (answered with an apology, or not delivered) counts its code.
   const handle: typeof turnHandler = async (raw, handleOptions) => {
     const started = performance.now();
     const channel = (raw as { channel?: unknown } | undefined)?.channel;
-    let failed = true;
+    let failed: string | undefined = 'HOSO_ERR_INTERNAL';
     try {
       const result = await turnHandler(raw, handleOptions);
-      failed = false;
+      failed = result.failed;
       return result;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string') failed = code;
+      throw err;
     } finally {
       metrics.observeTurn(
         typeof channel === 'string' ? channel : 'unknown',
         (performance.now() - started) / 1000,
-        failed,
+        failed !== undefined,
       );
+      if (failed) metrics.countError(failed);
     }
   };
 
@@ -632,6 +650,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } }
         : {}),
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
+      onRefused: (reason) => metrics.countWebhookRefusal('telegram', reason),
     });
     notifier.register('telegram', telegram.sender);
     intake.registerFetcher('telegram', (fileId) => telegram!.fetchFile(fileId));
@@ -666,6 +685,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       store,
       seal: (p, context) => cipher.encrypt(p, context),
       open: (e, context) => cipher.decryptString(e, context),
+      onRefused: (reason) => metrics.countWebhookRefusal('zalo', reason),
     });
     await zalo.start();
     notifier.register('zalo', zalo.sender);
@@ -786,31 +806,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const loaded = rules.services().length;
     return { ok: loaded > 0, services: loaded };
   });
-  const metrics = createMetricsModule({
-    token: config.METRICS_TOKEN,
-    defaultMetrics: options.defaultMetrics ?? true,
-    webhooks: { payments: PAYMENT_CALLBACK_PATH, telegram: TELEGRAM_WEBHOOK_PATH },
-    sources: {
-      queueDepth: async (): Promise<Record<string, Record<string, number>>> =>
-        jobs instanceof BullJobQueue ? { jobs: await jobs.counts() } : {},
-      deadLetters: async () => {
-        const byJob: Record<string, number> = {};
-        for (const letter of await deadLetters.list(1000)) byJob[letter.name] = (byJob[letter.name] ?? 0) + 1;
-        return byJob;
-      },
-      ruleSets: () => rules.services().map((s) => ({ service: s.id, version: s.ruleSet.version })),
-      ticketsWaiting: async () => {
-        const now = new Date();
-        const waiting = await support.tickets.list('unassigned', '');
-        const oldest = Math.min(now.getTime(), ...waiting.map((t) => Date.parse(t.openedAt)));
-        return {
-          count: waiting.length,
-          oldestSeconds: (now.getTime() - oldest) / 1000,
-          breached: waiting.filter(
-            (t) => slaOf(t, now, config.STAFF_FIRST_RESPONSE_MINUTES, support.hours).state === 'breached',
-          ).length,
-        };
-      },
+  metrics.provide({
+    queueDepth: async (): Promise<Record<string, Record<string, number>>> =>
+      jobs.counts ? { jobs: await jobs.counts() } : {},
+    deadLetters: async () => {
+      const byJob: Record<string, number> = {};
+      for (const letter of await deadLetters.list(1000)) byJob[letter.name] = (byJob[letter.name] ?? 0) + 1;
+      return byJob;
+    },
+    ruleSets: () => rules.services().map((s) => ({ service: s.id, version: s.ruleSet.version })),
+    ticketsWaiting: async () => {
+      const now = new Date();
+      const waiting = await support.tickets.list('unassigned', '');
+      const oldest = Math.min(now.getTime(), ...waiting.map((t) => Date.parse(t.openedAt)));
+      return {
+        count: waiting.length,
+        oldestSeconds: (now.getTime() - oldest) / 1000,
+        breached: waiting.filter(
+          (t) => slaOf(t, now, config.STAFF_FIRST_RESPONSE_MINUTES, support.hours).state === 'breached',
+        ).length,
+      };
     },
   });
   plugins.unshift(metrics.errorHook, metrics.routes);

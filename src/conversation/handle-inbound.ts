@@ -36,6 +36,11 @@ export interface HandleResult {
   turnId: string;
   /** The conversation's language after the turn, for the channel's own chrome. */
   lang: Lang;
+  /**
+   * Set when the turn failed and the citizen got a polite apology instead: the error's code
+   * (`HOSO_ERR_BUSY`, `HOSO_ERR_UNAVAILABLE`, `HOSO_ERR_INTERNAL`…), for the metrics.
+   */
+  failed?: string;
 }
 
 export interface HandleOptions {
@@ -260,10 +265,16 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
       const t = translator.t(lang);
       if (err instanceof LockTimeoutError || err instanceof LockLostError) {
         log.warn({ turnId, channel, err: err.message }, 'conversation lock timeout');
-        failure = { messages: [text(t('errors.busy'))], duplicate: false, turnId, lang };
+        failure = { messages: [text(t('errors.busy'))], duplicate: false, turnId, lang, failed: err.code };
       } else if (isStoreUnavailable(err)) {
         log.warn({ turnId, channel, err: (err as Error).message }, 'turn refused: the store is unavailable');
-        failure = { messages: [text(t('errors.unavailable'))], duplicate: false, turnId, lang };
+        failure = {
+          messages: [text(t('errors.unavailable'))],
+          duplicate: false,
+          turnId,
+          lang,
+          failed: 'HOSO_ERR_UNAVAILABLE',
+        };
       } else {
         log.error({ turnId, channel, err }, 'turn failed');
         const ref = turnId.slice(0, 8);
@@ -272,12 +283,19 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
           duplicate: false,
           turnId,
           lang,
+          failed: codeOf(err) ?? 'HOSO_ERR_INTERNAL',
         };
       }
     }
     await send(deliver, failure.messages, lang);
     return failure;
   };
+}
+
+/** The error's own HOSO_ERR_ code, when it carries one. */
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('HOSO_ERR_') ? code : undefined;
 }
 
 function badInputMessage(raw: unknown, t: TFunction): string {

@@ -27,6 +27,8 @@ export interface SignedExtractIssuerOptions {
   files: BlobStore;
   renderer: ExtractRenderer;
   registry: IssuedDocumentRegistry;
+  /** Told after each extract is rendered and signed, with how long that took (the signing metrics). */
+  onSigned?: (service: string, seconds: number) => void;
 }
 
 const ClaimSchema = z.object({
@@ -74,10 +76,13 @@ export class SignedExtractIssuer implements ExtractIssuer {
     return reserved;
   }
 
-  private render(request: RequestRecord, content: ExtractContent, documentId: string) {
-    return this.options.renderer.render(
+  private async render(request: RequestRecord, content: ExtractContent, documentId: string) {
+    const started = performance.now();
+    const rendered = await this.options.renderer.render(
       extractInputFromAgency(content, { documentId, requestCode: request.code }),
     );
+    this.options.onSigned?.(rendered.kind, (performance.now() - started) / 1000);
+    return rendered;
   }
 
   private async store(request: RequestRecord, rendered: RenderedExtract): Promise<Claim> {

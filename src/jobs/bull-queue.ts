@@ -18,6 +18,8 @@ export interface BullQueueOptions {
   concurrency?: number;
   log: TurnLogger;
   deadLetters?: DeadLetterList;
+  /** Told each time a failed attempt is left for BullMQ to run again (the jobs-retried metric). */
+  onRetry?: (job: string) => void;
   /** A job held by a worker that died is taken over after about this long. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -121,6 +123,7 @@ export class BullJobQueue implements JobQueue {
       const permanent = err instanceof PermanentJobError;
       if (!permanent && attempt < attempts) {
         this.options.log.warn({ job: job.name, key, attempt, err: err.message }, 'job failed, will retry');
+        this.options.onRetry?.(job.name);
         throw err;
       }
       this.options.log.error({ job: job.name, key, attempt, err }, 'job failed on every attempt');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { scrubPersonalData } from '../privacy/mask.ts';
 import type { KeyValueStore } from '../store/types.ts';
 
 export const DeadLetterSchema = z.object({
@@ -33,6 +34,9 @@ export function createDeadLetterList(kv: KeyValueStore): DeadLetterList {
     async add(entry) {
       const letter = DeadLetterSchema.parse({
         ...entry,
+        // An error may quote what an agency or a citizen sent (an ID number, a phone): staff see this text.
+        // The job's data is kept as it is: a retry needs it, and it holds codes and sealed values only.
+        error: { ...entry.error, message: scrubPersonalData(entry.error.message) },
         id: randomBytes(9).toString('base64url'),
         at: entry.at ?? new Date().toISOString(),
       });

@@ -12,6 +12,8 @@ export interface InProcessQueueOptions {
   onDeadLetter?: (job: Job, error: Error) => void;
   /** Where jobs that failed every attempt are kept for staff. */
   deadLetters?: DeadLetterList;
+  /** Told each time a failed attempt is scheduled again (the jobs-retried metric). */
+  onRetry?: (job: string) => void;
 }
 
 interface Registration {
@@ -27,10 +29,11 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 500;
   const handlers = new Map<string, Registration>();
-  const waiting = new Map<string, { job: Job; delayMs: number }[]>();
+  const waitingFor = new Map<string, { job: Job; delayMs: number }[]>();
   const seenKeys = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  let active = 0;
 
   function later(fn: () => void, ms: number): void {
     const timer = setTimeout(() => {
@@ -58,8 +61,12 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
   }
 
   function run(job: Job, registration: Registration, attempt: number): void {
+    active += 1;
     registration
       .handler(job.data, { attempt, attempts, ...(job.key ? { key: job.key } : {}) })
+      .finally(() => {
+        active -= 1;
+      })
       .catch((err: Error) => {
         if (attempt >= attempts || err instanceof PermanentJobError) {
           void deadLetter(job, registration, err, attempt);
@@ -69,6 +76,7 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
           { job: job.name, key: job.key, attempt, err: err.message },
           'job failed, will retry',
         );
+        options.onRetry?.(job.name);
         later(() => run(job, registration, attempt + 1), backoffMs * 2 ** (attempt - 1));
       });
   }
@@ -82,7 +90,7 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
       const delayMs = enqueueOptions.delayMs ?? 0;
       const registration = handlers.get(job.name);
       if (!registration) {
-        waiting.set(job.name, [...(waiting.get(job.name) ?? []), { job, delayMs }]);
+        waitingFor.set(job.name, [...(waitingFor.get(job.name) ?? []), { job, delayMs }]);
         return;
       }
       later(() => run(job, registration, 1), delayMs);
@@ -90,10 +98,17 @@ export function createInProcessJobQueue(options: InProcessQueueOptions): JobQueu
     handle(name, handler, handleOptions = {}) {
       const registration = { handler, options: handleOptions };
       handlers.set(name, registration);
-      for (const { job, delayMs } of waiting.get(name) ?? []) later(() => run(job, registration, 1), delayMs);
-      waiting.delete(name);
+      for (const { job, delayMs } of waitingFor.get(name) ?? [])
+        later(() => run(job, registration, 1), delayMs);
+      waitingFor.delete(name);
     },
     async start() {},
+    async counts() {
+      let waiting = 0;
+      for (const jobs of waitingFor.values()) waiting += jobs.length;
+      // Every timer is a job waiting for its delay or its retry back-off.
+      return { waiting, delayed: timers.size, active };
+    },
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

@@ -35,6 +35,8 @@ export interface JobQueue {
    * with JOBS_WORKERS on).
    */
   start?(): Promise<void>;
+  /** Jobs by state (waiting, delayed, active…), for the queue-depth metric. */
+  counts?(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 

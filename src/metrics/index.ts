@@ -20,7 +20,11 @@ export interface MetricsOptions {
   sources?: MetricsSources;
   /** `process` metrics (CPU, memory, event loop lag) too; off in tests that build many registries. */
   defaultMetrics?: boolean;
-  /** Webhook routes by name (path prefix): their refusals are counted by reason. */
+  /**
+   * Webhook routes by name (path prefix) whose refusals are read from their coded error answers (payments:
+   * `HOSO_ERR_PAYMENT_SIGNATURE` counts as reason `signature`). Channels whose refusal has no code of its own
+   * (Telegram's secret, Zalo's signature) report through `countWebhookRefusal` instead.
+   */
   webhooks?: Record<string, string>;
   /** Labels on every series, such as `{ role: 'worker' }`. */
   labels?: Record<string, string>;
@@ -28,6 +32,11 @@ export interface MetricsOptions {
 
 export interface MetricsModule {
   registry: Registry;
+  /**
+   * What scrapes read, given once the parts exist: the module is made first, so that every part can report
+   * to it from its first moment, and the queue, rules and tickets it reads are made later.
+   */
+  provide(sources: MetricsSources): void;
   /** A finished turn on a channel, its duration and whether it failed. */
   observeTurn(channel: string, seconds: number, failed: boolean): void;
   /** An error answered to a client, by its code. */
@@ -36,7 +45,7 @@ export interface MetricsModule {
   countRetry(job: string): void;
   /** An extract signed and how long signing took. */
   observeSigning(service: string, seconds: number): void;
-  /** A webhook (payments, Telegram) refused, and why. */
+  /** A webhook (payments, Telegram, Zalo) refused, and why: a short name such as `signature` or `secret_token`. */
   countWebhookRefusal(webhook: string, reason: string): void;
   /** `/metrics` on the main server, behind the bearer token (registered only when a token is set). */
   routes: FastifyPluginAsync;
@@ -51,7 +60,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   const registry = new Registry();
   if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'hoso_' });
-  const sources = options.sources ?? {};
+  let sources: MetricsSources = options.sources ?? {};
   const registers = [registry];
 
   const turnSeconds = new Histogram({
@@ -94,7 +103,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   });
   const refusals = new Counter({
     name: 'hoso_webhook_refusals_total',
-    help: 'Webhook calls refused, by webhook and reason (error code)',
+    help: 'Webhook calls refused, by webhook and reason (signature, stale, secret_token…)',
     labelNames: ['webhook', 'reason'],
     registers,
   });
@@ -132,25 +141,37 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
       for (const { service, version } of sources.ruleSets?.() ?? []) this.set({ service, version }, 1);
     },
   });
-  const ticketsWaiting = new Gauge({
+  // One read of the tickets per scrape, shared by the three gauges below (each collects before it is written).
+  type TicketFigures = { count: number; oldestSeconds: number; breached: number } | undefined;
+  let ticketsRead: Promise<TicketFigures> | undefined;
+  const tickets = (): Promise<TicketFigures> => {
+    ticketsRead ??= Promise.resolve(sources.ticketsWaiting?.()).finally(() => {
+      ticketsRead = undefined;
+    });
+    return ticketsRead;
+  };
+  new Gauge({
     name: 'hoso_tickets_waiting',
     help: 'Support tickets waiting for a person',
     registers,
+    async collect() {
+      this.set((await tickets())?.count ?? 0);
+    },
   });
-  const oldestWait = new Gauge({
+  new Gauge({
     name: 'hoso_tickets_oldest_wait_seconds',
     help: 'How long the oldest waiting support ticket has waited',
     registers,
+    async collect() {
+      this.set((await tickets())?.oldestSeconds ?? 0);
+    },
   });
   new Gauge({
     name: 'hoso_sla_breaches',
     help: 'Waiting support tickets past their first-response target',
     registers,
     async collect() {
-      const waiting = await sources.ticketsWaiting?.();
-      ticketsWaiting.set(waiting?.count ?? 0);
-      oldestWait.set(waiting?.oldestSeconds ?? 0);
-      this.set(waiting?.breached ?? 0);
+      this.set((await tickets())?.breached ?? 0);
     },
   });
 
@@ -185,7 +206,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
       if (code) errors.inc({ code });
       for (const [webhook, path] of Object.entries(options.webhooks ?? {})) {
         if (request.url.startsWith(path))
-          refusals.inc({ webhook, reason: code ?? `http_${reply.statusCode}` });
+          refusals.inc({ webhook, reason: refusalReason(code, reply.statusCode) });
       }
       return payload;
     });
@@ -195,6 +216,9 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
 
   return {
     registry,
+    provide(given) {
+      sources = { ...sources, ...given };
+    },
     observeTurn(channel, seconds, failed) {
       turnSeconds.observe({ channel }, seconds);
       turns.inc({ channel, outcome: failed ? 'failed' : 'ok' });
@@ -218,4 +242,9 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
       return server;
     },
   };
+}
+
+/** `HOSO_ERR_PAYMENT_SIGNATURE` → `signature`, `HOSO_ERR_BAD_REQUEST` → `bad_request`; no code → `http_401`. */
+function refusalReason(code: string | undefined, status: number): string {
+  return code ? code.replace(/^HOSO_ERR_(PAYMENT_)?/, '').toLowerCase() : `http_${status}`;
 }

@@ -20,7 +20,7 @@ function maskMiddle(value: string, keepStart: number, keepEnd: number): string {
 
 /** `001099012345` → `001*******45`: the birth-registration code and two last digits stay readable. */
 export function maskCitizenId(id: string): string {
-  return maskMiddle(id.replace(/[\s.-]/g, ''), 3, 2);
+  return maskMiddle(id.replace(/[\s._-]/g, ''), 3, 2);
 }
 
 /** `0912345678`, `+84 912 345 678` → `091*****78`. */
@@ -37,25 +37,46 @@ export function maskName(fullName: string): string {
   return [...words.slice(0, -1).map((w) => `${[...w][0]}.`), words.at(-1)].join(' ');
 }
 
-/** Twelve digits, possibly grouped with spaces, dots or hyphens ("001 099 012 345", "001-190-012-345"). */
-const TWELVE_DIGITS = /(?<!\d)\d(?:[ .-]?\d){11}(?!\d)/g;
+/**
+ * Between two digits of a number as people type it: nothing, a space, or a dot, hyphen or underscore with
+ * spaces around it or not ("001-190-012-345", "001 190 012 345", "001 - 190 - 012 - 345", "001_190_012_345").
+ */
+const GAP = String.raw`(?:[ \t]*[._-][ \t]*|[ \t])?`;
 
-/** Vietnamese mobile numbers in any usual form: 0912345678, 0912 345 678, +84 912-345-678, 84912345678. */
-const MOBILE = /(?<![\d+])(?:(?:\+|00)84\)?[ .-]?|84[ .-]?|0)[35789](?:[ .-]?\d){8}(?!\d)/g;
+/** Twelve digits, however grouped. */
+const TWELVE_DIGITS = new RegExp(String.raw`(?<!\d)\d(?:${GAP}\d){11}(?!\d)`, 'g');
+
+/**
+ * Vietnamese mobile numbers in any usual form: 0912345678, 0912 345 678, 0912.345.678, +84 912-345-678,
+ * (+84) 912 345 678, +84 (0) 912 345 678, 0084912345678, 84912345678.
+ */
+const MOBILE = new RegExp(
+  String.raw`(?<![\d+])(?:\(?(?:\+|00)84\)?[ .-]?(?:\(0\)[ .-]?)?|84[ .-]?|0)[35789](?:${GAP}\d){8}(?!\d)`,
+  'g',
+);
 
 /** A 9-digit CMND number counts only next to words that name an identity document. */
 const CMND_IN_CONTEXT =
   /((?:cmnd|cmt|cccd|căn cước|can cuoc|chứng minh|chung minh|định danh|dinh danh|\bid\b)[^\d\n]{0,24}?)(?<!\d)(\d{9})(?!\d)/giu;
 
-/** A whole date with its year: 15/03/1990, 15-3-1990, 15.03.1990, 1990-03-15 (not an ISO timestamp's). */
-const DMY =
-  /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])\s?([/.-])\s?(?:0?[1-9]|1[0-2])\s?\1\s?((?:19|20)\d{2})(?![\d/.-])/g;
+/**
+ * A whole date with its year: 15/03/1990, 15-3-1990, 15.03.1990, 03/15/1990 (day and month either way round),
+ * 1990-03-15 (not an ISO timestamp's).
+ */
+const DMY = /(?<![\d/.-])\d{1,2}\s?([/.-])\s?\d{1,2}\s?\1\s?((?:19|20)\d{2})(?![\d/.-])/g;
 const YMD = /(?<![\d/.-])((?:19|20)\d{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\dT:/.-])/g;
 /** "ngày 15 tháng 3 năm 1990". */
 const WORDS_DATE = /ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d{2})/giu;
 
 /** Words that say a date of birth follows ("sinh ngày", "ngày sinh", "NS:", "DOB", "born"). */
 const BIRTH_WORD = /(?:sinh|\bns\b|dob|born|birth)[^\d\n]{0,20}$/iu;
+
+/**
+ * After a birth word, any day and month, with or without the year: "sinh 15 03 1990", "ngày sinh: 15/03/90",
+ * "sinh ngày 15 tháng 03, 1990", "ngày sinh 15/3". Keeps a four-digit year, as the other forms do.
+ */
+const BIRTH_DATE =
+  /((?:sinh|\bns\b|dob|born|birth)[^\d\n]{0,20}?)(?<!\d)\d{1,2}(?:\s*[/.-]\s*|\s+(?:tháng|thang)?\s*)\d{1,2}(?:(?:\s*[/.,-]\s*|\s+(?:năm|nam)?\s*)(\d{4}|\d{2}))?(?!\d)/giu;
 
 /**
  * Dates of birth are personal data, but free text cannot always tell one from a filing date or an appointment.
@@ -69,6 +90,9 @@ function scrubPastDates(text: string): string {
       ? `**/**/${year}`
       : m;
   return text
+    .replace(BIRTH_DATE, (_m, context: string, year: string | undefined) =>
+      year?.length === 4 ? `${context}**/**/${year}` : `${context}**/**${year ? '/**' : ''}`,
+    )
     .replace(DMY, (m, _sep: string, year: string, offset: number, whole: string) =>
       mask(m, year, offset, whole),
     )
@@ -78,12 +102,13 @@ function scrubPastDates(text: string): string {
 
 /**
  * Replaces personal data in free text with its masked forms: 12-digit ID numbers however grouped, Vietnamese
- * mobile numbers, 9-digit CMND numbers written next to an ID word, and whole dates of past years (birth dates). Used by the log redaction.
+ * mobile numbers, 9-digit CMND numbers written next to an ID word, whole dates of past years and any date
+ * written after a birth word (dates of birth). Used by the log redaction, transcripts, tickets and dead letters.
  */
 export function scrubPersonalData(text: string): string {
-  const dated = /(?:19|20)\d{2}/.test(text) ? scrubPastDates(text) : text;
+  const dated = /(?:19|20)\d{2}|sinh|\bns\b|dob|born|birth/i.test(text) ? scrubPastDates(text) : text;
   // The log hot path: most lines hold no run of nine digits at all.
-  if (!/\d{9}/.test(dated.replace(/[\s.+()-]/g, ''))) return dated;
+  if (!/\d{9}/.test(dated.replace(/[\s.+()_-]/g, ''))) return dated;
   return dated
     .replace(TWELVE_DIGITS, (m) => maskCitizenId(m))
     .replace(MOBILE, (m) => maskPhone(m))

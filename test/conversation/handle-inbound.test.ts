@@ -98,7 +98,7 @@ describe('handling an inbound message', () => {
     ]);
   });
 
-  it('answers a citizen politely with a reference when a turn fails, and logs the cause', async () => {
+  it('answers a citizen politely with a reference when a turn fails, logs the cause and names its code', async () => {
     const { store, cleanup } = testRedisStore();
     cleanups.push(cleanup);
     const logs = captureLogs();
@@ -128,6 +128,8 @@ describe('handling an inbound message', () => {
     expect(reply).toContain('hệ thống đang gặp sự cố');
     expect(reply).toContain(r.turnId.slice(0, 8));
     expect(reply).not.toContain('exploded');
+    // What the metrics count as a failed turn, by code.
+    expect(r.failed).toBe('HOSO_ERR_INTERNAL');
     const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'turn failed');
     expect(line).toMatchObject({ turnId: r.turnId, err: { message: 'agency database exploded' } });
   });

@@ -24,8 +24,30 @@ describe('the in-process job runner', () => {
     for (const key of await store.keys('')) await store.del(key);
   });
 
-  it('retries with backoff, then dead-letters and tells the handler’s owner', async () => {
-    queue = createInProcessJobQueue({ log: silent, attempts: 3, backoffMs: 5, deadLetters });
+  it('says how many jobs wait, wait for a delay, and run, for the queue-depth metric', async () => {
+    queue = createInProcessJobQueue({ log: silent, deadLetters });
+    await queue.enqueue({ name: 'nobody-handles-this-yet', data: {} });
+    await queue.enqueue({ name: 'later', data: {} }, { delayMs: 60_000 });
+    let finish = () => {};
+    queue.handle('slow', () => new Promise<void>((resolve) => (finish = resolve)));
+    await queue.enqueue({ name: 'slow', data: {} });
+    await until(async () => (await queue.counts!()).active === 1);
+    expect(await queue.counts!()).toEqual({ waiting: 2, delayed: 0, active: 1 });
+    queue.handle('later', async () => {});
+    expect(await queue.counts!()).toEqual({ waiting: 1, delayed: 1, active: 1 });
+    finish();
+    await until(async () => (await queue.counts!()).active === 0);
+  });
+
+  it('retries with backoff, then dead-letters, tells the handler’s owner and counts each retry', async () => {
+    const retried: string[] = [];
+    queue = createInProcessJobQueue({
+      log: silent,
+      attempts: 3,
+      backoffMs: 5,
+      deadLetters,
+      onRetry: (job) => retried.push(job),
+    });
     const attempts: number[] = [];
     const told: unknown[] = [];
     queue.handle(
@@ -39,6 +61,7 @@ describe('the in-process job runner', () => {
     await queue.enqueue({ name: 'submit', data: { code: 'LLTP-2026-000001' }, key: 'submit:1' });
     await until(() => told.length === 1);
     expect(attempts).toEqual([1, 2, 3]);
+    expect(retried).toEqual(['submit', 'submit']);
     expect((await deadLetters.list())[0]).toMatchObject({ name: 'submit', key: 'submit:1', attempts: 3 });
   });
 

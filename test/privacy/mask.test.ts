@@ -48,6 +48,41 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData('gọi 091-234-5678')).toBe('gọi 091*****78');
   });
 
+  it('masks every way a citizen may write the ID number and the phone of the probe', () => {
+    for (const id of [
+      '001-190-012-345',
+      '001 190 012 345',
+      '001.190.012.345',
+      '001190012345',
+      '001 - 190 - 012 - 345',
+      '001_190_012_345',
+    ]) {
+      expect(scrubPersonalData(`số của tôi là ${id} nhé`), id).toBe('số của tôi là 001*******45 nhé');
+    }
+    for (const phone of [
+      '0901000001',
+      '+84 901 000 001',
+      '0901.000.001',
+      '84901000001',
+      '0901 - 000 - 001',
+      '(+84) 901 000 001',
+      '+84 (0) 901 000 001',
+      '0084901000001',
+    ]) {
+      expect(scrubPersonalData(`gọi ${phone} giúp tôi`), phone).toBe('gọi 090*****01 giúp tôi');
+    }
+  });
+
+  it('masks a date after a birth word even with spaces, words, a short year or no year', () => {
+    expect(scrubPersonalData('tôi sinh 15 03 1990')).toBe('tôi sinh **/**/1990');
+    expect(scrubPersonalData('ngày sinh: 15/03/90')).toBe('ngày sinh: **/**/**');
+    expect(scrubPersonalData('sinh ngày 15 tháng 03, 1990')).toBe('sinh ngày **/**/1990');
+    expect(scrubPersonalData('ngày sinh 15/3 ạ')).toBe('ngày sinh **/** ạ');
+    expect(scrubPersonalData('DOB: 03/15/1990')).toBe('DOB: **/**/1990');
+    // Without a birth word, a recent date stays: it is an appointment or a filing date.
+    expect(scrubPersonalData('hẹn ngày 15/03 lúc 9 giờ')).toBe('hẹn ngày 15/03 lúc 9 giờ');
+  });
+
   it('keeps only the year of a date of birth, however it is written', () => {
     expect(scrubPersonalData('tôi sinh ngày 15/03/1990')).toBe('tôi sinh ngày **/**/1990');
     expect(scrubPersonalData('ngày sinh: 5-3-2020')).toBe('ngày sinh: **/**/2020');

@@ -27,6 +27,8 @@ export interface TelegramChannelOptions {
   webhook?: { url: string; secret: string };
   /** Skips getMe (tests, or a deployment that pins it). */
   botInfo?: UserFromGetMe;
+  /** Told when a webhook call is refused (`secret_token`: the header is missing or wrong), for the metrics. */
+  onRefused?: (reason: string) => void;
 }
 
 export interface TelegramChannel {
@@ -89,7 +91,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
           onTimeout: 'return',
           timeoutMilliseconds: TELEGRAM_WEBHOOK_TIMEOUT_MS,
         });
-        app.post(TELEGRAM_WEBHOOK_PATH, callback);
+        app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
+          const answered = await callback(request, reply);
+          // grammY answers 401 for one reason only: the secret token header is missing or wrong.
+          if (reply.statusCode === 401) options.onRefused?.('secret_token');
+          return answered;
+        });
       }
     : undefined;
 

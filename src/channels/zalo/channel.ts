@@ -46,6 +46,8 @@ export interface ZaloChannelOptions {
   seal: (plain: string, context: string) => string;
   open: (sealed: string, context: string) => string;
   now?: () => number;
+  /** Told when a webhook call is refused (`malformed`, `signature`, `stale`, `app_id`), for the metrics. */
+  onRefused?: (reason: string) => void;
 }
 
 export interface ZaloWindow {
@@ -211,6 +213,7 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
         json = JSON.parse(raw) as Record<string, unknown>;
         if (!json || typeof json !== 'object') throw new Error('not an object');
       } catch {
+        options.onRefused?.('malformed');
         return reply.code(400).send({ error: 'HOSO_ERR_BAD_REQUEST' });
       }
       const timestamp = String(json.timestamp ?? '');
@@ -224,12 +227,17 @@ export function createZaloChannel(options: ZaloChannelOptions): ZaloChannel {
       );
       const at = Number(timestamp);
       const fresh = Number.isFinite(at) && Math.abs(now() - at) <= options.toleranceMs;
-      if (!signed || !fresh || (json.app_id !== undefined && String(json.app_id) !== options.appId)) {
+      const otherApp = json.app_id !== undefined && String(json.app_id) !== options.appId;
+      if (!signed || !fresh || otherApp) {
         log.warn({ channel: 'zalo', signed, fresh }, 'zalo webhook refused');
+        options.onRefused?.(!signed ? 'signature' : !fresh ? 'stale' : 'app_id');
         return reply.code(401).send({ error: 'HOSO_ERR_UNAUTHORIZED' });
       }
       const parsed = ZaloEventSchema.safeParse(json);
-      if (!parsed.success) return reply.code(400).send({ error: 'HOSO_ERR_BAD_REQUEST' });
+      if (!parsed.success) {
+        options.onRefused?.('malformed');
+        return reply.code(400).send({ error: 'HOSO_ERR_BAD_REQUEST' });
+      }
       const event: ZaloEvent = parsed.data;
       const id = eventId(event);
       // Dedupe is short-lived state (Redis); the event itself is recorded in the job (BullMQ keeps it in Redis

@@ -153,9 +153,12 @@ export function createStaffDesk(deps: StaffDeskDeps) {
     mustBeOpen(ticket);
     mustHandle(ticket, staff, { supervisorMay: false });
     const t = translator.t(ticket.lang);
+    // Personal numbers are masked in what is sent as in what the ticket keeps: a chat channel (and the web
+    // chat's replay outbox) is no place for a full ID number, and the citizen knows their own.
+    const masked = scrubPersonalData(body);
     try {
       await sender.send(ticket.address, [
-        text(t('support:staffReply', { name: staff.displayName, text: body })),
+        text(t('support:staffReply', { name: staff.displayName, text: masked })),
       ]);
     } catch (err) {
       log.warn(
@@ -169,8 +172,7 @@ export function createStaffDesk(deps: StaffDeskDeps) {
       );
     }
     await tickets.markFirstResponse(id, clock());
-    // The ticket keeps what staff wrote with personal numbers masked, like the rest of the transcript.
-    const message = await record(ticket, 'staff', scrubPersonalData(body), staff);
+    const message = await record(ticket, 'staff', masked, staff);
     await audit.record({ actor: staff.username, role: staff.role, action: 'reply', target: id });
     return message;
   }
