@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
 import type { KeyValueStore } from '../../store/types.ts';
+import { createLoginLimiter, type LoginLimits } from '../../support/staff/login-limiter.ts';
 import { toHttp } from '../admin-routes.ts';
 import { loadServiceSource } from '../catalog.ts';
 import { describeDiff } from '../diff-words.ts';
@@ -31,7 +32,11 @@ export interface RulesConsoleOptions {
   store: KeyValueStore;
   sessionTtlMs?: number;
   secureCookies?: boolean;
+  /** Login attempts per client address and wrong passwords per username in a window (the staff console's). */
+  loginLimits?: Omit<LoginLimits, 'prefix'>;
 }
+
+const DEFAULT_LOGIN_LIMITS = { perIp: 20, perUser: 5, windowMs: 15 * 60_000 };
 
 const Service = z.string().regex(/^[a-z][a-z0-9_]*$/, 'không phải mã thủ tục');
 const Version = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'không phải mã phiên bản');
@@ -42,6 +47,11 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
   const { admin } = options;
   const accounts = new RulesAccounts(options.records);
   const sessions = new RulesSessions(options.store, options.sessionTtlMs ?? 8 * 3600_000);
+  // The staff console's limiter, with counters of its own: every guess counts before its password is checked.
+  const limiter = createLoginLimiter(options.store, {
+    ...(options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+    prefix: 'rules:login',
+  });
 
   interface Who {
     account: RulesAccount;
@@ -114,10 +124,22 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       '/rules/api/login',
       { schema: { body: z.object({ username: z.string().max(64), password: z.string().max(256) }) } },
       async (request, reply) => {
-        const account = await accounts.verify(request.body.username, request.body.password);
+        const { username, password } = request.body;
+        const gate = await limiter.attempt(request.ip, username);
+        if (!gate.allowed) {
+          reply.header('retry-after', String(gate.retryAfterSeconds));
+          throw new HttpError(
+            429,
+            'HOSO_ERR_RULES_LOGIN_RATE_LIMITED',
+            `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(gate.retryAfterSeconds / 60)} phút.`,
+          );
+        }
+        const account = await accounts.verify(username, password);
         if (!account) {
+          await limiter.failed(username);
           throw new HttpError(401, 'HOSO_ERR_RULES_LOGIN_FAILED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
         }
+        await limiter.succeeded(request.ip, username, gate.attempt);
         const { token, session } = await sessions.create(account.username);
         reply.setCookie(RULES_COOKIE, token, {
           path: COOKIE_PATH,

@@ -38,6 +38,7 @@ beforeAll(async () => {
   await addUser('binh', 'lltp:approver');
   await addUser('vy.ngo', 'lltp:viewer');
   await addUser('hoa', 'health_record:drafter');
+  await addUser('khanh', 'lltp:approver');
 });
 afterAll(async () => {
   await app.close();
@@ -107,6 +108,20 @@ describe('the rules console API', () => {
       payload: { username: 'dung', password: 'sai-mat-khau-123' },
     });
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([401, 'HOSO_ERR_RULES_LOGIN_FAILED']);
+  });
+
+  it('counts every login guess before checking it: a burst of wrong passwords locks the name, even for the right one', async () => {
+    const guess = (password: string) =>
+      app.http.inject({ method: 'POST', url: '/rules/api/login', payload: { username: 'khanh', password } });
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => guess(`doan-sai-${i}-mat-khau`)));
+    const codes = burst.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    const refused = burst.find((r) => r.statusCode === 429)!;
+    expect(refused.json().error.code).toBe('HOSO_ERR_RULES_LOGIN_RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const right = await guess(PASSWORD);
+    expect(right.statusCode).toBe(429);
+    expect(right.headers['set-cookie']).toBeUndefined();
   });
 
   it('lets a viewer read and preview but change nothing, and a drafter of another service touch nothing', async () => {
