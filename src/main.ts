@@ -749,6 +749,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       records: records.store,
       store,
       secureCookies: config.publicUrl.startsWith('https:'),
+      translator,
+      holidays,
       loginLimits: {
         perIp: config.STAFF_LOGIN_LIMIT_PER_IP,
         perUser: config.STAFF_LOGIN_LIMIT_PER_USER,

@@ -91,7 +91,11 @@ describe('impactReport', () => {
   });
 
   it('groups the changed decisions by the rule whose change caused them: which way, by how much, with examples', async () => {
-    type Fee = { id: string; effective: { from: string; to?: string }; event: { params: { amount?: number } } };
+    type Fee = {
+      id: string;
+      effective: { from: string; to?: string };
+      event: { params: { amount?: number } };
+    };
     const to = await draft((rules) => {
       for (const r of rules as Fee[]) {
         if (r.id === 'F3-base-2025') r.event.params.amount = 190000;

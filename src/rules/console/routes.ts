@@ -8,12 +8,15 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { expectedDate } from '../../calendar/expected-date.ts';
 import { HttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
+import { formatDate, type Lang, type Translator } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
 import { createLoginLimiter, type LoginLimits } from '../../support/staff/login-limiter.ts';
 import { toHttp } from '../admin-routes.ts';
-import { loadServiceSource } from '../catalog.ts';
+import { type LoadedService, loadServiceSource } from '../catalog.ts';
+import type { Decision } from '../decision.ts';
 import { describeDiff } from '../diff-words.ts';
 import { ruleCoverage } from '../gate.ts';
 import { type RulesAdmin, summarize } from '../publish.ts';
@@ -32,6 +35,10 @@ export interface RulesConsoleOptions {
   store: KeyValueStore;
   sessionTtlMs?: number;
   secureCookies?: boolean;
+  /** Sentences the citizen reads (the expected-date line of the request summary). */
+  translator: Translator;
+  /** Public holidays (YYYY-MM-DD), skipped when working days are counted to an expected date. */
+  holidays: ReadonlySet<string>;
   /** Login attempts per client address and wrong passwords per username in a window (the staff console's). */
   loginLimits?: Omit<LoginLimits, 'prefix'>;
 }
@@ -42,6 +49,27 @@ const Service = z.string().regex(/^[a-z][a-z0-9_]*$/, 'không phải mã thủ t
 const Version = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'không phải mã phiên bản');
 const serviceParams = z.object({ service: Service });
 const versionParams = z.object({ service: Service, version: Version });
+
+/**
+ * What the citizen reads about a decision before confirming a request: the rules' explanation, then, when
+ * eligible and not immediate, the expected date counted from the decision date as the request summary does.
+ */
+function citizenView(
+  loaded: LoadedService,
+  decision: Decision,
+  lang: Lang,
+  options: Pick<RulesConsoleOptions, 'translator' | 'holidays'>,
+): { text: string; expected: string | null } {
+  const p = decision.processing;
+  const expected =
+    decision.eligible && p && p.days > 0 ? expectedDate(decision.on, p, options.holidays) : null;
+  const lines = [loaded.explain(decision, lang)];
+  if (expected)
+    lines.push(
+      options.translator.t(lang)('requests:flow.summary.expected', { date: formatDate(expected, lang) }),
+    );
+  return { text: lines.join('\n'), expected };
+}
 
 export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginAsync {
   const { admin } = options;
@@ -255,7 +283,17 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
         const decide = (lang: 'vi' | 'en') =>
           run(() => loaded.decide(request.body.facts, { lang, trace: true }));
         const [vi, en] = await Promise.all([decide('vi'), decide('en')]);
-        return { vi, en, explanation: { vi: loaded.explain(vi, 'vi'), en: loaded.explain(en, 'en') } };
+        const citizen = {
+          vi: citizenView(loaded, vi, 'vi', options),
+          en: citizenView(loaded, en, 'en', options),
+        };
+        return {
+          vi,
+          en,
+          explanation: { vi: loaded.explain(vi, 'vi'), en: loaded.explain(en, 'en') },
+          expected: citizen.vi.expected,
+          citizen: { vi: citizen.vi.text, en: citizen.en.text },
+        };
       },
     );
 

@@ -124,6 +124,19 @@ describe('the rules console API', () => {
     expect(right.headers['set-cookie']).toBeUndefined();
   });
 
+  it('previews the expected date as the citizen reads it, with Tết counted out of the working days', async () => {
+    const vy = await login('vy.ngo');
+    const res = await call(vy, 'POST', `${A}/versions/2026.11.2/preview`, { facts: facts2027 });
+    expect(res.json().vi.processing).toEqual({ days: 5, unit: 'working' });
+    // Received Monday 1 February 2027: two working days, then Tết from 4 to 11 February, then three more.
+    expect(res.json().expected).toBe('2027-02-16');
+    expect(res.json().citizen.vi).toContain(
+      'Dự kiến có kết quả ngày 16/02/2027 nếu hồ sơ được tiếp nhận hôm nay',
+    );
+    expect(res.json().citizen.en).toContain('Result expected on 16/02/2027');
+    expect(res.json().citizen.vi).toContain(res.json().explanation.vi);
+  });
+
   it('lets a viewer read and preview but change nothing, and a drafter of another service touch nothing', async () => {
     const vy = await login('vy.ngo');
     const list = await call(vy, 'GET', '/rules/api/services');
