@@ -4,6 +4,7 @@ const $ = (s) => document.querySelector(s);
 let me = null;
 let pending = null; // a message to show once the next view is drawn
 let work = null; // { service, base, files } — the working copy being edited
+let previewPreset = null; // { version, compare, facts } — an impact example opened in the preview
 
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -100,8 +101,8 @@ function route() {
     flash(pending);
     pending = null;
   }
-  const [, service, tab = 'versions'] = location.hash.split('/');
-  if (service) serviceView(service, tab).catch(explainError);
+  const [, service, tab = 'versions', arg] = location.hash.split('/');
+  if (service) serviceView(service, tab, arg ? decodeURIComponent(arg) : undefined).catch(explainError);
   else listView().catch(explainError);
 }
 
@@ -132,7 +133,7 @@ async function listView() {
   );
 }
 
-async function serviceView(service, tab) {
+async function serviceView(service, tab, arg) {
   const info = await api('GET', `/rules/api/services/${service}`);
   const tabs = [
     ['versions', 'Phiên bản'],
@@ -140,6 +141,7 @@ async function serviceView(service, tab) {
     ['preview', 'Xem trước'],
     ['audit', 'Nhật ký'],
   ];
+  if (tab === 'impact') tabs.splice(1, 0, ['impact', 'Ảnh hưởng']);
   const body = h('div');
   $('#main').replaceChildren(
     h('h1', { text: `${service} · vai trò ${ROLE[info.role]}` }),
@@ -147,7 +149,11 @@ async function serviceView(service, tab) {
       'nav',
       { class: 'tabs' },
       tabs.map(([id, label]) =>
-        h('a', { href: `#/${service}/${id}`, class: id === tab ? 'is-on' : '', text: label }),
+        h('a', {
+          href: id === 'impact' ? location.hash : `#/${service}/${id}`,
+          class: id === tab ? 'is-on' : '',
+          text: label,
+        }),
       ),
     ),
     body,
@@ -156,12 +162,21 @@ async function serviceView(service, tab) {
   if (tab === 'edit') return editTab(service, info, body);
   if (tab === 'preview') return previewTab(service, info, body);
   if (tab === 'audit') return auditTab(service, body);
+  if (tab === 'impact' && arg) return impactTab(service, info, arg, body);
 }
 
 // ---------------------------------------------------------------- versions, four eyes
 function versionsTab(service, info, body) {
   const rows = [...info.versions].reverse().map((v) => {
     const acts = h('div', { class: 'actions' });
+    if (v.status === 'draft' && may(service, 'drafter'))
+      acts.append(
+        h('a', {
+          class: 'btn',
+          href: `#/${service}/impact/${encodeURIComponent(v.version)}`,
+          text: 'Xem ảnh hưởng',
+        }),
+      );
     if (v.status === 'draft' && !v.proposedBy && may(service, 'drafter'))
       acts.append(
         h('button', {
@@ -292,6 +307,7 @@ function factChoices(base) {
   return (base.facts ?? []).map((f) => ({
     ...f,
     label: labels[f.name] ?? f.description,
+    asked: labels[f.name] !== undefined,
     options: options[f.name],
   }));
 }
@@ -724,35 +740,218 @@ async function saveDraft(service, version) {
   try {
     const saved = await api('POST', `/rules/api/services/${service}/drafts`, { files: work.files });
     const v = await api('GET', `/rules/api/services/${service}/versions/${saved.version}`);
-    const impact = await api('POST', `/rules/api/services/${service}/versions/${saved.version}/impact`, {
-      sample: 100000,
-    }).catch((e) => ({ error: e.message }));
+    flash(`Đang tính ảnh hưởng của bản nháp ${saved.version} trên 100.000 hồ sơ mẫu…`);
+    const impact = await loadImpact(service, saved.version).catch((e) => ({ error: e.message }));
     work = null;
     pending = [
       `Đã lưu bản nháp ${saved.version}. Thay đổi:`,
       ...v.diff.map((d) => `• ${d}`),
       impactText(impact),
     ].join('\n');
-    if (location.hash === `#/${service}/versions`) route();
-    else location.hash = `#/${service}/versions`;
+    location.hash = `#/${service}/impact/${encodeURIComponent(saved.version)}`;
   } catch (err) {
     explainError(err);
   }
 }
 
+// ---------------------------------------------------------------- impact before publishing
+const num = (n) => new Intl.NumberFormat('vi-VN').format(n);
+const signedDong = (n) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${dong(Math.abs(n))}`;
+const impacts = new Map(); // `${service}/${version}` → report, so a redraw does not run the sample again
+
+async function loadImpact(service, version) {
+  const key = `${service}/${version}`;
+  if (!impacts.has(key))
+    impacts.set(
+      key,
+      await api('POST', `/rules/api/services/${service}/versions/${version}/impact`, { sample: 100000 }),
+    );
+  return impacts.get(key);
+}
+
 function impactText(r) {
   if (!r || r.error) return `Ảnh hưởng: ${r?.error ?? '—'}`;
-  const f = r.flips ?? {};
-  return `Ảnh hưởng trên ${new Intl.NumberFormat('vi-VN').format(r.sample)} hồ sơ mẫu: ${new Intl.NumberFormat('vi-VN').format(r.changed)} hồ sơ đổi kết quả ${JSON.stringify(f)}`;
+  return `Ảnh hưởng trên ${num(r.sample)} hồ sơ mẫu: ${num(r.changed)} hồ sơ đổi kết quả.`;
+}
+
+/** One line per way decisions moved; nothing for what did not move. */
+function directionLines(d, flips) {
+  const lines = [];
+  if (d.eligibility.gained) lines.push(`${num(d.eligibility.gained)} hồ sơ chuyển sang đủ điều kiện`);
+  if (d.eligibility.lost) lines.push(`${num(d.eligibility.lost)} hồ sơ chuyển sang không đủ điều kiện`);
+  const reasonsOnly = flips.reasons - d.eligibility.gained - d.eligibility.lost;
+  if (reasonsOnly > 0) lines.push(`${num(reasonsOnly)} hồ sơ đổi lý do từ chối`);
+  for (const [code, n] of Object.entries(d.documents.added))
+    lines.push(`${num(n)} hồ sơ phải nộp thêm giấy tờ “${code}”`);
+  for (const [code, n] of Object.entries(d.documents.removed))
+    lines.push(`${num(n)} hồ sơ không còn phải nộp “${code}”`);
+  if (d.fee.up)
+    lines.push(
+      `${num(d.fee.up)} hồ sơ phí tăng, tổng ${signedDong(d.fee.upBy)} (bình quân ${signedDong(Math.round(d.fee.upBy / d.fee.up))})`,
+    );
+  if (d.fee.down)
+    lines.push(
+      `${num(d.fee.down)} hồ sơ phí giảm, tổng ${signedDong(d.fee.downBy)} (bình quân ${signedDong(Math.round(d.fee.downBy / d.fee.down))})`,
+    );
+  if (flips.processing) lines.push(`${num(flips.processing)} hồ sơ đổi thời hạn giải quyết`);
+  if (flips.authority) lines.push(`${num(flips.authority)} hồ sơ đổi cơ quan giải quyết`);
+  if (flips.notices) lines.push(`${num(flips.notices)} hồ sơ đổi lưu ý cho người dân`);
+  return lines;
+}
+
+/** A decision summary in a few words: eligible or not, fee, documents. */
+function outcomeText(o) {
+  if (o.error) return `Không quyết định được (${o.error})`;
+  return [
+    o.eligible ? 'Đủ điều kiện' : `Chưa đủ điều kiện (${o.reasons.join(', ')})`,
+    `phí ${dong(o.feeTotal)}`,
+    o.documents.length ? `giấy tờ: ${o.documents.join(', ')}` : 'không thêm giấy tờ',
+    o.processing
+      ? `thời hạn ${o.processing.replace('working', 'ngày làm việc').replace('calendar', 'ngày')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+const viDate = (iso) => iso.split('-').reverse().join('/');
+
+/** The sampled request in the words of the questions citizens are asked; facts without a question are left out. */
+function factsText(facts, choices) {
+  const flat = {};
+  flatten(facts, '', flat);
+  const parts = [`Ngày nộp ${viDate(flat.on ?? '')}`];
+  for (const [k, v] of Object.entries(flat)) {
+    const f = choices.find((c) => c.name === k && c.asked);
+    if (!f) continue;
+    const shown =
+      typeof v === 'boolean' ? (v ? 'có' : 'không') : f.type === 'date' ? viDate(v) : labelOf(f, v);
+    parts.push(`${f.label}: ${shown}`);
+  }
+  return parts.join(' · ');
+}
+
+const CHANGE = { added: 'quy tắc mới', removed: 'quy tắc bị bỏ', changed: 'quy tắc được sửa' };
+
+async function impactTab(service, info, version, body) {
+  body.append(h('p', { class: 'hint', text: `Đang tính ảnh hưởng của ${version} trên 100.000 hồ sơ mẫu…` }));
+  const [r, v] = await Promise.all([
+    loadImpact(service, version),
+    api('GET', `/rules/api/services/${service}/versions/${version}`),
+  ]);
+  const choices = factChoices(v);
+  const draft = info.versions.find((x) => x.version === version);
+  const acts = h('div', { class: 'actions' });
+  if (draft?.status === 'draft' && !draft.proposedBy && may(service, 'drafter'))
+    acts.append(
+      h('button', {
+        class: 'btn btn--primary',
+        text: 'Đề xuất',
+        onclick: () =>
+          act(
+            `/rules/api/services/${service}/versions/${version}/propose`,
+            {},
+            'Đã đề xuất, chờ người phê duyệt khác.',
+          ),
+      }),
+    );
+  const open = (facts) =>
+    h('button', {
+      class: 'btn',
+      type: 'button',
+      text: 'Mở trong Xem trước',
+      onclick: () => {
+        previewPreset = { version, compare: r.from.version, facts };
+        location.hash = `#/${service}/preview`;
+      },
+    });
+  const overall = directionLines(r.directions, r.flips);
+  body.replaceChildren(
+    h('h2', { text: `Ảnh hưởng của ${version} so với ${r.from.version} đang áp dụng` }),
+    v.diff.length
+      ? h(
+          'ul',
+          { class: 'diff' },
+          v.diff.map((d) => h('li', { text: d })),
+        )
+      : '',
+    h(
+      'div',
+      { class: 'impact-summary' },
+      h('p', {
+        class: 'big',
+        text: `${num(r.changed)} / ${num(r.sample)} hồ sơ mẫu đổi kết quả (${((100 * r.changed) / r.sample).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%)`,
+      }),
+      overall.length
+        ? h(
+            'ul',
+            {},
+            overall.map((l) => h('li', { text: l })),
+          )
+        : '',
+      r.errors.to > r.errors.from
+        ? h('p', {
+            class: 'alert',
+            text: `${num(r.errors.to - r.errors.from)} hồ sơ không quyết định được theo bản nháp`,
+          })
+        : '',
+    ),
+    acts,
+    h('h2', { text: 'Theo nguyên nhân' }),
+    r.causes.length
+      ? h('p', {
+          class: 'hint',
+          text: 'Một hồ sơ có thể chịu ảnh hưởng của nhiều quy tắc cùng lúc; mỗi quy tắc chỉ được tính phần nó quyết định.',
+        })
+      : h('p', { class: 'hint', text: 'Không hồ sơ mẫu nào đổi kết quả.' }),
+    ...r.causes.map((c) =>
+      h(
+        'section',
+        { class: 'rule cause', 'data-cause': c.key },
+        h('h3', { text: c.rule ? c.rule.title : 'Thay đổi khác (khai báo thông tin)' }),
+        c.rule ? h('p', { class: 'hint', text: `${c.rule.id} · ${CHANGE[c.rule.change]}` }) : '',
+        h('p', { text: `${num(c.changed)} hồ sơ đổi kết quả` }),
+        h(
+          'ul',
+          {},
+          directionLines(c, c.flips).map((l) => h('li', { text: l })),
+        ),
+        c.with.length ? h('p', { class: 'hint', text: `Cùng lúc với: ${c.with.join(', ')}` }) : '',
+        h(
+          'ol',
+          { class: 'examples' },
+          c.examples.map((e) =>
+            h(
+              'li',
+              {},
+              h('p', { class: 'hint', text: factsText(e.facts, choices) }),
+              h('p', { text: `Hiện nay: ${outcomeText(e.from)}` }),
+              h('p', { text: `Bản nháp: ${outcomeText(e.to)}` }),
+              open(e.facts),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- preview as the citizen sees it
 async function previewTab(service, info, body) {
+  const preset = previewPreset;
+  previewPreset = null;
   const versions = info.versions.map((v) => v.version);
+  const chosen = preset?.version ?? info.current;
   const pick = h(
     'select',
     { 'aria-label': 'Phiên bản' },
-    versions.map((v) => h('option', { value: v, text: v, selected: v === info.current })),
+    versions.map((v) => h('option', { value: v, text: v, selected: v === chosen })),
+  );
+  const compare = h(
+    'select',
+    { 'aria-label': 'So sánh với' },
+    h('option', { value: '', text: '— không so sánh —' }),
+    versions.map((v) => h('option', { value: v, text: `So sánh với ${v}`, selected: v === preset?.compare })),
   );
   const base =
     (work?.service === service ? work.base : null) ??
@@ -762,6 +961,7 @@ async function previewTab(service, info, body) {
     .filter(([p]) => p.startsWith('scenarios/'))
     .flatMap(([, f]) => f.scenarios ?? []);
   const values = {};
+  if (preset) flatten(preset.facts, '', values);
   const form = h('div', { class: 'grid3' });
   const drawForm = () =>
     form.replaceChildren(
@@ -799,7 +999,7 @@ async function previewTab(service, info, body) {
   );
   const out = h('div');
   body.append(
-    h('div', { class: 'actions' }, pick, chooser),
+    h('div', { class: 'actions' }, pick, compare, chooser),
     form,
     h(
       'div',
@@ -808,13 +1008,18 @@ async function previewTab(service, info, body) {
     ),
     out,
   );
+  if (preset) run();
   async function run() {
     try {
-      const res = await api('POST', `/rules/api/services/${service}/versions/${pick.value}/preview`, {
-        facts: nest(values),
-      });
+      const decide = (version) =>
+        api('POST', `/rules/api/services/${service}/versions/${version}/preview`, { facts: nest(values) });
+      const res = await decide(pick.value);
+      const other = compare.value && compare.value !== pick.value ? await decide(compare.value) : null;
       out.replaceChildren(
+        other ? h('h2', { text: `Theo ${pick.value}` }) : '',
         decisionView(res),
+        other ? h('h2', { text: `Theo ${compare.value}` }) : '',
+        other ? decisionView(other) : '',
         h(
           'div',
           { class: 'actions' },
@@ -856,6 +1061,15 @@ function decisionView(res) {
     h(
       'div',
       { class: 'decision', lang },
+      h('p', { class: 'hint', text: lang === 'vi' ? 'Người dân đọc:' : 'The citizen reads:' }),
+      h('p', { class: 'citizen', text: res.citizen?.[lang] ?? '' }),
+      res.expected
+        ? h('p', {
+            class: 'expected',
+            text: `${lang === 'vi' ? 'Ngày dự kiến có kết quả' : 'Expected result date'}: ${res.expected.split('-').reverse().join('/')}`,
+          })
+        : '',
+      h('p', { class: 'hint', text: lang === 'vi' ? 'Chi tiết:' : 'Details:' }),
       h('h3', {
         text:
           lang === 'vi'

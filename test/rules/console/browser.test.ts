@@ -61,6 +61,12 @@ describe.skipIf(skipBrowser)(title, () => {
     await page.waitForSelector('.decision');
     expect(await page.textContent('.decision[lang=vi]')).toContain('205.000');
     expect(await page.textContent('.decision[lang=en]')).toContain('Eligible');
+    expect(await page.textContent('.decision[lang=vi] .citizen')).toMatch(
+      /Dự kiến có kết quả ngày \d{2}\/\d{2}\/\d{4} nếu hồ sơ được tiếp nhận hôm nay/,
+    );
+    expect(await page.textContent('.decision[lang=en] .citizen')).toMatch(
+      /Result expected on \d{2}\/\d{2}\/\d{4}/,
+    );
     await page.click('text=Lưu thành tình huống kiểm thử');
     await page.waitForSelector('#flash:not([hidden])');
 
@@ -74,6 +80,31 @@ describe.skipIf(skipBrowser)(title, () => {
     const saved = await page.textContent('#flash');
     expect(saved).toContain('200.000 ₫ → 190.000 ₫');
     expect(saved).toContain('hồ sơ mẫu');
+
+    // Impact, grouped by the rule that changed: the base fee's group says how many pay less and by how much.
+    const cause = page.locator('section[data-cause="F3-base-2025"]');
+    await cause.waitFor();
+    expect(await cause.textContent()).toMatch(/hồ sơ phí giảm, tổng −[\d.]+ ₫/);
+    expect(await page.$('section[data-cause="F3-online-discount-standard"]')).toBeNull();
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-impact-1280.png`, fullPage: false });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-impact-375.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const draftVersion = /impact\/([^/]+)$/.exec(page.url())![1]!;
+
+    // An example opens in the preview, decided by the draft and by the version in force side by side.
+    await cause.locator('button:text-is("Mở trong Xem trước")').first().click();
+    await page.waitForSelector(`h2:text-is("Theo ${draftVersion}")`);
+    await page.waitForSelector('h2:text-is("Theo 2026.11.2")');
+    const [draftSide, currentSide] = await page.$$eval('.decision[lang=vi]', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    const feeOf = (text: string) => Number(/Phí: ([\d.]+) ₫/.exec(text)![1]!.replaceAll('.', ''));
+    expect(feeOf(currentSide!) - feeOf(draftSide!)).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-preview-compare-375.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.baseUrl}/rules/#/lltp/impact/${draftVersion}`);
     await page.click('button:text-is("Đề xuất")');
     await page.waitForSelector('#flash.is-error', { timeout: 60_000 });
     expect(await page.textContent('#flash')).toContain('Tình huống');
