@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { expectedDate } from '../../calendar/expected-date.ts';
-import { HttpError } from '../../http/errors.ts';
+import { acceptedLang, HttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
 import { formatDate, type Lang, type Translator } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
@@ -18,6 +18,7 @@ import { toHttp } from '../admin-routes.ts';
 import { type LoadedService, loadServiceSource } from '../catalog.ts';
 import type { Decision } from '../decision.ts';
 import { describeDiff } from '../diff-words.ts';
+import type { RulesErrorCode } from '../errors.ts';
 import { ruleCoverage } from '../gate.ts';
 import { type RulesAdmin, summarize } from '../publish.ts';
 import type { Actor } from '../versions.ts';
@@ -81,6 +82,18 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
     prefix: 'rules:login',
   });
 
+  /** A coded error said in the language the browser asks for (Vietnamese unless it asks for English). */
+  function coded(
+    request: FastifyRequest,
+    status: number,
+    code: RulesErrorCode,
+    params: Record<string, unknown> = {},
+    details?: unknown,
+  ): HttpError {
+    const lang = acceptedLang(request.headers['accept-language']) ?? 'vi';
+    return new HttpError(status, code, options.translator.t(lang)(`errors.${code}`, params), details);
+  }
+
   interface Who {
     account: RulesAccount;
     token: string;
@@ -92,16 +105,12 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
     const session = token ? await sessions.get(token) : undefined;
     const account = session ? await accounts.get(session.username) : undefined;
     if (!token || !session || !account) {
-      throw new HttpError(401, 'HOSO_ERR_RULES_UNAUTHORIZED', 'Vui lòng đăng nhập.');
+      throw coded(request, 401, 'HOSO_ERR_RULES_UNAUTHORIZED');
     }
     if (request.method !== 'GET') {
       const header = request.headers['x-csrf-token'];
       if (!csrfOk(session, typeof header === 'string' ? header : undefined)) {
-        throw new HttpError(
-          403,
-          'HOSO_ERR_RULES_CSRF',
-          'Phiên làm việc không hợp lệ, vui lòng tải lại trang.',
-        );
+        throw coded(request, 403, 'HOSO_ERR_RULES_CSRF');
       }
     }
     return { account, token, csrf: session.csrf };
@@ -111,20 +120,26 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
   async function as(request: FastifyRequest, service: string, role: RulesRole): Promise<Actor> {
     const { account } = await who(request);
     if (!can(account, service, role)) {
-      throw new HttpError(
+      throw coded(
+        request,
         403,
         'HOSO_ERR_RULES_FORBIDDEN',
-        `Tài khoản ${account.username} không có quyền ${role} đối với thủ tục ${service}.`,
+        {},
+        { username: account.username, service, role },
       );
     }
     return { name: account.username, role: account.grants[service]! };
   }
 
-  async function run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs an admin action; its coded error is said in the reader's language, the technical account kept in details. */
+  async function run<T>(request: FastifyRequest, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw toHttp(err);
+      const http = toHttp(err);
+      if (!(http instanceof HttpError)) throw http;
+      const details = { ...((http.details as object | undefined) ?? {}), reason: http.message };
+      throw coded(request, http.status, http.code as RulesErrorCode, {}, details);
     }
   }
 
@@ -156,16 +171,14 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
         const gate = await limiter.attempt(request.ip, username);
         if (!gate.allowed) {
           reply.header('retry-after', String(gate.retryAfterSeconds));
-          throw new HttpError(
-            429,
-            'HOSO_ERR_RULES_LOGIN_RATE_LIMITED',
-            `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(gate.retryAfterSeconds / 60)} phút.`,
-          );
+          throw coded(request, 429, 'HOSO_ERR_RULES_LOGIN_RATE_LIMITED', {
+            minutes: Math.ceil(gate.retryAfterSeconds / 60),
+          });
         }
         const account = await accounts.verify(username, password);
         if (!account) {
           await limiter.failed(username);
-          throw new HttpError(401, 'HOSO_ERR_RULES_LOGIN_FAILED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+          throw coded(request, 401, 'HOSO_ERR_RULES_LOGIN_FAILED');
         }
         await limiter.succeeded(request.ip, username, gate.attempt);
         const { token, session } = await sessions.create(account.username);
@@ -232,7 +245,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         await as(request, service, 'viewer');
-        const doc = await run(() => admin.version(service, version));
+        const doc = await run(request, () => admin.version(service, version));
         const current = await admin.versions.current(service);
         const inForce = current ? await admin.versions.get(service, current) : null;
         const loaded = loadServiceSource(doc.source);
@@ -258,7 +271,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request, reply) => {
         const { service } = request.params;
         const actor = await as(request, service, 'drafter');
-        const doc = await run(() => admin.upload(service, request.body.files, actor));
+        const doc = await run(request, () => admin.upload(service, request.body.files, actor));
         return reply
           .code(201)
           .send({ ...summarize(doc, await admin.versions.current(service)), findings: doc.findings });
@@ -279,9 +292,9 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         await as(request, service, 'viewer');
-        const loaded = await run(() => admin.load(service, version));
+        const loaded = await run(request, () => admin.load(service, version));
         const decide = (lang: 'vi' | 'en') =>
-          run(() => loaded.decide(request.body.facts, { lang, trace: true }));
+          run(request, () => loaded.decide(request.body.facts, { lang, trace: true }));
         const [vi, en] = await Promise.all([decide('vi'), decide('en')]);
         const citizen = {
           vi: citizenView(loaded, vi, 'vi', options),
@@ -308,7 +321,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         const actor = await as(request, service, 'drafter');
-        return run(() => admin.impact(service, version, actor, request.body?.sample ?? 100_000));
+        return run(request, () => admin.impact(service, version, actor, request.body?.sample ?? 100_000));
       },
     );
 
@@ -318,7 +331,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         const actor = await as(request, service, 'drafter');
-        const doc = await run(() => admin.propose(service, version, actor));
+        const doc = await run(request, () => admin.propose(service, version, actor));
         return { ...summarize(doc, await admin.versions.current(service)), proposedBy: doc.proposedBy };
       },
     );
@@ -341,7 +354,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
         const actor = await as(request, service, 'approver');
         const at = request.body?.at ? new Date(request.body.at) : undefined;
         const waive = request.body?.waive ?? [];
-        const result = await run(() =>
+        const result = await run(request, () =>
           admin.approve(service, version, actor, { waive, ...(at ? { at } : {}) }),
         );
         return result.published
@@ -367,7 +380,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service } = request.params;
         const actor = await as(request, service, 'approver');
-        const doc = await run(() => admin.rollback(service, actor, request.body?.version));
+        const doc = await run(request, () => admin.rollback(service, actor, request.body?.version));
         return summarize(doc, doc.version);
       },
     );

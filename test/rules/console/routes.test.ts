@@ -108,6 +108,13 @@ describe('the rules console API', () => {
       payload: { username: 'dung', password: 'sai-mat-khau-123' },
     });
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([401, 'HOSO_ERR_RULES_LOGIN_FAILED']);
+    expect(wrong.json().error.message).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    const inEnglish = await app.http.inject({
+      method: 'GET',
+      url: '/rules/api/services',
+      headers: { 'accept-language': 'en-GB,en;q=0.9' },
+    });
+    expect(inEnglish.json().error.message).toBe('Please sign in.');
   });
 
   it('counts every login guess before checking it: a burst of wrong passwords locks the name, even for the right one', async () => {
@@ -184,6 +191,9 @@ describe('the rules console API', () => {
     expect((await call(an, 'POST', `${A}/versions/2026.12.2/propose`)).statusCode).toBe(200);
     const self = await call(an, 'POST', `${A}/versions/2026.12.2/publish`);
     expect([self.statusCode, self.json().error.code]).toEqual([403, 'HOSO_ERR_RULES_FOUR_EYES']);
+    expect(self.json().error.message).toBe(
+      'Người soạn hoặc người đề xuất bản nháp không được tự phê duyệt; cần một người phê duyệt khác.',
+    );
   });
 
   it('refuses through the console the rule set with its scenarios removed and a fee of 1 đồng', async () => {
