@@ -405,93 +405,155 @@ function valueInput(fact, c) {
 }
 const labelOf = (fact, v) => fact.options?.find((o) => o.value === v)?.label?.vi ?? String(v);
 
+function newCondition(facts) {
+  const f = facts[1] ?? facts[0];
+  const c = { operator: OPS[f.type][0][0], value: f.enum?.[0] ?? (f.type === 'boolean' ? true : '') };
+  setFact(c, f.name);
+  return c;
+}
+
+const TYPE_WORD = { boolean: 'có/không', integer: 'số', string: 'chữ', date: 'ngày' };
+const isGroup = (c) => Array.isArray(c?.all) || Array.isArray(c?.any);
+
+/**
+ * Conditions as nested groups: each group holds conditions on facts and further groups, combined by "all"
+ * or "any". A negation or a shared named condition stays as JSON (rare, and kept as written).
+ */
 function conditionBuilder(rule, facts) {
   const box = h('div', { class: 'conds' });
-  const all = rule.conditions?.all;
-  if (!Array.isArray(all) || all.some((c) => !c.fact)) {
-    box.append(
-      h('p', { class: 'hint', text: 'Điều kiện lồng nhau (any/not) — xem ở dạng JSON:' }),
-      h('pre', { text: JSON.stringify(rule.conditions, null, 1) }),
-    );
-    return box;
-  }
   const draw = () => {
-    box.replaceChildren(
-      h('p', {
-        class: 'hint',
-        text: all.length ? 'Áp dụng khi tất cả điều kiện sau đúng:' : 'Áp dụng cho mọi hồ sơ.',
-      }),
-      ...all.map((c, i) => {
-        const fact = facts.find((f) => f.name === factNameOf(c));
-        const ops = OPS[fact?.type] ?? OPS.string;
-        return h(
-          'div',
-          { class: 'cond' },
-          h(
-            'select',
-            {
-              'aria-label': 'Thông tin',
-              onchange: (e) => {
-                setFact(c, e.target.value);
-                const f = facts.find((x) => x.name === e.target.value);
-                c.operator = OPS[f?.type ?? 'string'][0][0];
-                c.value = f?.type === 'boolean' ? true : (f?.enum?.[0] ?? '');
-                draw();
-              },
-            },
-            facts.map((f) =>
-              h('option', {
-                value: f.name,
-                text: `${f.label} (${f.type})`,
-                selected: f.name === factNameOf(c),
-              }),
-            ),
-            fact ? null : h('option', { value: factNameOf(c), text: factNameOf(c), selected: true }),
-          ),
-          h(
-            'select',
-            {
-              'aria-label': 'Phép so sánh',
-              onchange: (e) => {
-                c.operator = e.target.value;
-                draw();
-              },
-            },
-            ops.map(([op, label]) => h('option', { value: op, text: label, selected: c.operator === op })),
-          ),
-          valueInput(fact, c),
-          h('button', {
-            class: 'btn',
-            type: 'button',
-            text: '✕',
-            'aria-label': 'Bỏ điều kiện',
-            onclick: () => {
-              all.splice(i, 1);
-              draw();
-            },
-          }),
-        );
-      }),
-      h('button', {
-        class: 'btn',
-        type: 'button',
-        text: '+ Thêm điều kiện',
-        onclick: () => {
-          const f = facts[1] ?? facts[0];
-          const c = { operator: OPS[f.type][0][0], value: f.enum?.[0] ?? (f.type === 'boolean' ? true : '') };
-          setFact(c, f.name);
-          all.push(c);
-          draw();
-        },
-      }),
-    );
+    if (!isGroup(rule.conditions)) {
+      box.replaceChildren(
+        h('p', { class: 'hint', text: 'Điều kiện dạng phủ định (not) — xem ở dạng JSON:' }),
+        h('pre', { text: JSON.stringify(rule.conditions, null, 1) }),
+      );
+      return;
+    }
+    box.replaceChildren(groupEditor(rule.conditions, facts, draw, null, 0));
   };
   draw();
   return box;
 }
 
+function removeButton(label, onclick) {
+  return h('button', { class: 'btn', type: 'button', text: '✕', 'aria-label': label, title: label, onclick });
+}
+
+function groupEditor(group, facts, redraw, onRemove, depth) {
+  const key = Array.isArray(group.all) ? 'all' : 'any';
+  const items = group[key];
+  const mode = h(
+    'select',
+    {
+      'aria-label': 'Cách kết hợp',
+      onchange: (e) => {
+        delete group[key];
+        group[e.target.value] = items;
+        redraw();
+      },
+    },
+    h('option', { value: 'all', text: 'tất cả điều kiện sau đều đúng', selected: key === 'all' }),
+    h('option', { value: 'any', text: 'ít nhất một điều kiện sau đúng', selected: key === 'any' }),
+  );
+  const head =
+    depth === 0 && items.length === 0
+      ? h('p', { class: 'hint', text: 'Áp dụng cho mọi hồ sơ.' })
+      : h(
+          'div',
+          { class: 'group-head' },
+          h('span', { text: depth === 0 ? 'Áp dụng khi' : 'Nhóm: khi' }),
+          mode,
+          onRemove ? removeButton('Bỏ nhóm', onRemove) : '',
+        );
+  const rows = items.map((c, i) => {
+    const remove = () => {
+      items.splice(i, 1);
+      redraw();
+    };
+    if (c.fact) return conditionRow(c, facts, redraw, remove);
+    if (isGroup(c)) return groupEditor(c, facts, redraw, remove, depth + 1);
+    return h(
+      'div',
+      { class: 'cond' },
+      h('pre', { class: 'cond-json', text: JSON.stringify(c) }),
+      removeButton('Bỏ điều kiện', remove),
+    );
+  });
+  return h(
+    'div',
+    { class: depth ? 'group group--nested' : 'group', 'data-depth': String(depth) },
+    head,
+    ...rows,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', {
+        class: 'btn',
+        type: 'button',
+        text: '+ Thêm điều kiện',
+        onclick: () => {
+          items.push(newCondition(facts));
+          redraw();
+        },
+      }),
+      h('button', {
+        class: 'btn',
+        type: 'button',
+        text: key === 'all' ? '+ Thêm nhóm “một trong”' : '+ Thêm nhóm “tất cả”',
+        onclick: () => {
+          items.push({ [key === 'all' ? 'any' : 'all']: [newCondition(facts)] });
+          redraw();
+        },
+      }),
+    ),
+  );
+}
+
+function conditionRow(c, facts, redraw, remove) {
+  const fact = facts.find((f) => f.name === factNameOf(c));
+  const ops = OPS[fact?.type] ?? OPS.string;
+  return h(
+    'div',
+    { class: 'cond' },
+    h(
+      'select',
+      {
+        'aria-label': 'Thông tin',
+        onchange: (e) => {
+          setFact(c, e.target.value);
+          const f = facts.find((x) => x.name === e.target.value);
+          c.operator = OPS[f?.type ?? 'string'][0][0];
+          c.value = f?.type === 'boolean' ? true : (f?.enum?.[0] ?? '');
+          redraw();
+        },
+      },
+      facts.map((f) =>
+        h('option', {
+          value: f.name,
+          text: `${f.label} (${TYPE_WORD[f.type] ?? f.type})`,
+          selected: f.name === factNameOf(c),
+        }),
+      ),
+      fact ? null : h('option', { value: factNameOf(c), text: factNameOf(c), selected: true }),
+    ),
+    h(
+      'select',
+      {
+        'aria-label': 'Phép so sánh',
+        onchange: (e) => {
+          c.operator = e.target.value;
+          redraw();
+        },
+      },
+      ops.map(([op, label]) => h('option', { value: op, text: label, selected: c.operator === op })),
+    ),
+    valueInput(fact, c),
+    removeButton('Bỏ điều kiện', remove),
+  );
+}
+
 function basisEditor(rule) {
-  rule.basis ??= [{ instrument: '' }];
+  rule.basis ??= [{ instrument: '', article: '' }];
   const b = rule.basis[0];
   return h(
     'div',
@@ -511,12 +573,12 @@ function basisEditor(rule) {
     h(
       'label',
       { class: 'field' },
-      h('span', { text: 'Điều, khoản' }),
+      h('span', { text: 'Điều, khoản *' }),
       h('input', {
+        required: true,
         value: b.article ?? '',
         onchange: (e) => {
-          if (e.target.value) b.article = e.target.value;
-          else delete b.article;
+          b.article = e.target.value;
         },
       }),
     ),
@@ -612,6 +674,28 @@ function messagesEditor(files, table, code) {
 
 const titleText = (r) => (typeof r.title === 'string' ? r.title : (r.title?.vi ?? r.id));
 
+const KINDS = {
+  fee: { heading: 'Phí, lệ phí', add: '+ Thêm dòng phí', file: 'rules/fees.json', prefix: 'F' },
+  require: {
+    heading: 'Giấy tờ phải nộp',
+    add: '+ Thêm giấy tờ phải nộp',
+    file: 'rules/documents.json',
+    prefix: 'D',
+    param: 'document',
+    table: 'documents',
+  },
+  deny: {
+    heading: 'Điều kiện được giải quyết',
+    add: '+ Thêm trường hợp không được giải quyết',
+    file: 'rules/eligibility.json',
+    prefix: 'E',
+    param: 'reason',
+    table: 'reasons',
+  },
+};
+const FEE_CODES = ['base', 'extra_copies', 'online_discount', 'reduction', 'exemption'];
+const fresh = new WeakSet(); // rules added in this working copy: their title and code are still editable
+
 async function editTab(service, info, body) {
   if (!may(service, 'drafter')) {
     body.append(h('p', { class: 'hint', text: 'Vai trò Xem không được sửa quy tắc.' }));
@@ -619,74 +703,182 @@ async function editTab(service, info, body) {
   }
   const w = await loadWork(service, info);
   const facts = factChoices(w.base);
-  const fees = rulesOfType(w.files, 'fee');
-  const docs = rulesOfType(w.files, 'require');
-  const denies = rulesOfType(w.files, 'deny');
   const version = h('input', {
     value: nextVersion(w.files['service.json'].version),
     'aria-label': 'Số phiên bản mới',
   });
-  const feeRows = fees.map((r) =>
-    h(
-      'div',
-      { class: 'rule', 'data-rule': r.id },
-      h('h3', { text: titleText(r) }),
-      h(
-        'div',
-        { class: 'grid2' },
-        'amount' in r.event.params
-          ? h(
+
+  function ruleBlock(r, kind) {
+    const block = h('div', { class: 'rule', 'data-rule': r.id });
+    const draw = () => block.replaceChildren(...ruleParts(r, kind, draw, block));
+    draw();
+    return block;
+  }
+
+  function ruleParts(r, kind, redraw, block) {
+    const k = KINDS[kind];
+    const isNew = fresh.has(r);
+    const parts = [];
+    if (isNew) {
+      r.title = typeof r.title === 'object' ? r.title : { vi: '', en: '' };
+      parts.push(
+        h('p', { class: 'tag tag--warn', text: `Quy tắc mới · ${r.id}` }),
+        h(
+          'div',
+          { class: 'grid2' },
+          ['vi', 'en'].map((lang) =>
+            h(
               'label',
               { class: 'field' },
-              h('span', { text: 'Số tiền (đồng; âm là giảm)' }),
+              h('span', { text: lang === 'vi' ? 'Tên quy tắc (tiếng Việt) *' : 'Rule title (English) *' }),
               h('input', {
-                type: 'number',
-                step: '1000',
-                name: `amount-${r.id}`,
-                value: r.event.params.amount,
+                name: `title-${lang}-${r.id}`,
+                required: true,
+                value: r.title[lang],
                 onchange: (e) => {
-                  r.event.params.amount = Number(e.target.value);
+                  r.title[lang] = e.target.value;
                 },
               }),
-            )
-          : h('p', { class: 'hint', text: JSON.stringify(r.event.params) }),
-        h('p', { class: 'hint', text: `Mã dòng phí: ${r.event.params.code}` }),
-      ),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
-  const docRows = docs.map((r) =>
-    h(
+            ),
+          ),
+        ),
+      );
+    } else parts.push(h('h3', { text: titleText(r) }));
+    if (kind === 'fee') {
+      const p = r.event.params;
+      parts.push(
+        h(
+          'div',
+          { class: 'grid2' },
+          'amount' in p
+            ? h(
+                'label',
+                { class: 'field' },
+                h('span', { text: 'Số tiền (đồng; âm là giảm)' }),
+                h('input', {
+                  type: 'number',
+                  step: '1000',
+                  name: `amount-${r.id}`,
+                  value: p.amount,
+                  onchange: (e) => {
+                    p.amount = Number(e.target.value);
+                  },
+                }),
+              )
+            : h('p', { class: 'hint', text: JSON.stringify(p) }),
+          isNew
+            ? h(
+                'label',
+                { class: 'field' },
+                h('span', { text: 'Mã dòng phí' }),
+                h(
+                  'select',
+                  {
+                    name: `code-${r.id}`,
+                    onchange: (e) => {
+                      p.code = e.target.value;
+                    },
+                  },
+                  FEE_CODES.map((c) => h('option', { value: c, text: c, selected: c === p.code })),
+                ),
+              )
+            : h('p', { class: 'hint', text: `Mã dòng phí: ${p.code}` }),
+        ),
+      );
+    } else {
+      const code = r.event.params[k.param];
+      if (isNew)
+        parts.push(
+          h(
+            'label',
+            { class: 'field' },
+            h('span', { text: 'Mã (chữ thường, số, dấu _; ví dụ: ban_sao_ho_chieu) *' }),
+            h('input', {
+              name: `code-${r.id}`,
+              pattern: '[a-z][a-z0-9_]*',
+              value: code,
+              onchange: (e) => {
+                const messages = w.files['service.json'].messages;
+                messages[k.table] ??= {};
+                const next = e.target.value.trim();
+                if (code && messages[k.table][code] && !messages[k.table][next]) {
+                  messages[k.table][next] = messages[k.table][code];
+                  delete messages[k.table][code];
+                }
+                r.event.params[k.param] = next;
+                redraw();
+              },
+            }),
+          ),
+        );
+      if (code) parts.push(messagesEditor(w.files, k.table, code));
+    }
+    parts.push(effectiveEditor(r), conditionBuilder(r, facts), basisEditor(r));
+    if (isNew)
+      parts.push(
+        h('button', {
+          class: 'btn',
+          type: 'button',
+          text: 'Bỏ quy tắc mới này',
+          onclick: () => {
+            for (const f of Object.values(w.files)) {
+              const i = f.rules?.indexOf(r) ?? -1;
+              if (i >= 0) f.rules.splice(i, 1);
+            }
+            block.remove();
+          },
+        }),
+      );
+    return parts;
+  }
+
+  function addRule(kind, list) {
+    const k = KINDS[kind];
+    const path =
+      Object.keys(w.files).find(
+        (p) => p.startsWith('rules/') && (w.files[p].rules ?? []).some((r) => r.event?.type === kind),
+      ) ?? k.file;
+    w.files[path] ??= { rules: [] };
+    w.files[path].rules ??= [];
+    const r = {
+      id: `${k.prefix}-moi-${Date.now().toString(36)}`,
+      title: { vi: '', en: '' },
+      effective: { from: new Date().toISOString().slice(0, 10) },
+      basis: [{ instrument: '', article: '' }],
+      conditions: { all: [] },
+      event:
+        kind === 'fee'
+          ? { type: 'fee', params: { code: 'base', amount: 0 } }
+          : { type: kind, params: { [k.param]: '' } },
+    };
+    fresh.add(r);
+    w.files[path].rules.push(r);
+    const block = ruleBlock(r, kind);
+    list.append(block);
+    block.scrollIntoView({ block: 'start' });
+    block.querySelector('input')?.focus();
+  }
+
+  const sections = Object.keys(KINDS).flatMap((kind) => {
+    const list = h(
       'div',
-      { class: 'rule' },
-      h('h3', { text: titleText(r) }),
-      messagesEditor(w.files, 'documents', r.event.params.document ?? r.event.params.code),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
-  const denyRows = denies.map((r) =>
-    h(
-      'div',
-      { class: 'rule' },
-      h('h3', { text: titleText(r) }),
-      messagesEditor(w.files, 'reasons', r.event.params.reason),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
+      { class: 'rules', 'data-kind': kind },
+      rulesOfType(w.files, kind).map((r) => ruleBlock(r, kind)),
+    );
+    return [
+      h('h2', { text: KINDS[kind].heading }),
+      list,
+      h('button', {
+        class: 'btn add-rule',
+        type: 'button',
+        text: KINDS[kind].add,
+        onclick: () => addRule(kind, list),
+      }),
+    ];
+  });
   const json = h('textarea', { class: 'json', readonly: true, 'aria-label': 'JSON của bản nháp' });
   body.append(
-    h('h2', { text: 'Phí, lệ phí' }),
-    ...feeRows,
-    h('h2', { text: 'Giấy tờ phải nộp' }),
-    ...docRows,
-    h('h2', { text: 'Điều kiện được giải quyết' }),
-    ...denyRows,
+    ...sections,
     h('h2', { text: 'Lưu bản nháp' }),
     h(
       'div',
@@ -733,9 +925,21 @@ function nextVersion(v) {
 async function saveDraft(service, version) {
   const missing = Object.entries(work.files)
     .flatMap(([p, f]) => (p.startsWith('rules/') ? (f.rules ?? []) : []))
-    .filter((r) => !r.basis?.[0]?.instrument);
+    .filter((r) => !r.basis?.[0]?.instrument || !r.basis[0].article);
   if (missing.length)
-    return flash(`Mỗi quy tắc phải có căn cứ pháp lý: ${missing.map((r) => r.id).join(', ')}`, true);
+    return flash(
+      `Mỗi quy tắc phải có căn cứ pháp lý (văn bản và điều, khoản): ${missing.map((r) => r.id).join(', ')}`,
+      true,
+    );
+  const unnamed = Object.values(work.files)
+    .flatMap((f) => f.rules ?? [])
+    .filter((r) => fresh.has(r))
+    .filter((r) => !r.title?.vi || !r.title?.en || Object.values(r.event.params).some((v) => v === ''));
+  if (unnamed.length)
+    return flash(
+      `Quy tắc mới cần tên (tiếng Việt và tiếng Anh) và mã: ${unnamed.map((r) => r.id).join(', ')}`,
+      true,
+    );
   work.files['service.json'].version = version;
   try {
     const saved = await api('POST', `/rules/api/services/${service}/drafts`, { files: work.files });
