@@ -5,6 +5,7 @@
  * changed rules that decide differently for that request — each group with example requests.
  */
 import type { CompiledRule, CompiledService } from './compile.ts';
+import { addDays } from './dates.ts';
 import { type Firing, fireNormalized, foldEvents } from './evaluate.ts';
 import type { Facts } from './facts.ts';
 import { sampler } from './sample.ts';
@@ -173,6 +174,24 @@ function causeOf(a: CompiledRule[], b: CompiledRule[], changed: ReadonlyMap<stri
   return [...ids].sort();
 }
 
+/**
+ * The last day on which a changed rule starts or stops applying: a change announced for a later date
+ * (a circular in force from 1 January) must be met by sampled requests, so the sample reaches a year past it.
+ */
+function lastChangeDay(
+  from: CompiledService,
+  to: CompiledService,
+  changes: ReadonlyMap<string, ImpactCauseRule>,
+): string | undefined {
+  let last: string | undefined;
+  for (const r of [...from.rules, ...to.rules]) {
+    if (!changes.has(r.id)) continue;
+    for (const day of [r.rule.effective.from, r.rule.effective.to])
+      if (day && (!last || day > last)) last = day;
+  }
+  return last;
+}
+
 /** What a rule's event can change in a decision. */
 const KINDS_OF: Record<CompiledRule['type'], readonly FlipKind[]> = {
   deny: ['eligibility', 'reasons'],
@@ -238,16 +257,18 @@ export function impactReport(
   const seed = options.seed ?? 1;
   const keep = options.examples ?? 3;
   const coverage = [from.coverageFrom, to.coverageFrom].filter((x): x is string => Boolean(x)).sort();
+  const changes = changedRules(from, to);
+  const until = lastChangeDay(from, to, changes);
   const next = sampler(from.service, {
     seed,
     ...(coverage.length ? { from: coverage[coverage.length - 1] } : {}),
+    ...(until ? { until: addDays(until, 365) } : {}),
   });
   const flips = Object.fromEntries(FLIP_KINDS.map((k) => [k, 0])) as Record<FlipKind, number>;
   const examples: ImpactReport['examples'] = {};
   const errors = { from: 0, to: 0 };
   let changed = 0;
   const directions = emptyDirections();
-  const changes = changedRules(from, to);
   const causes = new Map<string, ImpactCause>();
   const ruleById = new Map([...from.rules, ...to.rules].map((r) => [r.id, r]));
   const causeFor = (id: string | null): ImpactCause => {

@@ -123,4 +123,24 @@ describe('impactReport', () => {
     expect(r.directions.eligibility).toEqual({ gained: r.flips.eligibility, lost: 0 });
     expect(r.directions.fee.downBy).toBe(fee!.fee.downBy);
   });
+
+  it('reaches a change dated past the sample’s usual range: a discount announced for 1 January 2027 is met', async () => {
+    type Fee = { id: string; effective: { from: string }; event: { params: { amount?: number } } };
+    const to = await draft((rules) => {
+      const discount = (rules as Fee[]).find((r) => r.id === 'F3-online-discount-standard');
+      if (!discount) return;
+      const later = structuredClone(discount);
+      later.id = 'F3-online-discount-2027';
+      later.effective = { from: '2027-01-01' };
+      later.event.params.amount = -50000;
+      rules.push(later as RuleJson);
+    });
+    const r = impactReport(lltp.compiled, to, { sample: 6000, seed: 5 });
+    expect(r.causes[0]).toMatchObject({ key: 'F3-online-discount-2027', rule: { change: 'added' } });
+    expect(r.causes[0]!.fee.down).toBeGreaterThan(0);
+    for (const e of r.causes[0]!.examples) {
+      expect((e.facts as SampleFacts).on >= '2027-01-01').toBe(true);
+      expect((e.to as { feeTotal: number }).feeTotal).toBeLessThan((e.from as { feeTotal: number }).feeTotal);
+    }
+  });
 });

@@ -173,6 +173,14 @@ describe('the rules console API', () => {
     );
     const draft = await call(dung, 'GET', `${A}/versions/2026.12.1`);
     expect(draft.json().diff.join('\n')).toContain('-50.000 ₫ từ 01/01/2027');
+    // Impact, by cause: the new discount lowers the fee of online requests from 2027 by 50.000 ₫ each.
+    const impact = (await call(dung, 'POST', `${A}/versions/2026.12.1/impact`, { sample: 4000 })).json();
+    expect(impact.causes.map((c: { key: string }) => c.key)).toEqual(['F3-online-discount-2027']);
+    const cause = impact.causes[0];
+    expect(cause.rule).toMatchObject({ change: 'added' });
+    expect(cause.fee.up).toBe(0);
+    expect(cause.fee.downBy).toBe(-50000 * cause.fee.down);
+    expect(cause.examples[0].facts.on >= '2027-01-01').toBe(true);
     const early = await call(await login('binh'), 'POST', `${A}/versions/2026.12.1/publish`);
     expect([early.statusCode, early.json().error.code]).toEqual([409, 'HOSO_ERR_RULES_NOT_PROPOSED']);
     expect((await call(dung, 'POST', `${A}/versions/2026.12.1/propose`)).statusCode).toBe(200);
