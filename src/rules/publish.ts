@@ -468,8 +468,21 @@ export class RulesAdmin {
     const doc = await this.doc(service, version);
     if (doc.status !== 'draft')
       throw new RulesError('HOSO_ERR_RULES_ALREADY_IN_FORCE', `${service} ${version} was already published`);
-    // Dropped scenarios do not stop a proposal: only an approver may waive them, at approval.
-    await this.check(doc, [], { allowDropped: true });
+    try {
+      // Dropped scenarios do not stop a proposal: only an approver may waive them, at approval.
+      await this.check(doc, [], { allowDropped: true });
+    } catch (err) {
+      await this.audit({
+        actor,
+        action: 'propose',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'refused',
+        detail: (err as Error).message,
+      });
+      throw err;
+    }
     const proposed: VersionDoc = { ...doc, proposedAt: this.now().toISOString(), proposedBy: actor };
     await this.versions.update(proposed);
     const current = await this.versions.current(service);
@@ -498,6 +511,16 @@ export class RulesAdmin {
   ): Promise<{ published?: VersionDoc; scheduled?: Schedule }> {
     const doc = await this.doc(service, version);
     if (!doc.proposedBy) {
+      // A publication in one step (the hole four eyes closes) is refused, and who tried is on record.
+      await this.audit({
+        actor,
+        action: 'publish_refused',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'refused',
+        detail: 'not proposed: a drafter proposes, another person publishes',
+      });
       throw new RulesError('HOSO_ERR_RULES_NOT_PROPOSED', `${service} ${version} has not been proposed yet`);
     }
     if (actor.name === doc.proposedBy.name || actor.name === doc.createdBy.name) {

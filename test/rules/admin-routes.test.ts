@@ -210,16 +210,21 @@ describe('rules admin API', () => {
     const audit = await call(a, 'GET', `${P}/audit?service=lltp`, ADMIN);
     const actions = audit
       .json()
-      .entries.map((e: { action: string; actor: { name: string } }) => `${e.actor.name}:${e.action}`);
+      .entries.map(
+        (e: { action: string; actor: { name: string }; outcome: string }) =>
+          `${e.actor.name}:${e.action}${e.outcome === 'refused' ? ':refused' : ''}`,
+      );
     expect(actions).toEqual([
       'catalog:seed',
       'moj:upload',
-      'moj:lint',
+      'moj:lint:refused',
+      'moj:propose:refused',
       'moj:upload',
       'moj:test',
       'moj:impact',
+      'moj:publish_refused:refused',
       'moj:propose',
-      'moj:publish_refused',
+      'moj:publish_refused:refused',
       'moj-head:publish',
       'ops:rollback',
     ]);
