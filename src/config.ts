@@ -169,6 +169,12 @@ export const EnvSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   JOBS_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   JOBS_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  // A request whose job went missing (a process died between recording a step and queueing its job, or Redis
+  // lost it) is queued again from the records once it is this late; longer than a job's retries take.
+  REQUESTS_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+  REQUESTS_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // A job held by a worker that died (kill -9, lost host) is taken over by another after about this long.
+  JOBS_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   AGENCY_API_URL: optionalUrl,
   AGENCY_API_TOKEN: z.string().min(1).optional(),
   AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

@@ -295,6 +295,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ...jobOptions,
         redisUrl: config.REDIS_URL,
         prefix: `${config.REDIS_KEY_PREFIX}bull`,
+        lockDurationMs: config.JOBS_LOCK_MS,
+        stalledIntervalMs: config.JOBS_LOCK_MS,
       })
     : createInProcessJobQueue(jobOptions);
   const health: HealthRecords = config.HEALTH_API_URL
@@ -360,6 +362,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     queue: jobs,
     lease: store,
     log,
+    graceMs: config.REQUESTS_SWEEP_GRACE_SECONDS * 1000,
   });
   // --- end requests setup ---
 
@@ -818,13 +821,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Workers start last, once every handler and channel sender is registered.
   const workers = options.workers ?? config.JOBS_WORKERS;
   if (workers) await jobs.start?.();
-  // Requests whose queued job was lost (Redis restarted without its data) are queued again from the records:
-  // once at start and then every minute.
+  // Requests whose queued job was lost (a process died before queueing it, Redis restarted without its data)
+  // are queued again from the records: once at start and then every REQUESTS_SWEEP_SECONDS.
   const sweep = () =>
     sweeper
       .sweep()
       .catch((err) => log.warn({ err: (err as Error).message }, 'request sweep failed; will try again'));
-  const sweepTimer = workers ? setInterval(sweep, 60_000).unref() : undefined;
+  const sweepTimer = workers ? setInterval(sweep, config.REQUESTS_SWEEP_SECONDS * 1000).unref() : undefined;
   if (workers) void sweep();
 
   return {

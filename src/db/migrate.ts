@@ -1,10 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
 import * as records from './migrations/0001-records.ts';
+import * as auditAppendOnly from './migrations/0002-audit-append-only.ts';
 
 /** Every migration this code knows, in order. Names sort in the order they apply; never rename one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-records': records,
+  '0002-audit-append-only': auditAppendOnly,
 };
 
 export class SchemaError extends Error {

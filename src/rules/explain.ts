@@ -1,6 +1,8 @@
 /**
  * A citizen explanation of a decision, rendered from its trace: what decided it, on which legal
  * instrument, what to do next, and what to keep in mind (notices). The framing sentences live in the catalog (`rules/explain.json`).
+ * `explainPoints` gives the same reading as data, so a conversation can show a short card and keep the
+ * legal basis for a second message; `explain` writes it out in full (the CLI and the rules console).
  */
 import { readFileSync } from 'node:fs';
 import { formatVnd } from '../i18n.ts';
@@ -10,6 +12,28 @@ import { ExplainFileSchema, type Lang, type LocalizedText, type Phrases } from '
 export interface ExplainContext {
   title?: LocalizedText | undefined;
   phrases?: { vi: Phrases; en: Phrases } | undefined;
+}
+
+/** One point of a decision in the citizen's language, with the legal basis of the rules that decided it. */
+export interface ExplainedPoint {
+  code: string;
+  text: string;
+  /** "Instrument, article; …" of the rules that fired for it; empty when the decision carries no trace. */
+  basis: string;
+  /** A rule that decided it is applied on an uncertain or conflicting reading. */
+  unsure: boolean;
+}
+
+export interface ExplainedDecision {
+  eligible: boolean;
+  reasons: ExplainedPoint[];
+  documents: ExplainedPoint[];
+  fee: { total: number; lines: ExplainedPoint[]; amounts: number[]; basis: string; unsure: boolean };
+  authority: ExplainedPoint | undefined;
+  processing: (ExplainedPoint & { days: number; unit: 'working' | 'calendar' }) | undefined;
+  notices: ExplainedPoint[];
+  /** Whether the decision carries its trace (without it, no basis is known). */
+  traced: boolean;
 }
 
 let defaults: { vi: Phrases; en: Phrases } | undefined;
@@ -46,6 +70,55 @@ function firedFor(
   return (trace ?? []).filter((e) => e.fired && e.event.type === type && e.event.params[key] === code);
 }
 
+const isUnsure = (entries: readonly TraceEntry[]): boolean =>
+  entries.some((e) => e.certainty === 'uncertain' || e.certainty === 'conflict');
+
+/** The decision's points with the basis and certainty of the rules behind each, in `lang`. */
+export function explainPoints(decision: Decision, lang: Lang): ExplainedDecision {
+  const trace = decision.trace;
+  // Messages come from the trace when it has them, so the explanation can use another language than the decision.
+  const point = (code: string, entries: TraceEntry[], fallback: string): ExplainedPoint => ({
+    code,
+    text: entries[0]?.label?.[lang] ?? fallback,
+    basis: basisText(entries),
+    unsure: isUnsure(entries),
+  });
+  const feeEntries = (trace ?? []).filter((e) => e.fired && e.event.type === 'fee');
+  const authorityEntries = (trace ?? []).filter((e) => e.fired && e.event.type === 'authority');
+  let processing: ExplainedDecision['processing'];
+  if (decision.processing) {
+    const { days, unit } = decision.processing;
+    const entries = (trace ?? []).filter(
+      (e) => e.fired && e.event.type === 'processing' && e.event.params.days === days,
+    );
+    processing = { ...point('processing', entries, ''), days, unit };
+  }
+  return {
+    eligible: decision.eligible,
+    reasons: decision.reasons.map((r) => point(r.code, firedFor(trace, 'deny', 'reason', r.code), r.message)),
+    documents: decision.documents.map((d) =>
+      point(d.code, firedFor(trace, 'require', 'document', d.code), d.message),
+    ),
+    fee: {
+      total: decision.fee.total,
+      lines: decision.fee.lines.map((l) =>
+        point(
+          l.code,
+          feeEntries.filter((e) => e.event.params.code === l.code),
+          l.code,
+        ),
+      ),
+      amounts: decision.fee.lines.map((l) => l.amount),
+      basis: basisText(feeEntries),
+      unsure: isUnsure(feeEntries),
+    },
+    authority: decision.authority ? point('authority', authorityEntries, decision.authority) : undefined,
+    processing,
+    notices: decision.notices.map((n) => point(n.code, firedFor(trace, 'notice', 'code', n.code), n.message)),
+    traced: trace !== undefined,
+  };
+}
+
 /** A sentence with its citation before the full stop. */
 function sentence(text: string, citation: string): string {
   return `• ${text.replace(/[.。]\s*$/, '')}${citation}.`;
@@ -54,82 +127,61 @@ function sentence(text: string, citation: string): string {
 export function explain(decision: Decision, lang: Lang, context: ExplainContext = {}): string {
   const p = (context.phrases ?? defaultPhrases())[lang];
   const service = context.title?.[lang] ?? p.thisService;
-  const trace = decision.trace;
+  const parts = explainPoints(decision, lang);
   const out: string[] = [];
   // A reading that is uncertain or conflicting is marked on the line it decides, and explained once below,
   // rather than a hedge on every summary (a single-source reading is not uncertain).
   let unsureShown = false;
-  const cite = (entries: TraceEntry[]): string => {
-    if (entries.length === 0) return '';
-    const unsure = entries.some((e) => e.certainty === 'uncertain' || e.certainty === 'conflict');
+  const cite = (basis: string, unsure: boolean): string => {
+    if (!basis) return '';
     if (unsure) unsureShown = true;
-    return ` (${fill(p.basis, { basis: basisText(entries) })})${unsure ? ' (*)' : ''}`;
+    return ` (${fill(p.basis, { basis })})${unsure ? ' (*)' : ''}`;
   };
-  // Messages come from the trace when it has them, so the explanation can use another language than the decision.
-  const text = (entries: TraceEntry[], fallback: string): string => entries[0]?.label?.[lang] ?? fallback;
+  const citeOf = (pt: ExplainedPoint) => cite(pt.basis, pt.unsure);
 
-  if (!decision.eligible) {
+  if (!parts.eligible) {
     out.push(fill(p.ineligible, { service }));
     out.push(p.decidedBy);
-    for (const r of decision.reasons) {
-      const entries = firedFor(trace, 'deny', 'reason', r.code);
-      out.push(sentence(text(entries, r.message), cite(entries)));
-    }
+    for (const r of parts.reasons) out.push(sentence(r.text, citeOf(r)));
     out.push(p.fixFirst);
   } else {
     out.push(fill(p.eligible, { service }));
     out.push(p.nextSteps);
-    if (decision.documents.length > 0) {
+    if (parts.documents.length > 0) {
       out.push(p.documents);
-      for (const d of decision.documents) {
-        const entries = firedFor(trace, 'require', 'document', d.code);
-        out.push(`  – ${text(entries, d.message).replace(/[.]\s*$/, '')}${cite(entries)}`);
-      }
+      for (const d of parts.documents) out.push(`  – ${d.text.replace(/[.]\s*$/, '')}${citeOf(d)}`);
     }
-    const feeEntries = (trace ?? []).filter((e) => e.fired && e.event.type === 'fee');
-    if (decision.fee.total > 0) {
-      const detail = decision.fee.lines
-        .map((l) => {
-          const label = feeEntries.find((e) => e.event.params.code === l.code)?.label?.[lang] ?? l.code;
-          return `${label} ${formatDong(l.amount, lang)}`;
-        })
-        .join('; ');
-      const lines = decision.fee.lines.length > 1 ? ` [${detail}]` : '';
+    const { fee } = parts;
+    if (fee.total > 0) {
+      const detail = fee.lines.map((l, i) => `${l.text} ${formatDong(fee.amounts[i]!, lang)}`).join('; ');
+      const lines = fee.lines.length > 1 ? ` [${detail}]` : '';
       out.push(
         sentence(
-          `${fill(p.fee, { amount: formatDong(decision.fee.total, lang) })}${lines}`,
-          cite(feeEntries),
+          `${fill(p.fee, { amount: formatDong(fee.total, lang) })}${lines}`,
+          cite(fee.basis, fee.unsure),
         ),
       );
     } else {
-      out.push(sentence(p.feeFree, cite(feeEntries)));
+      out.push(sentence(p.feeFree, cite(fee.basis, fee.unsure)));
     }
-    if (decision.authority) {
-      const entries = (trace ?? []).filter((e) => e.fired && e.event.type === 'authority');
-      out.push(sentence(fill(p.authority, { authority: text(entries, decision.authority) }), cite(entries)));
-    }
-    if (decision.processing) {
-      const { days, unit } = decision.processing;
-      const entries = (trace ?? []).filter(
-        (e) => e.fired && e.event.type === 'processing' && e.event.params.days === days,
-      );
+    if (parts.authority)
+      out.push(sentence(fill(p.authority, { authority: parts.authority.text }), citeOf(parts.authority)));
+    if (parts.processing) {
+      const { days, unit } = parts.processing;
       const what =
         days === 0
           ? p.immediate
           : fill(p.processing, { days, unit: unit === 'working' ? p.workingDays : p.calendarDays });
-      out.push(sentence(what, cite(entries)));
+      out.push(sentence(what, citeOf(parts.processing)));
     }
   }
   // Notices refuse nothing, so they follow either outcome: a citizen told "no" for another reason still
   // learns, say, that an employer may not demand the form they chose.
-  if (decision.notices.length > 0) {
+  if (parts.notices.length > 0) {
     out.push(p.notices);
-    for (const n of decision.notices) {
-      const entries = firedFor(trace, 'notice', 'code', n.code);
-      out.push(sentence(text(entries, n.message), cite(entries)));
-    }
+    for (const n of parts.notices) out.push(sentence(n.text, citeOf(n)));
   }
-  if (!trace) out.push(p.noTrace);
+  if (!parts.traced) out.push(p.noTrace);
   else if (unsureShown) out.push(p.uncertain);
   return out.join('\n').normalize('NFC');
 }

@@ -108,13 +108,17 @@ describe('explain', () => {
     const vi = lltp.explain(d, 'vi');
     expect(vi).toContain('Anh/chị đủ điều kiện');
     const notes = vi.slice(vi.indexOf('Xin anh/chị lưu ý:'));
-    expect(notes).toMatch(/^Xin anh\/chị lưu ý:\n• Từ ngày 01\/7\/2026, theo Luật số 107\/2025\/QH15/);
-    expect(notes).toContain('nhà tuyển dụng chỉ có thể yêu cầu Phiếu lý lịch tư pháp số 1');
+    expect(notes).toMatch(
+      /^Xin anh\/chị lưu ý:\n• Từ ngày 01\/7\/2026, cơ quan, tổ chức và người sử dụng lao động không được yêu cầu/,
+    );
+    expect(notes).toContain('nhà tuyển dụng thường chỉ có thể yêu cầu Phiếu số 1');
     expect(notes).toContain('Anh/chị vẫn có quyền yêu cầu cấp Phiếu số 2 cho chính mình');
     expect(notes).toContain('Luật Lý lịch tư pháp số 28/2009/QH12, Điều 41 khoản 2');
     expect(vi).toBe(vi.normalize('NFC'));
     const en = lltp.explain(d, 'en');
-    expect(en).toContain('Please note:\n• From 1 July 2026, under Law No. 107/2025/QH15');
+    expect(en).toContain('Please note:\n• From 1 July 2026, agencies, organisations and employers may not');
+    // The citation is the rule's basis, said once after the sentence, not inside it.
+    expect(en).toContain('(legal basis: Luật số 107/2025/QH15');
     expect(en).toContain('You may still request a Form 2 extract for yourself');
 
     // Refused for another reason (paper, with a level-2 account): the notice still follows.

@@ -27,7 +27,7 @@ import { type Draft, type DraftSealer, readDraft, writeDraft } from './draft.ts'
 import { fileRequest, paymentMessages, subjectOf } from './filing.ts';
 import { createInfoIntents } from './info.ts';
 import { createStatusIntents } from './status.ts';
-import { answerLines, summaryText } from './summary.ts';
+import { answerLines, summaryCard, summaryDetails } from './summary.ts';
 
 /**
  * The citizen's main job (issue 5 §1–§4, §7): a conversation driven by the service catalog. It asks exactly the
@@ -93,6 +93,8 @@ function fill(service: LoadedService, facts: Facts, values: Record<string, unkno
 
 const BACK = /^(quay lai|tro lai|lui lai|back|go back|previous|\/back)$/;
 const EDIT = /^(sua|sua lai|sua thong tin|chinh sua|thay doi|edit|change)$/;
+const DETAILS =
+  /^(chi tiet|xem chi tiet|chi tiet phi|can cu|can cu phap ly|details|more details|fee details|legal basis)$/;
 const CONFIRM = /^(xac nhan|dong y|nop|nop ho so|gui|gui ho so|confirm|submit|yes|co|ok)$/;
 
 export function createRequestFeature(deps: RequestFlowDeps): Feature {
@@ -417,33 +419,72 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     const next: Draft = { ...draft, stage: 'summary', editing: false };
     delete next.asking;
     save(ctx, next);
-    const subject = draft.child?.name ?? linked.citizen.fullName;
-    const text = summaryText({
-      draft: next,
+    const card = summaryCard(summaryInput(ctx, next, service, decision, linked));
+    const details = {
+      label: ctx.t(decision.eligible ? 'requests:flow.summary.details' : 'requests:flow.summary.basisOnly'),
+      action: act('details'),
+    };
+    if (decision.eligible && !supportedSubject(next)) {
+      ctx.reply(card, [details]);
+      ctx.reply(ctx.t('requests:flow.unsupportedSubject'), summaryButtons(ctx, next, decision));
+      return;
+    }
+    ctx.reply(card, summaryButtons(ctx, next, decision, details));
+  }
+
+  /** The fee line by line, the legal basis of each point and the answers, with the card's own choices. */
+  async function showDetails(
+    ctx: TurnContext,
+    draft: Draft,
+    service: LoadedService,
+    linked: LinkedIdentity,
+  ): Promise<void> {
+    if (draft.stage !== 'summary' && draft.stage !== 'edit') return advance(ctx, draft, service, linked);
+    const decision = await decide(draft, service, ctx.lang);
+    save(ctx, { ...draft, stage: 'summary' });
+    ctx.reply(
+      summaryDetails(summaryInput(ctx, draft, service, decision, linked)),
+      summaryButtons(ctx, draft, decision),
+    );
+  }
+
+  function summaryInput(
+    ctx: TurnContext,
+    draft: Draft,
+    service: LoadedService,
+    decision: Decision,
+    linked: LinkedIdentity,
+  ) {
+    return {
+      draft,
       service,
       decision,
-      subjectName: subject,
+      subjectName: draft.child?.name ?? linked.citizen.fullName,
       holidays: deps.holidays,
       t: ctx.t,
       lang: ctx.lang,
-    });
+    };
+  }
+
+  /**
+   * What the citizen can do from the summary: file (when Hoso can file it), change an answer, see the details
+   * (on the card only), or leave.
+   */
+  function summaryButtons(ctx: TurnContext, draft: Draft, decision: Decision, details?: Button): Button[] {
     const editButton = { label: ctx.t('requests:flow.edit'), action: act('edit') };
     const staffButton = { label: ctx.t('offerStaffButton'), action: 'intent:talk_to_staff' };
     const menuButton = { label: ctx.t('backToMenu'), action: 'menu' };
-    if (!decision.eligible) {
-      ctx.reply(text, [...(next.answered.length > 0 ? [editButton] : []), staffButton, menuButton]);
-      return;
-    }
-    if (!supportedSubject(next)) {
-      ctx.reply(text);
-      ctx.reply(ctx.t('requests:flow.unsupportedSubject'), [editButton, staffButton, menuButton]);
-      return;
-    }
-    ctx.reply(text, [
+    const more = details ? [details] : [];
+    if (!decision.eligible)
+      return [...(draft.answered.length > 0 ? [editButton] : []), ...more, staffButton, menuButton];
+    if (!supportedSubject(draft)) return [editButton, staffButton, menuButton];
+    // The two short labels last, so that on a phone they share a row.
+    return [
       { label: ctx.t('requests:flow.confirm'), action: act('confirm') },
+      ...more,
       editButton,
       { label: ctx.t('requests:flow.cancel'), action: 'cancel' },
-    ]);
+    ];
   }
 
   /** Hoso files online for the citizen themself or for their own child in the registry, nobody else. */
@@ -644,6 +685,8 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
           return withDraft(ctx, (d, l) => editInput(ctx, d, arg, l));
         case 'summary':
           return withDraft(ctx, async (d, l) => showSummary(ctx, d, await serviceOf(d), l));
+        case 'details':
+          return withDraft(ctx, async (d, l) => showDetails(ctx, d, await serviceOf(d), l));
         case 'confirm':
           return withDraft(ctx, (d, l) => confirm(ctx, d, l));
         case 'child':
@@ -692,6 +735,8 @@ export function createRequestFeature(deps: RequestFlowDeps): Feature {
     if (draft.stage === 'summary' || draft.stage === 'edit') {
       if (EDIT.test(folded)) return withDraft(ctx, (d) => showEdit(ctx, d));
       if (CONFIRM.test(folded)) return withDraft(ctx, (d, l) => confirm(ctx, d, l));
+      if (DETAILS.test(folded))
+        return withDraft(ctx, async (d, l) => showDetails(ctx, d, await serviceOf(d), l));
       if (ctx.intent !== 'unknown') return 'pass';
       ctx.reply(ctx.t('requests:flow.summaryHint'), [
         { label: ctx.t('requests:flow.confirm'), action: act('confirm') },

@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import { expectedDate } from '../../calendar/expected-date.ts';
-import { formatDate, type Lang } from '../../i18n.ts';
+import { formatDate, formatVnd, type Lang } from '../../i18n.ts';
 import type { LoadedService } from '../../rules/catalog.ts';
 import type { Decision } from '../../rules/decision.ts';
+import { type ExplainedPoint, explainPoints } from '../../rules/explain.ts';
 import { getterFor } from '../../rules/facts.ts';
 import { describeAnswer, optionsOf } from './ask.ts';
 import type { Draft } from './draft.ts';
@@ -38,12 +39,7 @@ export function expectedOn(decision: Decision, holidays: ReadonlySet<string>): s
   return expectedDate(decision.on, decision.processing, holidays);
 }
 
-/**
- * The decision in plain words before the citizen confirms: who it is for, their answers, then the rules'
- * own explanation (eligibility with reasons and legal basis, documents, the fee broken down, the authority,
- * the processing time), and the date a result may be expected.
- */
-export function summaryText(input: {
+export interface SummaryInput {
   draft: Draft;
   service: LoadedService;
   decision: Decision;
@@ -51,17 +47,144 @@ export function summaryText(input: {
   holidays: ReadonlySet<string>;
   t: TFunction;
   lang: Lang;
-}): string {
-  const { draft, service, decision, t, lang } = input;
+}
+
+/** A line decided by a rule applied on an uncertain or conflicting reading carries a mark, explained once. */
+const UNSURE = ' (*)';
+const marked = (text: string, unsure: boolean) => (unsure ? `${text.replace(/[.]\s*$/, '')}${UNSURE}` : text);
+
+function timeOf(days: number, unit: 'working' | 'calendar', t: TFunction): string {
+  return t(`requests:info.days.${unit}`, { days });
+}
+
+/**
+ * The decision as a short card before the citizen confirms, one phone screen at most: who it is for,
+ * whether they can file (and if not, why), the documents still needed, the fee total in đồng, the date a
+ * result may be expected, and what to keep in mind. The fee lines, the legal basis and the answers given
+ * are one tap away (`summaryDetails`); a rule's uncertainty is said only on the line it decides.
+ */
+export function summaryCard(input: SummaryInput): string {
+  const { service, decision, t, lang } = input;
+  const points = explainPoints(decision, lang);
   const lines = [
     t('requests:flow.summary.title', { service: service.title[lang] }),
     t('requests:flow.summary.subject', { name: input.subjectName }),
-    ...answerLines(draft, service, t, lang).map((l) => `• ${l.label}: ${l.answer}`),
-    '',
-    service.explain(decision, lang),
+    // An answer picked from the citizen's own records (a visit in their health book) names what is asked for.
+    ...answerLines(input.draft, service, t, lang)
+      .filter((a) => input.draft.picked?.[a.id])
+      .map((a) => `• ${a.label}: ${a.answer}`),
   ];
-  const expected = decision.eligible ? expectedOn(decision, input.holidays) : undefined;
-  if (expected && decision.processing && decision.processing.days > 0)
-    lines.push(t('requests:flow.summary.expected', { date: formatDate(expected, lang) }));
-  return lines.join('\n');
+  let unsure = false;
+  const mark = (text: string, point: { unsure: boolean }) => {
+    unsure ||= point.unsure;
+    return marked(text, point.unsure);
+  };
+  if (!points.eligible) {
+    lines.push(t('requests:flow.summary.ineligible'));
+    for (const r of points.reasons) lines.push(`• ${mark(r.text, r)}`);
+    lines.push(t('requests:flow.summary.fixFirst'));
+  } else {
+    lines.push(t('requests:flow.summary.eligible'));
+    if (points.documents.length === 0) lines.push(t('requests:flow.summary.noDocuments'));
+    else {
+      lines.push(t('requests:flow.summary.documents'));
+      for (const d of points.documents) lines.push(`• ${mark(d.text, d)}`);
+    }
+    const { fee } = points;
+    lines.push(
+      mark(
+        fee.total > 0
+          ? t('requests:flow.summary.fee', { amount: formatVnd(fee.total, lang) })
+          : t('requests:flow.summary.free'),
+        fee,
+      ),
+    );
+    const processing = points.processing;
+    const expected = expectedOn(decision, input.holidays);
+    if (processing && processing.days === 0)
+      lines.push(mark(t('requests:flow.summary.immediate'), processing));
+    else if (processing && expected)
+      lines.push(
+        mark(
+          t('requests:flow.summary.expected', {
+            date: formatDate(expected, lang),
+            time: timeOf(processing.days, processing.unit, t),
+          }),
+          processing,
+        ),
+      );
+  }
+  for (const n of points.notices) lines.push(mark(t('requests:flow.summary.notice', { text: n.text }), n));
+  if (unsure) lines.push(t('requests:flow.summary.uncertain'));
+  return lines.join('\n').normalize('NFC');
+}
+
+/**
+ * What the card leaves out, for the citizen who asks: the fee line by line with its total, the legal basis
+ * of each point (instrument and article), and the answers the decision was made on.
+ */
+export function summaryDetails(input: SummaryInput): string {
+  const { draft, service, decision, t, lang } = input;
+  const points = explainPoints(decision, lang);
+  const lines: string[] = [];
+  let unsure = false;
+  const note = (point: { unsure: boolean }) => {
+    unsure ||= point.unsure;
+    return point.unsure ? UNSURE : '';
+  };
+  const { fee } = points;
+  if (points.eligible) {
+    if (fee.lines.length === 0) lines.push(t('requests:flow.details.free'));
+    else {
+      // Each line with the instrument that sets it, so a reduction shows where it comes from.
+      lines.push(t('requests:flow.details.feeTitle'));
+      for (const [i, l] of fee.lines.entries()) {
+        const amount = formatVnd(fee.amounts[i]!, lang);
+        lines.push(`${t('requests:flow.details.feeLine', { label: l.text, amount })}${note(l)}`);
+        if (l.basis) lines.push(t('requests:flow.details.feeBasis', { basis: l.basis }));
+      }
+      lines.push(t('requests:flow.details.total', { amount: formatVnd(fee.total, lang) }));
+    }
+    lines.push('');
+  }
+
+  const basis: string[] = [];
+  const cite = (what: string, point: ExplainedPoint) => {
+    if (point.basis)
+      basis.push(
+        t('requests:flow.details.point', {
+          what: `${what.replace(/[.]\s*$/, '')}${note(point)}`,
+          basis: point.basis,
+        }),
+      );
+  };
+  if (!points.eligible) for (const r of points.reasons) cite(r.text, r);
+  else {
+    for (const d of points.documents) cite(d.text, d);
+    if (points.authority)
+      cite(t('requests:flow.details.authority', { authority: points.authority.text }), points.authority);
+    const processing = points.processing;
+    if (processing)
+      cite(
+        processing.days === 0
+          ? capitalised(t('requests:info.immediate'))
+          : t('requests:flow.details.processing', { time: timeOf(processing.days, processing.unit, t) }),
+        processing,
+      );
+  }
+  for (const n of points.notices) cite(t('requests:flow.details.notice'), n);
+  if (!points.traced) lines.push(t('requests:flow.details.noBasis'));
+  else if (basis.length > 0) lines.push(t('requests:flow.details.basisTitle'), ...basis);
+  if (unsure) lines.push(t('requests:flow.details.uncertain'));
+
+  const answers = answerLines(draft, service, t, lang);
+  if (answers.length > 0) {
+    lines.push('', t('requests:flow.details.answersTitle'));
+    for (const a of answers) lines.push(`• ${a.label}: ${a.answer}`);
+  }
+  return lines.join('\n').trim().normalize('NFC');
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -67,7 +67,12 @@ describe('requesting an extract on Zalo', () => {
     await tap(user, 'Không');
     await tap(user, 'Không');
     await say(user, '1');
-    expect(await tap(user, 'Sinh viên')).toContain('Nộp phí 100.000\u00a0₫');
+    expect(await tap(user, 'Sinh viên')).toContain('Lệ phí: 100.000\u00a0₫');
+    const details = await tap(user, 'Chi tiết phí và căn cứ pháp lý');
+    expect(details).toContain(
+      'Giảm phí cho sinh viên, học sinh, người có công, thân nhân liệt sĩ: -100.000\u00a0₫',
+    );
+    expect(details).toContain('Thông tư 16/2025/TT-BTC');
     expect(await tap(user, 'Xác nhận nộp hồ sơ')).toContain('giấy tờ sau (1/1)');
 
     const url = z.zalo.addFile(PNG, 'the-sinh-vien.png');

@@ -93,7 +93,7 @@ describe('the request conversation, case by case', () => {
     said = await client.say('không');
     said = await client.say('1');
     said = await tap(client, said, 'Không thuộc đối tượng nào');
-    expect(textOf(said)).toContain('• Loại phiếu: Phiếu số 2');
+    expect(textOf(said)).toContain('Tóm tắt hồ sơ');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');
     expect(textOf(said)).toContain('Phiếu lý lịch tư pháp số 2 chứa thông tin nhạy cảm');
     expect(textOf(said)).toContain('Hoso đã gửi mã xác thực');
@@ -117,17 +117,19 @@ describe('the request conversation, case by case', () => {
     said = await client.say('1');
     said = await tap(client, said, 'Không thuộc đối tượng nào');
     const summary = textOf(said);
-    expect(summary).toContain('• Loại phiếu: Phiếu số 2');
-    expect(summary).toContain('• Mục đích: Xin việc làm');
     expect(summary).toContain('Anh/chị đủ điều kiện');
-    expect(summary).toContain('Xin anh/chị lưu ý:');
     expect(summary).toContain(
-      'cơ quan, tổ chức và người sử dụng lao động không được yêu cầu anh/chị cung cấp Phiếu lý lịch tư pháp số 2',
+      'Lưu ý: Từ ngày 01/7/2026, cơ quan, tổ chức và người sử dụng lao động không được yêu cầu anh/chị cung cấp Phiếu lý lịch tư pháp số 2',
     );
-    expect(summary).toContain('nhà tuyển dụng chỉ có thể yêu cầu Phiếu lý lịch tư pháp số 1');
+    expect(summary).toContain('nhà tuyển dụng thường chỉ có thể yêu cầu Phiếu số 1');
     expect(summary).toContain('Anh/chị vẫn có quyền yêu cầu cấp Phiếu số 2 cho chính mình');
     // A warning, not a refusal: she may still file her Form 2.
     expect(buttonsOf(said).map((b) => b.label)).toContain('Xác nhận nộp hồ sơ');
+    // The answers and the notice's legal basis are in the details.
+    const details = textOf(await tap(client, said, 'Chi tiết phí và căn cứ pháp lý'));
+    expect(details).toContain('• Loại phiếu: Phiếu số 2');
+    expect(details).toContain('• Mục đích: Xin việc làm');
+    expect(details).toContain('• Lưu ý\n  – Luật số 107/2025/QH15');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');
     const code = /Hoso đã lập hồ sơ (LLTP-\d{4}-\d{6})/.exec(textOf(said))?.[1];
     expect(code).toBeDefined();
@@ -149,8 +151,8 @@ describe('the request conversation, case by case', () => {
     said = await client.say('không');
     said = await client.say('1');
     said = await tap(client, said, 'Sinh viên');
-    expect(textOf(said)).toContain('Nộp phí 100.000\u00a0₫');
-    expect(textOf(said)).toContain('Giấy tờ chứng minh thuộc đối tượng được giảm phí');
+    expect(textOf(said)).toContain('Lệ phí: 100.000\u00a0₫');
+    expect(textOf(said)).toContain('Giấy tờ cần gửi:\n• Giấy tờ chứng minh thuộc đối tượng được giảm phí');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');
     expect(textOf(said)).toContain('Anh/chị vui lòng gửi ảnh chụp rõ nét hoặc tệp PDF của giấy tờ sau (1/1)');
 
@@ -224,10 +226,13 @@ describe('the request conversation, case by case', () => {
     expect(textOf(said)).toContain('Rất tiếc, với thông tin hiện có');
     said = await client.say('quay lại');
     said = await client.say('có');
+    // The visit picked from her own health book names what is extracted, on the card itself.
     expect(textOf(said)).toContain(`• Lần khám: ${visit.label}`);
+    expect(textOf(said)).toContain('Lệ phí: không phải nộp');
+    expect(textOf(said)).toContain('Kết quả: có ngay sau khi hồ sơ được chấp nhận');
+    said = await tap(client, said, 'Chi tiết phí và căn cứ pháp lý');
     expect(textOf(said)).toContain('• Trích xuất cho: Bản thân tôi');
     expect(textOf(said)).not.toContain('Của tôi');
-    expect(textOf(said)).toContain('Anh/chị không phải nộp phí');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');
     const code = /(SKDT-\d{4}-\d{6})/.exec(textOf(said))?.[1];
     expect(textOf(said)).toContain('anh/chị không phải nộp phí');
@@ -254,10 +259,23 @@ describe('the request conversation, case by case', () => {
     said = await tap(client, said, 'None of these');
     const summary = textOf(said);
     expect(summary).toContain('Summary of the request “Criminal record extract (Phiếu lý lịch tư pháp)”');
-    expect(summary).toContain('• Copies: 2');
-    expect(summary).toContain('You can go ahead');
-    expect(summary).toContain('Pay VND\u00a0200,000');
+    expect(summary).toContain('You can file this request.');
+    expect(summary).toContain('Fee: VND\u00a0200,000');
+    expect(summary).toMatch(/Result expected: \d{2}\/\d{2}\/\d{4}/);
     expect(summary).not.toMatch(/anh\/chị/);
+    expect(buttonsOf(said).map((b) => b.label)).toEqual([
+      'Confirm and file',
+      'Fee details and legal basis',
+      'Change an answer',
+      'Cancel',
+    ]);
+    said = await tap(client, said, 'Fee details and legal basis');
+    const details = textOf(said);
+    expect(details).toContain('• Criminal record information fee: VND\u00a0200,000');
+    expect(details).toContain('Total: VND\u00a0200,000');
+    expect(details).toContain('Legal basis:');
+    expect(details).toContain('• Copies: 2');
+    expect(details).not.toMatch(/anh\/chị/);
     expect(buttonsOf(said).map((b) => b.label)).toEqual(['Confirm and file', 'Change an answer', 'Cancel']);
   });
 

@@ -53,8 +53,11 @@ describe('a conversation driven by the catalog', () => {
     expect(summary).toContain('Tóm tắt hồ sơ “Giấy phép neo đậu thuyền”');
     expect(summary).toContain('Giấy chứng nhận bảo hiểm thuyền');
     // 80,000 ₫ in 2026 plus 1,000 ₫ for each of the 10 metres over 10.
-    expect(summary).toContain('Nộp phí 90.000\u00a0₫');
-    expect(summary).toContain('Ban quản lý bến thuyền');
+    expect(summary).toContain('Lệ phí: 90.000\u00a0₫');
+    // The authority and its basis are one tap away.
+    expect(textOf(await tap(client, said, 'Chi tiết phí và căn cứ pháp lý'))).toContain(
+      'Cơ quan giải quyết: Ban quản lý bến thuyền',
+    );
   });
 
   it('answers fees from the rules in force, keeps a conversation under way on its version, and follows a publication at once', async () => {
@@ -148,7 +151,7 @@ describe('a conversation driven by the catalog', () => {
     going = await citizen.say('1');
     going = await tap(citizen, going, 'Không thuộc đối tượng nào');
     // The request started on 2026.11.2 and is decided on it.
-    expect(textOf(going)).toContain('Nộp phí 200.000\u00a0₫');
+    expect(textOf(going)).toContain('Lệ phí: 200.000\u00a0₫');
     going = await tap(citizen, going, 'Xác nhận nộp hồ sơ');
     const code = /(LLTP-\d{4}-\d{6})/.exec(textOf(going))![1]!;
     expect((await app.requests.get(code))?.ruleSetVersion).toBe('2026.11.2');

@@ -56,14 +56,19 @@ describe('requesting a criminal record extract in the web chat', () => {
 
     const summary = textOf(said);
     expect(summary).toContain('Tóm tắt hồ sơ “Cấp Phiếu lý lịch tư pháp”');
-    expect(summary).toContain('• Loại phiếu: Phiếu số 1');
-    expect(summary).toContain('• Mục đích: Xin việc làm');
     expect(summary).toContain('Anh/chị đủ điều kiện');
-    expect(summary).toContain('Nộp phí 200.000\u00a0₫');
-    expect(summary).toContain('Thông tư 16/2025/TT-BTC');
-    expect(summary).toContain('Cơ quan giải quyết: Công an tỉnh');
-    expect(summary).toContain('5 ngày làm việc');
-    expect(summary).toMatch(/Dự kiến có kết quả ngày \d{2}\/\d{2}\/\d{4}/);
+    expect(summary).toContain('Giấy tờ cần gửi: không có.');
+    expect(summary).toContain('Lệ phí: 200.000\u00a0₫');
+    expect(summary).toMatch(/Dự kiến có kết quả: ngày \d{2}\/\d{2}\/\d{4}/);
+    // The fee line by line, the legal basis and the answers are one tap away; filing stays one tap from there.
+    said = await say(tap(client, said, 'Chi tiết phí và căn cứ pháp lý'));
+    const details = textOf(said);
+    expect(details).toContain('• Phí cung cấp thông tin lý lịch tư pháp: 200.000\u00a0₫');
+    expect(details).toContain('Thông tư 16/2025/TT-BTC');
+    expect(details).toContain('Cơ quan giải quyết: Công an tỉnh');
+    expect(details).toContain('Thời hạn giải quyết: 5 ngày làm việc');
+    expect(details).toContain('• Loại phiếu: Phiếu số 1');
+    expect(details).toContain('• Mục đích: Xin việc làm');
     // A linked citizen is never asked her own date of birth, and the channel is known: Hoso files online.
     const asked = conversation.map(textOf).join('\n');
     expect(asked).not.toMatch(/ngày sinh của/i);
@@ -131,8 +136,8 @@ describe('requesting a criminal record extract in the web chat', () => {
     said = await client.say('không');
     said = await client.say('2');
     said = await tap(client, said, 'Không thuộc đối tượng nào');
-    expect(textOf(said)).toContain('• Số bản: 2');
-    expect(textOf(said)).toContain('Nộp phí 200.000\u00a0₫');
+    expect(textOf(said)).toContain('Lệ phí: 200.000\u00a0₫');
+    expect(textOf(await client.say('chi tiết'))).toContain('• Số bản: 2');
 
     said = await client.say('sửa');
     expect(textOf(said)).toContain('Anh/chị muốn sửa thông tin nào?');
@@ -140,10 +145,11 @@ describe('requesting a criminal record extract in the web chat', () => {
     expect(textOf(said)).toContain('bao nhiêu bản');
     said = await client.say('4');
     // Back at the summary with the new answer: copies 3 and 4 cost 5,000 ₫ each (Circular 16/2025).
-    expect(textOf(said)).toContain('• Số bản: 4');
-    expect(textOf(said)).toContain('Nộp phí 210.000\u00a0₫');
+    expect(textOf(said)).toContain('Lệ phí: 210.000\u00a0₫');
     expect(buttonsOf(said).map((b) => b.label)).toContain('Xác nhận nộp hồ sơ');
-    // Nothing of the earlier "vợ hoặc chồng" path is left in the summary.
+    said = await client.say('chi tiết');
+    expect(textOf(said)).toContain('• Số bản: 4');
+    // Nothing of the earlier "vợ hoặc chồng" path is left in the answers.
     expect(textOf(said)).not.toContain('Cho vợ hoặc chồng');
 
     said = await client.say('hủy');

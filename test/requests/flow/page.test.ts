@@ -72,7 +72,8 @@ describe.skipIf(skipBrowser)('requesting an extract on the web chat page, in a r
       await press(page, 'Không');
       await say(page, '1');
       await press(page, 'Sinh viên');
-      await bot(page, 'Nộp phí 100.000');
+      await bot(page, 'Lệ phí: 100.000');
+      await press(page, 'Chi tiết phí và căn cứ pháp lý');
       await bot(page, 'Thông tư 16/2025/TT-BTC');
       await press(page, 'Xác nhận nộp hồ sơ');
       await bot(page, 'giấy tờ sau (1/1)');

@@ -39,6 +39,7 @@ describe('a Redis restart in the middle of a request', () => {
     if (text.includes('cư trú ở nước ngoài')) said = await client.say('không');
     said = await client.say('1');
     said = await tap(client, said, 'Không thuộc đối tượng nào');
+    said = await tap(client, said, 'Chi tiết phí và căn cứ pháp lý');
     expect(textOf(said)).toContain('• Mục đích: Xin việc làm');
     expect(textOf(said)).toContain('• Làm phiếu cho: Cho bản thân');
     said = await tap(client, said, 'Xác nhận nộp hồ sơ');

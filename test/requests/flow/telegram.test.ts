@@ -90,7 +90,12 @@ describe('requesting an extract on Telegram', () => {
     await tap(chat, 'Không');
     await deliver(textUpdate(chat, '1'));
     const summary = await tap(chat, 'Sinh viên');
-    expect(summary).toContain('Nộp phí 100.000\u00a0₫');
+    expect(summary).toContain('Lệ phí: 100.000\u00a0₫');
+    const details = await tap(chat, 'Chi tiết phí và căn cứ pháp lý');
+    expect(details).toContain(
+      'Giảm phí cho sinh viên, học sinh, người có công, thân nhân liệt sĩ: -100.000\u00a0₫',
+    );
+    expect(details).toContain('Thông tư 16/2025/TT-BTC');
     expect(await tap(chat, 'Xác nhận nộp hồ sơ')).toContain('giấy tờ sau (1/1)');
 
     // A PNG whose header declares 30000×30000 pixels is refused after download, with the reason.

@@ -42,7 +42,12 @@ describe('requesting an extract in the terminal chat', () => {
     await chat.type('không');
     await chat.type('1');
     const summary = await chat.type(String(chat.numberOf('Sinh viên')));
-    expect(summary).toContain('Nộp phí 100.000\u00a0₫');
+    expect(summary).toContain('Lệ phí: 100.000\u00a0₫');
+    const details = await chat.type(String(chat.numberOf('Chi tiết phí và căn cứ pháp lý')));
+    expect(details).toContain(
+      'Giảm phí cho sinh viên, học sinh, người có công, thân nhân liệt sĩ: -100.000\u00a0₫',
+    );
+    expect(details).toContain('Thông tư 16/2025/TT-BTC');
     expect(await chat.type(String(chat.numberOf('Xác nhận nộp hồ sơ')))).toContain('giấy tờ sau (1/1)');
 
     const notAPicture = join(dir, 'note.txt');
