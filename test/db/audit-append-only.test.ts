@@ -28,11 +28,13 @@ describe('the audit log in the records database', () => {
     await audit.record({ actor: 'lan', role: 'supervisor', action: 'reveal', target: 'T-1' });
     await expect(store.del('audit:entries')).rejects.toThrow(/append-only/);
     await expect(store.ltrim('audit:entries', 1, -1)).rejects.toThrow(/append-only/);
-    await expect(store.lrem('audit:entries', (await store.lrange('audit:entries', 0, 0))[0]!)).rejects.toThrow(
-      /append-only/,
-    );
     await expect(
-      sql`update hoso_record_items set value = '{}' where key = 'deploy-a:audit:entries'`.execute(database.db),
+      store.lrem('audit:entries', (await store.lrange('audit:entries', 0, 0))[0]!),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update hoso_record_items set value = '{}' where key = 'deploy-a:audit:entries'`.execute(
+        database.db,
+      ),
     ).rejects.toThrow(/append-only/);
     await expect(
       sql`delete from hoso_records where key = 'deploy-a:audit:entries'`.execute(database.db),

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { expectedDate } from '../../calendar/expected-date.ts';
 import { acceptedLang, HttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
-import { formatDate, type Lang, type Translator } from '../../i18n.ts';
+import type { Lang, Translator } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
 import { createLoginLimiter, type LoginLimits } from '../../support/staff/login-limiter.ts';
 import { toHttp } from '../admin-routes.ts';
@@ -36,8 +36,18 @@ export interface RulesConsoleOptions {
   store: KeyValueStore;
   sessionTtlMs?: number;
   secureCookies?: boolean;
-  /** Sentences the citizen reads (the expected-date line of the request summary). */
+  /** Error sentences, in the reader's language. */
   translator: Translator;
+  /**
+   * The request summary a citizen reads before confirming (card and details), given by the composition root
+   * so that the preview shows the conversation's own text without the rules depending on the requests.
+   */
+  citizenSummary: (input: {
+    service: LoadedService;
+    decision: Decision;
+    facts: Record<string, unknown>;
+    lang: Lang;
+  }) => { card: string; details: string };
   /** Public holidays (YYYY-MM-DD), skipped when working days are counted to an expected date. */
   holidays: ReadonlySet<string>;
   /** Login attempts per client address and wrong passwords per username in a window (the staff console's). */
@@ -50,27 +60,6 @@ const Service = z.string().regex(/^[a-z][a-z0-9_]*$/, 'không phải mã thủ t
 const Version = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'không phải mã phiên bản');
 const serviceParams = z.object({ service: Service });
 const versionParams = z.object({ service: Service, version: Version });
-
-/**
- * What the citizen reads about a decision before confirming a request: the rules' explanation, then, when
- * eligible and not immediate, the expected date counted from the decision date as the request summary does.
- */
-function citizenView(
-  loaded: LoadedService,
-  decision: Decision,
-  lang: Lang,
-  options: Pick<RulesConsoleOptions, 'translator' | 'holidays'>,
-): { text: string; expected: string | null } {
-  const p = decision.processing;
-  const expected =
-    decision.eligible && p && p.days > 0 ? expectedDate(decision.on, p, options.holidays) : null;
-  const lines = [loaded.explain(decision, lang)];
-  if (expected)
-    lines.push(
-      options.translator.t(lang)('requests:flow.summary.expected', { date: formatDate(expected, lang) }),
-    );
-  return { text: lines.join('\n'), expected };
-}
 
 export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginAsync {
   const { admin } = options;
@@ -296,16 +285,18 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
         const decide = (lang: 'vi' | 'en') =>
           run(request, () => loaded.decide(request.body.facts, { lang, trace: true }));
         const [vi, en] = await Promise.all([decide('vi'), decide('en')]);
-        const citizen = {
-          vi: citizenView(loaded, vi, 'vi', options),
-          en: citizenView(loaded, en, 'en', options),
-        };
+        const summary = (decision: Decision, lang: Lang) =>
+          options.citizenSummary({ service: loaded, decision, facts: request.body.facts, lang });
+        const citizen = { vi: summary(vi, 'vi'), en: summary(en, 'en') };
+        const p = vi.processing;
         return {
           vi,
           en,
           explanation: { vi: loaded.explain(vi, 'vi'), en: loaded.explain(en, 'en') },
-          expected: citizen.vi.expected,
-          citizen: { vi: citizen.vi.text, en: citizen.en.text },
+          // As on the card: a date only for a request that can be filed and is not answered at once.
+          expected: vi.eligible && p && p.days > 0 ? expectedDate(vi.on, p, options.holidays) : null,
+          citizen: { vi: citizen.vi.card, en: citizen.en.card },
+          citizenDetails: { vi: citizen.vi.details, en: citizen.en.details },
         };
       },
     );

@@ -1265,8 +1265,21 @@ function decisionView(res) {
     h(
       'div',
       { class: 'decision', lang },
-      h('p', { class: 'hint', text: lang === 'vi' ? 'Người dân đọc:' : 'The citizen reads:' }),
+      h('p', {
+        class: 'hint',
+        text: lang === 'vi' ? 'Người dân đọc trước khi xác nhận:' : 'The citizen reads before confirming:',
+      }),
       h('p', { class: 'citizen', text: res.citizen?.[lang] ?? '' }),
+      res.citizenDetails
+        ? h(
+            'details',
+            {},
+            h('summary', {
+              text: lang === 'vi' ? 'Chi tiết phí và căn cứ pháp lý' : 'Fee details and legal basis',
+            }),
+            h('p', { class: 'citizen', text: res.citizenDetails[lang] }),
+          )
+        : '',
       res.expected
         ? h('p', {
             class: 'expected',

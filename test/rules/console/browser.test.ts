@@ -61,11 +61,11 @@ describe.skipIf(skipBrowser)(title, () => {
     await page.waitForSelector('.decision');
     expect(await page.textContent('.decision[lang=vi]')).toContain('205.000');
     expect(await page.textContent('.decision[lang=en]')).toContain('Eligible');
-    expect(await page.textContent('.decision[lang=vi] .citizen')).toMatch(
-      /Dự kiến có kết quả ngày \d{2}\/\d{2}\/\d{4} nếu hồ sơ được tiếp nhận hôm nay/,
-    );
+    const card = await page.textContent('.decision[lang=vi] .citizen');
+    expect(card).toContain('Lệ phí: 205.000');
+    expect(card).toMatch(/Dự kiến có kết quả: ngày \d{2}\/\d{2}\/\d{4} \(nếu nộp hôm nay\)/);
     expect(await page.textContent('.decision[lang=en] .citizen')).toMatch(
-      /Result expected on \d{2}\/\d{2}\/\d{4}/,
+      /Result expected: \d{2}\/\d{2}\/\d{4} \(if filed today\)/,
     );
     await page.click('text=Lưu thành tình huống kiểm thử');
     await page.waitForSelector('#flash:not([hidden])');

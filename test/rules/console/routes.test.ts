@@ -137,11 +137,14 @@ describe('the rules console API', () => {
     expect(res.json().vi.processing).toEqual({ days: 5, unit: 'working' });
     // Received Monday 1 February 2027: two working days, then Tết from 4 to 11 February, then three more.
     expect(res.json().expected).toBe('2027-02-16');
-    expect(res.json().citizen.vi).toContain(
-      'Dự kiến có kết quả ngày 16/02/2027 nếu hồ sơ được tiếp nhận hôm nay',
-    );
-    expect(res.json().citizen.en).toContain('Result expected on 16/02/2027');
-    expect(res.json().citizen.vi).toContain(res.json().explanation.vi);
+    // The summary card of the conversation, and its details one tap away, as the citizen reads them.
+    const card = res.json().citizen.vi as string;
+    expect(card).toContain('Tóm tắt hồ sơ “Cấp Phiếu lý lịch tư pháp”');
+    expect(card).toContain('Anh/chị đủ điều kiện làm hồ sơ này.');
+    expect(card).toContain('Lệ phí: 200.000\u00a0₫');
+    expect(card).toContain('Dự kiến có kết quả: ngày 16/02/2027 (nếu nộp hôm nay)');
+    expect(res.json().citizen.en).toContain('Result expected: 16/02/2027 (if filed today)');
+    expect(res.json().citizenDetails.vi).toContain('Căn cứ pháp lý:');
   });
 
   it('lets a viewer read and preview but change nothing, and a drafter of another service touch nothing', async () => {
