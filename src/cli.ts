@@ -29,7 +29,7 @@ const USAGE = `Usage: hoso <command>
   db status|migrate         the records database's schema: what is applied, what is pending
   rules-users add|list|remove
                             agency accounts for the rules console at /rules/ (role per service)
-  rules lint|test|eval|impact|explain|schema|publish
+  rules lint|test|eval|impact|explain|schema|propose|publish
                             the service catalog and its rules (see \`hoso rules\`)
   verify FILE.pdf           check an extract's signature, chain, integrity and registry status (JSON)
   keys init [--force]       create the development CA and signer; keys public prints the QR key
@@ -247,7 +247,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'rules': {
       const { runRulesCommand } = await import('./rules/cli.ts');
-      return runRulesCommand(args, rawIo);
+      return runRulesCommand(args, rawIo, { stdin: process.stdin });
     }
     case undefined:
     case 'help':

@@ -96,6 +96,7 @@ import { ERASURE_JOB, ErasureService, erasureJob } from './privacy/erasure.ts';
 import { createPrivacyFeature } from './privacy/feature.ts';
 import { createRequestFeature } from './requests/flow/feature.ts';
 import { requestHandoffContributor } from './requests/flow/handoff.ts';
+import { previewSummary } from './requests/flow/summary.ts';
 import { HealthRecordsFulfilment } from './requests/health-fulfilment.ts';
 import { healthVisitOptions } from './requests/health-options.ts';
 import { registerRequestJobs } from './requests/jobs.ts';
@@ -789,6 +790,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       records: records.store,
       store,
       secureCookies: config.publicUrl.startsWith('https:'),
+      translator,
+      holidays,
+      citizenSummary: ({ service, decision, facts, lang }) =>
+        previewSummary({ service, decision, facts, holidays, t: translator.t(lang), lang }),
+      loginLimits: {
+        perIp: config.STAFF_LOGIN_LIMIT_PER_IP,
+        perUser: config.STAFF_LOGIN_LIMIT_PER_USER,
+        windowMs: 15 * 60_000,
+      },
     }),
   );
 

@@ -1,6 +1,7 @@
 /**
- * The rules admin API (issue 3 §5): upload a draft, lint it, run its scenarios, see its impact against
- * the version in force, publish behind the gate, roll back, list history and the audit log.
+ * The rules admin API: upload a draft, lint it, run its scenarios, see its impact against the version in
+ * force, propose it, publish it behind the gate with four eyes (the key that wrote or proposed a draft never
+ * publishes it), roll back, list history and the audit log.
  * Every route needs an API key (`Authorization: Bearer <key>` or `X-Api-Key`) whose role allows it.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -197,20 +198,52 @@ export function rulesAdminRoutes(options: RulesAdminRoutesOptions): FastifyPlugi
     );
 
     r.post(
+      `${P}/services/:service/versions/:version/propose`,
+      { schema: { params: versionParams } },
+      async (request) => {
+        const { service, version } = request.params;
+        const actor = authorize(request, 'write', service);
+        const doc = await run(() => admin.propose(service, version, actor));
+        return { ...summarize(doc, await admin.versions.current(service)), proposedBy: doc.proposedBy };
+      },
+    );
+
+    r.post(
       `${P}/services/:service/versions/:version/publish`,
       {
         schema: {
           params: versionParams,
-          // No body at all stays valid: publishing without waivers is what most callers do.
-          body: z.object({ waive: z.array(z.string().max(128)).max(500).optional() }).nullish(),
+          // No body at all stays valid: publishing now, without waivers, is what most callers do.
+          body: z
+            .object({
+              at: z.iso.datetime({ offset: true }).optional(),
+              waive: z.array(z.string().max(128)).max(500).optional(),
+            })
+            .nullish(),
         },
       },
       async (request) => {
         const { service, version } = request.params;
         const actor = authorize(request, 'publish', service);
         const waive = request.body?.waive ?? [];
-        const doc = await run(() => admin.publish(service, version, actor, { waive }));
-        return { ...summarize(doc, version), impact: doc.impact };
+        const at = request.body?.at ? new Date(request.body.at) : undefined;
+        const result = await run(() =>
+          admin.approve(service, version, actor, { waive, ...(at ? { at } : {}) }),
+        );
+        if (!result.published) return { scheduled: result.scheduled };
+        return { ...summarize(result.published, version), impact: result.published.impact };
+      },
+    );
+
+    r.post(
+      `${P}/services/:service/schedule/cancel`,
+      { schema: { params: serviceParams } },
+      async (request) => {
+        const { service } = request.params;
+        const actor = authorize(request, 'publish', service);
+        await known(service);
+        await admin.cancelSchedule(service, actor);
+        return { ok: true };
       },
     );
 

@@ -1,8 +1,11 @@
 /**
  * API keys of the rules admin API, with roles, from configuration (`RULES_API_KEYS`, a JSON list):
- *   admin  — every service, every action, the audit log
- *   agency — its own services: read, upload, lint, test, impact, publish, roll back
- *   viewer — its own services (or all, if none listed): read only
+ *   admin    — every service, every action, the audit log, waivers of dropped scenarios
+ *   approver — its own services: what a drafter does, and publish (now or at a time), waive, roll back
+ *   agency   — its own services: what a drafter does, and publish, roll back (no waivers)
+ *   drafter  — its own services: read, upload, lint, test, impact, propose
+ *   viewer   — its own services (or all, if none listed): read only
+ * Publishing takes four eyes, as in the console: a key proposes a draft, a different key publishes it.
  * Keys are compared by SHA-256 in constant time; a deployment may store only the hash (`keySha256`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -11,7 +14,7 @@ import { z } from 'zod';
 export const ApiKeySchema = z
   .strictObject({
     name: z.string().min(1).max(64),
-    role: z.enum(['admin', 'agency', 'viewer']),
+    role: z.enum(['admin', 'approver', 'agency', 'drafter', 'viewer']),
     services: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).optional(),
     key: z.string().min(24, 'an API key has at least 24 characters').optional(),
     keySha256: z
@@ -22,8 +25,8 @@ export const ApiKeySchema = z
   .refine((k) => Boolean(k.key) !== Boolean(k.keySha256), {
     message: 'give exactly one of key and keySha256',
   })
-  .refine((k) => k.role !== 'agency' || (k.services?.length ?? 0) > 0, {
-    message: 'an agency key names its services',
+  .refine((k) => !['agency', 'approver', 'drafter'].includes(k.role) || (k.services?.length ?? 0) > 0, {
+    message: 'an agency, approver or drafter key names its services',
   });
 
 export const ApiKeysSchema = z.array(ApiKeySchema);
@@ -81,6 +84,7 @@ export function allowed(key: ApiKey, permission: Permission, service?: string): 
   if (key.role === 'admin') return true;
   if (permission === 'audit') return false;
   if (key.role === 'viewer' && permission !== 'read') return false;
+  if (key.role === 'drafter' && permission === 'publish') return false;
   if (service === undefined) return true;
   return key.services === undefined || key.services.includes(service);
 }

@@ -1,13 +1,15 @@
 /**
- * `hoso rules lint | test | eval | impact | explain | schema` (contracts §1). JSON goes to stdout alone,
+ * `hoso rules lint | test | eval | impact | explain | schema | propose | publish` (contracts §1). JSON goes to stdout alone,
  * diagnostics to stderr; the exit code says whether the command succeeded.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { KeyValueStore } from '../store/types.ts';
 import { type Catalog, catalogFromSource, loadCatalog, loadServiceSource } from './catalog.ts';
 import type { CompiledService } from './compile.ts';
+import { can, RulesAccounts, type RulesRole } from './console/accounts.ts';
 import { isCalendarDate } from './dates.ts';
 import { CatalogError, PublishRefusedError, RulesError } from './errors.ts';
 import { impactReport } from './impact.ts';
@@ -16,7 +18,7 @@ import { hasErrors, lintCatalogSource } from './lint.ts';
 import { RulesAdmin, summarize } from './publish.ts';
 import { runScenarios } from './scenarios.ts';
 import { readCatalogDir } from './source.ts';
-import { RuleVersionStore } from './versions.ts';
+import { type Actor, RuleVersionStore } from './versions.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -31,10 +33,15 @@ const USAGE = `usage:
   hoso rules impact SERVICE --from DIR|VERSION --to DIR [--sample N] [--seed N]
                   (a VERSION is read from the records database: DATABASE_URL, or the embedded one under DATA_DIR)
   hoso rules schema [--write | --check]   (rules/schema.json, generated from the zod schema)
-  hoso rules publish SERVICE [--dir DIR] [--as NAME] [--waive SCENARIO,...]
-                  (uploads DIR/SERVICE as a draft and publishes it behind the same gate as the admin API:
-                   lint clean, every scenario passing, no scenario of the version in force dropped
-                   unless waived, every rule seen firing and not firing)
+  hoso rules propose SERVICE --user NAME [--dir DIR]
+                  (a drafter uploads DIR/SERVICE as a draft and proposes it; it must pass the gate:
+                   lint clean, every scenario passing, every rule seen firing and not firing)
+  hoso rules publish SERVICE VERSION --user NAME [--at ISO-DATETIME] [--waive SCENARIO,...]
+                  (a different approver publishes a proposed version, now or at a date and time; a
+                   scenario of the version in force that the draft drops must be waived)
+  NAME is an account of the rules console (hoso rules-users), with its role for SERVICE; its password is
+  read from standard input (first line). Four eyes as in the console: whoever wrote or proposed a draft
+  cannot publish it.
 `;
 
 class UsageError extends Error {}
@@ -190,6 +197,8 @@ async function explainCommand(p: Parsed, io: CommandIo): Promise<number> {
 export interface RulesCommandOptions {
   /** The store holding rule-set versions (default: the one configured by the environment). */
   store?: KeyValueStore;
+  /** Where the password of `--user` is read (first line); the process's standard input by default. */
+  stdin?: Readable;
 }
 
 /** The record store of the configured deployment (PostgreSQL or PGlite), announcing changes on Redis. */
@@ -229,24 +238,85 @@ async function withRecords<T>(
   }
 }
 
-async function publish(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
+async function firstLine(input: Readable): Promise<string> {
+  let data = '';
+  for await (const chunk of input) {
+    data += String(chunk);
+    if (data.includes('\n')) break;
+  }
+  return data.split(/\r?\n/)[0] ?? '';
+}
+
+/**
+ * The console account named by `--user`, checked with its password and its role for `service`: the CLI
+ * signs the audit with a person, never a name typed freely, so four eyes mean two people.
+ */
+async function signIn(
+  p: Parsed,
+  store: KeyValueStore,
+  service: string,
+  role: RulesRole,
+  options: RulesCommandOptions,
+): Promise<Actor> {
+  const username = flag(p, 'user');
+  if (!username) throw new UsageError('--user NAME is required (an account of hoso rules-users)');
+  const password = await firstLine(options.stdin ?? process.stdin);
+  const account = await new RulesAccounts(store).verify(username, password);
+  if (!account)
+    throw new RulesError('HOSO_ERR_RULES_LOGIN_FAILED', `Wrong username or password for ${username}`);
+  if (!can(account, service, role)) {
+    throw new RulesError(
+      'HOSO_ERR_RULES_FORBIDDEN',
+      `${username} is not ${role === 'approver' ? 'an approver' : `a ${role}`} of ${service}`,
+    );
+  }
+  return { name: account.username, role: account.grants[service]! };
+}
+
+async function propose(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
   const id = p.positional[0];
   if (!id) throw new UsageError('SERVICE is required');
   const dir = flag(p, 'dir') ?? defaultDir();
+  const source = (await readCatalogDir(dir)).services.find((s) => s.id === id);
+  if (!source) throw new UsageError(`${dir} has no service folder "${id}"`);
+  const files = Object.fromEntries(source.files.map((f) => [f.path.slice(id.length + 1), f.content]));
+  return withRecords(options, async (store) => {
+    const actor = await signIn(p, store, id, 'drafter', options);
+    const admin = new RulesAdmin({ versions: new RuleVersionStore(store) });
+    const draft = await admin.upload(id, files, actor);
+    const proposed = await admin.propose(id, draft.version, actor);
+    io.stdout(json({ ...summarize(proposed, null), proposedBy: proposed.proposedBy }));
+    return 0;
+  });
+}
+
+async function publish(p: Parsed, io: CommandIo, options: RulesCommandOptions): Promise<number> {
+  const [id, version] = p.positional;
+  if (!id || !version) {
+    throw new UsageError(
+      'SERVICE and VERSION are required: a drafter proposes first (hoso rules propose), then another person publishes',
+    );
+  }
   const waive = (flag(p, 'waive') ?? '')
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-  const source = (await readCatalogDir(dir)).services.find((s) => s.id === id);
-  if (!source) throw new UsageError(`${dir} has no service folder "${id}"`);
-  const files = Object.fromEntries(source.files.map((f) => [f.path.slice(id.length + 1), f.content]));
-  // Whoever runs the command on the server holds the deployment's keys: an administrator, named in the audit.
-  const actor = { name: flag(p, 'as') ?? `cli:${process.env.USER ?? 'operator'}`, role: 'admin' };
+  const atFlag = flag(p, 'at');
+  const at = atFlag === undefined ? undefined : new Date(atFlag);
+  if (at && Number.isNaN(at.getTime()))
+    throw new UsageError('--at must be a date and time, e.g. 2027-01-01T00:00:00+07:00');
   return withRecords(options, async (store) => {
+    const actor = await signIn(p, store, id, 'approver', options);
     const admin = new RulesAdmin({ versions: new RuleVersionStore(store) });
-    const draft = await admin.upload(id, files, actor);
-    const published = await admin.publish(id, draft.version, actor, { waive });
-    io.stdout(json({ ...summarize(published, published.version), impact: published.impact }));
+    const result = await admin.approve(id, version, actor, { waive, ...(at ? { at } : {}) });
+    const published = result.published;
+    io.stdout(
+      json(
+        published
+          ? { ...summarize(published, published.version), impact: published.impact }
+          : { scheduled: result.scheduled },
+      ),
+    );
     return 0;
   });
 }
@@ -315,6 +385,7 @@ const COMMANDS: Record<string, (p: Parsed, io: CommandIo, options: RulesCommandO
     explain: explainCommand,
     impact,
     schema,
+    propose,
     publish,
   };
 

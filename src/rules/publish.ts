@@ -468,7 +468,21 @@ export class RulesAdmin {
     const doc = await this.doc(service, version);
     if (doc.status !== 'draft')
       throw new RulesError('HOSO_ERR_RULES_ALREADY_IN_FORCE', `${service} ${version} was already published`);
-    await this.check(doc, []);
+    try {
+      // Dropped scenarios do not stop a proposal: only an approver may waive them, at approval.
+      await this.check(doc, [], { allowDropped: true });
+    } catch (err) {
+      await this.audit({
+        actor,
+        action: 'propose',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'refused',
+        detail: (err as Error).message,
+      });
+      throw err;
+    }
     const proposed: VersionDoc = { ...doc, proposedAt: this.now().toISOString(), proposedBy: actor };
     await this.versions.update(proposed);
     const current = await this.versions.current(service);
@@ -497,6 +511,16 @@ export class RulesAdmin {
   ): Promise<{ published?: VersionDoc; scheduled?: Schedule }> {
     const doc = await this.doc(service, version);
     if (!doc.proposedBy) {
+      // A publication in one step (the hole four eyes closes) is refused, and who tried is on record.
+      await this.audit({
+        actor,
+        action: 'publish_refused',
+        service,
+        version,
+        hash: doc.hash,
+        outcome: 'refused',
+        detail: 'not proposed: a drafter proposes, another person publishes',
+      });
       throw new RulesError('HOSO_ERR_RULES_NOT_PROPOSED', `${service} ${version} has not been proposed yet`);
     }
     if (actor.name === doc.proposedBy.name || actor.name === doc.createdBy.name) {
@@ -588,8 +612,15 @@ export class RulesAdmin {
     return () => clearInterval(timer);
   }
 
-  /** The gate without publishing: throws PublishRefusedError with every reason. */
-  private async check(doc: VersionDoc, waive: readonly string[]): Promise<void> {
+  /**
+   * The gate without publishing: throws PublishRefusedError with every reason. With `allowDropped`, scenarios
+   * of the version in force that the draft leaves out are listed only when something else blocks it too.
+   */
+  private async check(
+    doc: VersionDoc,
+    waive: readonly string[],
+    options: { allowDropped?: boolean } = {},
+  ): Promise<void> {
     const { parsed, findings } = lintServiceSource(doc.source);
     if (!parsed || hasErrors(findings)) {
       throw new PublishRefusedError(`${doc.service} ${doc.version} has lint errors`, findings, []);
@@ -604,7 +635,8 @@ export class RulesAdmin {
     const failures = (await runScenarios(to))
       .filter((r) => !r.passed)
       .map((r) => ({ id: r.id, failures: r.failures }));
-    if (gaps.length > 0 || failures.length > 0) {
+    const blocking = options.allowDropped ? gaps.filter((g) => g.code !== 'scenario_dropped') : gaps;
+    if (blocking.length > 0 || failures.length > 0) {
       throw new PublishRefusedError(
         `${doc.service} ${doc.version} does not pass the gate`,
         [...findings, ...gaps],

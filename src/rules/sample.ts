@@ -39,6 +39,8 @@ export interface SampleOptions {
   /** Restrict decision dates to this range (inclusive), e.g. the days both rule sets cover. */
   from?: string;
   to?: string;
+  /** Extend the decision dates to this day when the service's range ends earlier (a change dated later). */
+  until?: string;
 }
 
 /** A generator of raw facts (as a caller would send them) for a service. */
@@ -56,6 +58,7 @@ export function sampler(
   let lo = range[0];
   let hi = range[1];
   if (options.from && options.from > lo) lo = options.from;
+  if (options.until && options.until > hi) hi = options.until;
   if (options.to && options.to < hi) hi = options.to;
   if (hi < lo) hi = lo;
   const onLo = dayNumber(lo);

@@ -8,9 +8,11 @@ const ADMIN = 'admin-key-0123456789abcdef-xyz';
 const AGENCY = 'agency-lltp-key-0123456789abcdef';
 const HEALTH = 'agency-health-key-0123456789abcd';
 const VIEWER = 'viewer-key-0123456789abcdef-xyz';
+const APPROVER = 'approver-lltp-key-0123456789abcd';
 const keys = JSON.stringify([
   { name: 'ops', role: 'admin', key: ADMIN },
   { name: 'moj', role: 'agency', services: ['lltp'], key: AGENCY },
+  { name: 'moj-head', role: 'approver', services: ['lltp'], key: APPROVER },
   { name: 'moh', role: 'agency', services: ['health_record'], key: HEALTH },
   { name: 'press', role: 'viewer', key: VIEWER },
 ]);
@@ -145,7 +147,7 @@ describe('rules admin API', () => {
       'unknown_path',
       'unknown_operator',
     ]);
-    const pub = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.5/publish`, AGENCY);
+    const pub = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.5/propose`, AGENCY);
     expect(pub.statusCode).toBe(422);
     expect(pub.json().error).toMatchObject({
       code: 'HOSO_ERR_RULES_PUBLISH_REFUSED',
@@ -154,7 +156,7 @@ describe('rules admin API', () => {
     expect(b.rules.get('lltp').ruleSet.version).toBe('2026.11.2');
   });
 
-  it('publishes through the gate and every instance decides with the new rules without restart', async () => {
+  it('publishes with four eyes (one key proposes, another publishes) and every instance decides with the new rules without restart', async () => {
     expect(b.rules.get('lltp').decideSync(facts).fee.total).toBe(200000);
     const up = await call(a, 'POST', `${P}/services/lltp/versions`, AGENCY, {
       files: cheaperOnline('2026.12.6'),
@@ -171,7 +173,14 @@ describe('rules admin API', () => {
       from: { version: '2026.11.2' },
       to: { version: '2026.12.6' },
     });
-    const pub = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/publish`, AGENCY);
+    const oneStep = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/publish`, AGENCY);
+    expect([oneStep.statusCode, oneStep.json().error.code]).toEqual([409, 'HOSO_ERR_RULES_NOT_PROPOSED']);
+    const proposed = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/propose`, AGENCY);
+    expect(proposed.json()).toMatchObject({ status: 'draft', proposedBy: { name: 'moj' } });
+    const own = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/publish`, AGENCY);
+    expect([own.statusCode, own.json().error.code]).toEqual([403, 'HOSO_ERR_RULES_FOUR_EYES']);
+    expect(b.rules.get('lltp').decideSync(facts).fee.total).toBe(200000);
+    const pub = await call(a, 'POST', `${P}/services/lltp/versions/2026.12.6/publish`, APPROVER);
     expect(pub.statusCode).toBe(200);
     expect(pub.json()).toMatchObject({ version: '2026.12.6', status: 'published', inForce: true });
     expect(pub.json().impact.from.version).toBe('2026.11.2');
@@ -201,16 +210,22 @@ describe('rules admin API', () => {
     const audit = await call(a, 'GET', `${P}/audit?service=lltp`, ADMIN);
     const actions = audit
       .json()
-      .entries.map((e: { action: string; actor: { name: string } }) => `${e.actor.name}:${e.action}`);
+      .entries.map(
+        (e: { action: string; actor: { name: string }; outcome: string }) =>
+          `${e.actor.name}:${e.action}${e.outcome === 'refused' ? ':refused' : ''}`,
+      );
     expect(actions).toEqual([
       'catalog:seed',
       'moj:upload',
-      'moj:lint',
-      'moj:publish_refused',
+      'moj:lint:refused',
+      'moj:propose:refused',
       'moj:upload',
       'moj:test',
       'moj:impact',
-      'moj:publish',
+      'moj:publish_refused:refused',
+      'moj:propose',
+      'moj:publish_refused:refused',
+      'moj-head:publish',
       'ops:rollback',
     ]);
     for (const e of audit.json().entries) expect(e.hash).toMatch(/^sha256:/);

@@ -1,17 +1,22 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRulesCommand } from '../../src/rules/cli.ts';
+import { runRulesUsersCommand } from '../../src/rules/console/users-cli.ts';
 import { startTestApp } from '../support/app.ts';
 import { captureIo, serviceFiles } from './fixtures.ts';
 
 const ADMIN = 'admin-key-0123456789abcdef-gate';
 const AGENCY = 'agency-lltp-key-0123456789abcdef';
+const AGENCY_B = 'agency-lltp-key-b-0123456789abcd';
 const keys = JSON.stringify([
   { name: 'ops', role: 'admin', key: ADMIN },
   { name: 'moj', role: 'agency', services: ['lltp'], key: AGENCY },
+  { name: 'moj-b', role: 'agency', services: ['lltp'], key: AGENCY_B },
 ]);
+const PASSWORD = 'mat-khau-du-dai-2026';
 const P = '/api/admin/rules';
 const onlineFacts = {
   on: '2026-02-01',
@@ -21,8 +26,20 @@ const onlineFacts = {
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 let app: TestApp;
+async function addUser(username: string, grant: string): Promise<void> {
+  const code = await runRulesUsersCommand(
+    ['add', username, '--grant', grant],
+    { stdout: () => {}, stderr: () => {}, stdin: Readable.from([`${PASSWORD}\n`]) },
+    { DATA_DIR: '/nonexistent' },
+    { records: app.records },
+  );
+  expect(code).toBe(0);
+}
+
 beforeAll(async () => {
   app = await startTestApp({ env: { RULES_API_KEYS: keys, RULES_POLL_SECONDS: '0' } });
+  await addUser('dung', 'lltp:drafter');
+  await addUser('binh', 'lltp:approver');
 });
 afterAll(async () => {
   await app.close();
@@ -69,46 +86,45 @@ describe('the publish gate cannot be opened by deleting tests', () => {
       files: oneDongWithoutScenarios('2026.12.90'),
     });
     expect(up.statusCode).toBe(201);
-    const pub = await call('POST', `${P}/services/lltp/versions/2026.12.90/publish`, AGENCY);
-    expect(pub.statusCode).toBe(422);
-    const error = pub.json().error;
-    expect(error.code).toBe('HOSO_ERR_RULES_PUBLISH_REFUSED');
-    const codes = error.details.findings.map((f: { code: string }) => f.code);
-    expect(codes).toContain('scenario_dropped');
-    expect(codes).toContain('rule_never_fires_in_scenarios');
+    const oneStep = await call('POST', `${P}/services/lltp/versions/2026.12.90/publish`, AGENCY);
+    expect([oneStep.statusCode, oneStep.json().error.code]).toEqual([409, 'HOSO_ERR_RULES_NOT_PROPOSED']);
+    for (const key of [AGENCY, ADMIN]) {
+      const propose = await call('POST', `${P}/services/lltp/versions/2026.12.90/propose`, key);
+      expect(propose.statusCode).toBe(422);
+      const error = propose.json().error;
+      expect(error.code).toBe('HOSO_ERR_RULES_PUBLISH_REFUSED');
+      const codes = error.details.findings.map((f: { code: string }) => f.code);
+      expect(codes).toContain('scenario_dropped');
+      expect(codes).toContain('rule_never_fires_in_scenarios');
+    }
+    const waived = await call('POST', `${P}/services/lltp/versions/2026.12.90/publish`, ADMIN, {
+      waive: ['copies-3-in-person'],
+    });
+    expect(waived.statusCode).toBe(409);
     expect(app.rules.get('lltp').ruleSet.version).toBe('2026.11.2');
     expect(feeNow()).toBe(before);
   });
 
-  it('lets no agency key waive dropped scenarios, and refuses even an approver’s waiver when rules go untested', async () => {
-    const agency = await call('POST', `${P}/services/lltp/versions/2026.12.90/publish`, AGENCY, {
-      waive: ['copies-3-in-person'],
-    });
-    expect([agency.statusCode, agency.json().error.code]).toEqual([403, 'HOSO_ERR_RULES_WAIVER_FORBIDDEN']);
-    const versions = await call('GET', `${P}/services/lltp/versions/2026.11.2`, ADMIN);
-    const all = Object.entries(versions.json().files as Record<string, { scenarios?: { id: string }[] }>)
-      .filter(([p]) => p.startsWith('scenarios/'))
-      .flatMap(([, f]) => f.scenarios?.map((s) => s.id) ?? []);
-    const admin = await call('POST', `${P}/services/lltp/versions/2026.12.90/publish`, ADMIN, { waive: all });
-    expect(admin.statusCode).toBe(422);
-    const codes = admin.json().error.details.findings.map((f: { code: string }) => f.code);
-    expect(codes).not.toContain('scenario_dropped');
-    expect(codes).toContain('rule_never_fires_in_scenarios');
-    expect(app.rules.get('lltp').ruleSet.version).toBe('2026.11.2');
-  });
-
-  it('publishes a draft that drops one scenario only with an approver’s waiver, and audits it', async () => {
+  it('publishes a proposed draft that drops one scenario only with an approver’s waiver, never an agency key’s, and audits it', async () => {
     const up = await call('POST', `${P}/services/lltp/versions`, AGENCY, {
       files: withoutFile('2026.12.91', 'scenarios/history.json'),
     });
     expect(up.statusCode).toBe(201);
-    const refused = await call('POST', `${P}/services/lltp/versions/2026.12.91/publish`, AGENCY);
+    expect((await call('POST', `${P}/services/lltp/versions/2026.12.91/propose`, AGENCY)).statusCode).toBe(
+      200,
+    );
+    const refused = await call('POST', `${P}/services/lltp/versions/2026.12.91/publish`, AGENCY_B);
     expect(refused.statusCode).toBe(422);
     const dropped = refused
       .json()
       .error.details.findings.filter((f: { code: string }) => f.code === 'scenario_dropped')
       .map((f: { message: string }) => /"([^"]+)"/.exec(f.message)![1]);
     expect(dropped.length).toBeGreaterThan(0);
+    const agency = await call('POST', `${P}/services/lltp/versions/2026.12.91/publish`, AGENCY_B, {
+      waive: dropped,
+    });
+    expect([agency.statusCode, agency.json().error.code]).toEqual([403, 'HOSO_ERR_RULES_WAIVER_FORBIDDEN']);
+    expect(app.rules.get('lltp').ruleSet.version).toBe('2026.11.2');
     const ok = await call('POST', `${P}/services/lltp/versions/2026.12.91/publish`, ADMIN, {
       waive: dropped,
     });
@@ -119,26 +135,80 @@ describe('the publish gate cannot be opened by deleting tests', () => {
     expect(waiver.detail).toContain(dropped[0]);
   });
 
-  it('refuses the same attack through `hoso rules publish`, and the version in force keeps serving', async () => {
+  function rulesCommand(args: string[], password = PASSWORD) {
+    const io = captureIo();
+    const run = runRulesCommand(args, io.io, {
+      store: app.records,
+      stdin: Readable.from([`${password}\n`]),
+    });
+    return run.then((code) => ({ code, stdout: io.stdout(), stderr: io.stderr() }));
+  }
+
+  function writeCatalog(files: Files): string {
     const dir = mkdtempSync(join(tmpdir(), 'hoso-gate-'));
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(dir, 'lltp', path, '..'), { recursive: true });
+      writeFileSync(join(dir, 'lltp', path), JSON.stringify(content));
+    }
+    return dir;
+  }
+
+  it('refuses the same attack through `hoso rules propose`, and the version in force keeps serving', async () => {
+    const dir = writeCatalog(oneDongWithoutScenarios('2026.12.92'));
     try {
-      const files = oneDongWithoutScenarios('2026.12.92');
-      for (const [path, content] of Object.entries(files)) {
-        mkdirSync(join(dir, 'lltp', path, '..'), { recursive: true });
-        writeFileSync(join(dir, 'lltp', path), JSON.stringify(content));
-      }
       const before = app.rules.get('lltp').ruleSet.version;
-      const io = captureIo();
-      const code = await runRulesCommand(['publish', 'lltp', '--dir', dir, '--as', 'mallory'], io.io, {
-        store: app.records,
-      });
-      expect(code).toBe(1);
-      expect(JSON.parse(io.stderr().split('\npublication refused')[0]!).error.code).toBe(
+      const proposed = await rulesCommand(['propose', 'lltp', '--dir', dir, '--user', 'dung']);
+      expect(proposed.code).toBe(1);
+      expect(JSON.parse(proposed.stderr.split('\npublication refused')[0]!).error.code).toBe(
         'HOSO_ERR_RULES_PUBLISH_REFUSED',
       );
-      expect(io.stderr()).toContain('[scenario_dropped]');
+      expect(proposed.stderr).toContain('[scenario_dropped]');
+      const published = await rulesCommand(['publish', 'lltp', '2026.12.92', '--user', 'binh']);
+      expect([published.code, JSON.parse(published.stderr).error.code]).toEqual([
+        1,
+        'HOSO_ERR_RULES_NOT_PROPOSED',
+      ]);
       expect(app.rules.get('lltp').ruleSet.version).toBe(before);
       expect(feeNow()).toBeGreaterThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes two people through the CLI too: a drafter proposes, only a different approver with a password publishes', async () => {
+    const files = structuredClone(serviceFiles('lltp')) as Files;
+    files['service.json']!.version = '2026.12.93';
+    const dir = writeCatalog(files);
+    try {
+      const before = app.rules.get('lltp').ruleSet.version;
+      const oldForm = await rulesCommand(['publish', 'lltp', '--dir', dir, '--user', 'binh']);
+      expect(oldForm.code).toBe(2);
+      const proposed = await rulesCommand(['propose', 'lltp', '--dir', dir, '--user', 'dung']);
+      expect(proposed.code, proposed.stderr).toBe(0);
+      expect(JSON.parse(proposed.stdout)).toMatchObject({
+        version: '2026.12.93',
+        proposedBy: { name: 'dung' },
+      });
+      const byDrafter = await rulesCommand(['publish', 'lltp', '2026.12.93', '--user', 'dung']);
+      expect(JSON.parse(byDrafter.stderr).error.code).toBe('HOSO_ERR_RULES_FORBIDDEN');
+      const wrong = await rulesCommand(
+        ['publish', 'lltp', '2026.12.93', '--user', 'binh'],
+        'doan-sai-mat-khau',
+      );
+      expect(JSON.parse(wrong.stderr).error.code).toBe('HOSO_ERR_RULES_LOGIN_FAILED');
+      expect(app.rules.get('lltp').ruleSet.version).toBe(before);
+      const approved = await rulesCommand(['publish', 'lltp', '2026.12.93', '--user', 'binh']);
+      expect(approved.code, approved.stderr).toBe(0);
+      expect(JSON.parse(approved.stdout)).toMatchObject({
+        version: '2026.12.93',
+        inForce: true,
+        publishedBy: { name: 'binh', role: 'approver' },
+      });
+      const end = Date.now() + 10_000;
+      while (app.rules.get('lltp').ruleSet.version !== '2026.12.93' && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(app.rules.get('lltp').ruleSet.version).toBe('2026.12.93');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -89,4 +89,58 @@ describe('impactReport', () => {
       to: { notices: [] },
     });
   });
+
+  it('groups the changed decisions by the rule whose change caused them: which way, by how much, with examples', async () => {
+    type Fee = {
+      id: string;
+      effective: { from: string; to?: string };
+      event: { params: { amount?: number } };
+    };
+    const to = await draft((rules) => {
+      for (const r of rules as Fee[]) {
+        if (r.id === 'F3-base-2025') r.event.params.amount = 190000;
+        if (r.id === 'E4-online-identity-level') r.effective.to = '2026-06-30';
+      }
+    });
+    const r = impactReport(lltp.compiled, to, { sample: 6000, seed: 4 });
+    expect(r.causes.map((c) => c.key)).toEqual(['F3-base-2025', 'E4-online-identity-level']);
+    const [fee, identity] = r.causes;
+    expect(fee!.rule).toMatchObject({ id: 'F3-base-2025', change: 'changed' });
+    expect(fee!.fee).toMatchObject({ up: 0, down: r.flips.feeTotal, upBy: 0 });
+    expect(fee!.fee.downBy).toBe(-10000 * fee!.fee.down);
+    expect(fee!.flips.eligibility).toBe(0);
+    for (const e of fee!.examples) {
+      expect((e.from as { feeTotal: number }).feeTotal - (e.to as { feeTotal: number }).feeTotal).toBe(10000);
+    }
+    expect(identity!.eligibility).toEqual({ gained: r.flips.eligibility, lost: 0 });
+    expect(identity!.fee).toMatchObject({ up: 0, down: 0 });
+    expect(identity!.examples.length).toBeGreaterThan(0);
+    for (const e of identity!.examples) {
+      expect((e.facts as SampleFacts).on >= '2026-07-01').toBe(true);
+      expect((e.from as { reasons: string[] }).reasons).toContain('identity_level_too_low');
+      expect((e.to as { reasons: string[] }).reasons).not.toContain('identity_level_too_low');
+    }
+    expect(r.directions.eligibility).toEqual({ gained: r.flips.eligibility, lost: 0 });
+    expect(r.directions.fee.downBy).toBe(fee!.fee.downBy);
+  });
+
+  it('reaches a change dated past the sample’s usual range: a discount announced for 1 January 2027 is met', async () => {
+    type Fee = { id: string; effective: { from: string }; event: { params: { amount?: number } } };
+    const to = await draft((rules) => {
+      const discount = (rules as Fee[]).find((r) => r.id === 'F3-online-discount-standard');
+      if (!discount) return;
+      const later = structuredClone(discount);
+      later.id = 'F3-online-discount-2027';
+      later.effective = { from: '2027-01-01' };
+      later.event.params.amount = -50000;
+      rules.push(later as RuleJson);
+    });
+    const r = impactReport(lltp.compiled, to, { sample: 6000, seed: 5 });
+    expect(r.causes[0]).toMatchObject({ key: 'F3-online-discount-2027', rule: { change: 'added' } });
+    expect(r.causes[0]!.fee.down).toBeGreaterThan(0);
+    for (const e of r.causes[0]!.examples) {
+      expect((e.facts as SampleFacts).on >= '2027-01-01').toBe(true);
+      expect((e.to as { feeTotal: number }).feeTotal).toBeLessThan((e.from as { feeTotal: number }).feeTotal);
+    }
+  });
 });

@@ -188,3 +188,32 @@ export function summaryDetails(input: SummaryInput): string {
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * The card and its details for facts typed in rather than answered (the rules console's preview): what a
+ * citizen who had answered so would read. Every input whose fact is given counts as answered.
+ */
+export function previewSummary(input: {
+  service: LoadedService;
+  decision: Decision;
+  facts: Record<string, unknown>;
+  holidays: ReadonlySet<string>;
+  t: TFunction;
+  lang: Lang;
+}): { card: string; details: string } {
+  const { service, decision, facts } = input;
+  const draft: Draft = {
+    service: service.id,
+    version: decision.ruleSet.version,
+    facts,
+    answered: service.inputs.filter((i) => getterFor(i.fills)(facts) !== undefined).map((i) => i.id),
+    stage: 'summary',
+    documents: [],
+  };
+  const summary: SummaryInput = {
+    ...input,
+    draft,
+    subjectName: input.t('requests:flow.summary.previewSubject'),
+  };
+  return { card: summaryCard(summary), details: summaryDetails(summary) };
+}

@@ -8,12 +8,17 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError } from '../../http/errors.ts';
+import { expectedDate } from '../../calendar/expected-date.ts';
+import { acceptedLang, HttpError } from '../../http/errors.ts';
 import { setPageSecurityHeaders } from '../../http/security-headers.ts';
+import type { Lang, Translator } from '../../i18n.ts';
 import type { KeyValueStore } from '../../store/types.ts';
+import { createLoginLimiter, type LoginLimits } from '../../support/staff/login-limiter.ts';
 import { toHttp } from '../admin-routes.ts';
-import { loadServiceSource } from '../catalog.ts';
+import { type LoadedService, loadServiceSource } from '../catalog.ts';
+import type { Decision } from '../decision.ts';
 import { describeDiff } from '../diff-words.ts';
+import type { RulesErrorCode } from '../errors.ts';
 import { ruleCoverage } from '../gate.ts';
 import { type RulesAdmin, summarize } from '../publish.ts';
 import type { Actor } from '../versions.ts';
@@ -31,7 +36,25 @@ export interface RulesConsoleOptions {
   store: KeyValueStore;
   sessionTtlMs?: number;
   secureCookies?: boolean;
+  /** Error sentences, in the reader's language. */
+  translator: Translator;
+  /**
+   * The request summary a citizen reads before confirming (card and details), given by the composition root
+   * so that the preview shows the conversation's own text without the rules depending on the requests.
+   */
+  citizenSummary: (input: {
+    service: LoadedService;
+    decision: Decision;
+    facts: Record<string, unknown>;
+    lang: Lang;
+  }) => { card: string; details: string };
+  /** Public holidays (YYYY-MM-DD), skipped when working days are counted to an expected date. */
+  holidays: ReadonlySet<string>;
+  /** Login attempts per client address and wrong passwords per username in a window (the staff console's). */
+  loginLimits?: Omit<LoginLimits, 'prefix'>;
 }
+
+const DEFAULT_LOGIN_LIMITS = { perIp: 20, perUser: 5, windowMs: 15 * 60_000 };
 
 const Service = z.string().regex(/^[a-z][a-z0-9_]*$/, 'không phải mã thủ tục');
 const Version = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'không phải mã phiên bản');
@@ -42,6 +65,23 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
   const { admin } = options;
   const accounts = new RulesAccounts(options.records);
   const sessions = new RulesSessions(options.store, options.sessionTtlMs ?? 8 * 3600_000);
+  // The staff console's limiter, with counters of its own: every guess counts before its password is checked.
+  const limiter = createLoginLimiter(options.store, {
+    ...(options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+    prefix: 'rules:login',
+  });
+
+  /** A coded error said in the language the browser asks for (Vietnamese unless it asks for English). */
+  function coded(
+    request: FastifyRequest,
+    status: number,
+    code: RulesErrorCode,
+    params: Record<string, unknown> = {},
+    details?: unknown,
+  ): HttpError {
+    const lang = acceptedLang(request.headers['accept-language']) ?? 'vi';
+    return new HttpError(status, code, options.translator.t(lang)(`errors.${code}`, params), details);
+  }
 
   interface Who {
     account: RulesAccount;
@@ -54,16 +94,12 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
     const session = token ? await sessions.get(token) : undefined;
     const account = session ? await accounts.get(session.username) : undefined;
     if (!token || !session || !account) {
-      throw new HttpError(401, 'HOSO_ERR_RULES_UNAUTHORIZED', 'Vui lòng đăng nhập.');
+      throw coded(request, 401, 'HOSO_ERR_RULES_UNAUTHORIZED');
     }
     if (request.method !== 'GET') {
       const header = request.headers['x-csrf-token'];
       if (!csrfOk(session, typeof header === 'string' ? header : undefined)) {
-        throw new HttpError(
-          403,
-          'HOSO_ERR_RULES_CSRF',
-          'Phiên làm việc không hợp lệ, vui lòng tải lại trang.',
-        );
+        throw coded(request, 403, 'HOSO_ERR_RULES_CSRF');
       }
     }
     return { account, token, csrf: session.csrf };
@@ -73,20 +109,26 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
   async function as(request: FastifyRequest, service: string, role: RulesRole): Promise<Actor> {
     const { account } = await who(request);
     if (!can(account, service, role)) {
-      throw new HttpError(
+      throw coded(
+        request,
         403,
         'HOSO_ERR_RULES_FORBIDDEN',
-        `Tài khoản ${account.username} không có quyền ${role} đối với thủ tục ${service}.`,
+        {},
+        { username: account.username, service, role },
       );
     }
     return { name: account.username, role: account.grants[service]! };
   }
 
-  async function run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs an admin action; its coded error is said in the reader's language, the technical account kept in details. */
+  async function run<T>(request: FastifyRequest, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw toHttp(err);
+      const http = toHttp(err);
+      if (!(http instanceof HttpError)) throw http;
+      const details = { ...((http.details as object | undefined) ?? {}), reason: http.message };
+      throw coded(request, http.status, http.code as RulesErrorCode, {}, details);
     }
   }
 
@@ -114,10 +156,20 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       '/rules/api/login',
       { schema: { body: z.object({ username: z.string().max(64), password: z.string().max(256) }) } },
       async (request, reply) => {
-        const account = await accounts.verify(request.body.username, request.body.password);
-        if (!account) {
-          throw new HttpError(401, 'HOSO_ERR_RULES_LOGIN_FAILED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+        const { username, password } = request.body;
+        const gate = await limiter.attempt(request.ip, username);
+        if (!gate.allowed) {
+          reply.header('retry-after', String(gate.retryAfterSeconds));
+          throw coded(request, 429, 'HOSO_ERR_RULES_LOGIN_RATE_LIMITED', {
+            minutes: Math.ceil(gate.retryAfterSeconds / 60),
+          });
         }
+        const account = await accounts.verify(username, password);
+        if (!account) {
+          await limiter.failed(username);
+          throw coded(request, 401, 'HOSO_ERR_RULES_LOGIN_FAILED');
+        }
+        await limiter.succeeded(request.ip, username, gate.attempt);
         const { token, session } = await sessions.create(account.username);
         reply.setCookie(RULES_COOKIE, token, {
           path: COOKIE_PATH,
@@ -182,7 +234,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         await as(request, service, 'viewer');
-        const doc = await run(() => admin.version(service, version));
+        const doc = await run(request, () => admin.version(service, version));
         const current = await admin.versions.current(service);
         const inForce = current ? await admin.versions.get(service, current) : null;
         const loaded = loadServiceSource(doc.source);
@@ -208,7 +260,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request, reply) => {
         const { service } = request.params;
         const actor = await as(request, service, 'drafter');
-        const doc = await run(() => admin.upload(service, request.body.files, actor));
+        const doc = await run(request, () => admin.upload(service, request.body.files, actor));
         return reply
           .code(201)
           .send({ ...summarize(doc, await admin.versions.current(service)), findings: doc.findings });
@@ -229,11 +281,23 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         await as(request, service, 'viewer');
-        const loaded = await run(() => admin.load(service, version));
+        const loaded = await run(request, () => admin.load(service, version));
         const decide = (lang: 'vi' | 'en') =>
-          run(() => loaded.decide(request.body.facts, { lang, trace: true }));
+          run(request, () => loaded.decide(request.body.facts, { lang, trace: true }));
         const [vi, en] = await Promise.all([decide('vi'), decide('en')]);
-        return { vi, en, explanation: { vi: loaded.explain(vi, 'vi'), en: loaded.explain(en, 'en') } };
+        const summary = (decision: Decision, lang: Lang) =>
+          options.citizenSummary({ service: loaded, decision, facts: request.body.facts, lang });
+        const citizen = { vi: summary(vi, 'vi'), en: summary(en, 'en') };
+        const p = vi.processing;
+        return {
+          vi,
+          en,
+          explanation: { vi: loaded.explain(vi, 'vi'), en: loaded.explain(en, 'en') },
+          // As on the card: a date only for a request that can be filed and is not answered at once.
+          expected: vi.eligible && p && p.days > 0 ? expectedDate(vi.on, p, options.holidays) : null,
+          citizen: { vi: citizen.vi.card, en: citizen.en.card },
+          citizenDetails: { vi: citizen.vi.details, en: citizen.en.details },
+        };
       },
     );
 
@@ -248,7 +312,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         const actor = await as(request, service, 'drafter');
-        return run(() => admin.impact(service, version, actor, request.body?.sample ?? 100_000));
+        return run(request, () => admin.impact(service, version, actor, request.body?.sample ?? 100_000));
       },
     );
 
@@ -258,7 +322,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service, version } = request.params;
         const actor = await as(request, service, 'drafter');
-        const doc = await run(() => admin.propose(service, version, actor));
+        const doc = await run(request, () => admin.propose(service, version, actor));
         return { ...summarize(doc, await admin.versions.current(service)), proposedBy: doc.proposedBy };
       },
     );
@@ -281,7 +345,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
         const actor = await as(request, service, 'approver');
         const at = request.body?.at ? new Date(request.body.at) : undefined;
         const waive = request.body?.waive ?? [];
-        const result = await run(() =>
+        const result = await run(request, () =>
           admin.approve(service, version, actor, { waive, ...(at ? { at } : {}) }),
         );
         return result.published
@@ -307,7 +371,7 @@ export function rulesConsoleRoutes(options: RulesConsoleOptions): FastifyPluginA
       async (request) => {
         const { service } = request.params;
         const actor = await as(request, service, 'approver');
-        const doc = await run(() => admin.rollback(service, actor, request.body?.version));
+        const doc = await run(request, () => admin.rollback(service, actor, request.body?.version));
         return summarize(doc, doc.version);
       },
     );

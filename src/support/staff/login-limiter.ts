@@ -7,6 +7,8 @@ export interface LoginLimits {
   /** Wrong passwords for one username per window, from any address. */
   perUser: number;
   windowMs: number;
+  /** Key prefix of the counters: each console (staff, rules) counts its own logins. */
+  prefix?: string;
 }
 
 export type LoginGate = { allowed: true; attempt: string } | { allowed: false; retryAfterSeconds: number };
@@ -37,8 +39,9 @@ export function createLoginLimiter(
   limits: LoginLimits,
   clock: () => number = Date.now,
 ): LoginLimiter {
-  const ipKey = (ip: string) => `support:login:ip:${hash(ip)}`;
-  const userKey = (u: string) => `support:login:user:${hash(u.toLowerCase())}`;
+  const prefix = limits.prefix ?? 'support:login';
+  const ipKey = (ip: string) => `${prefix}:ip:${hash(ip)}`;
+  const userKey = (u: string) => `${prefix}:user:${hash(u.toLowerCase())}`;
   const wait = async (key: string) => Math.max(1, Math.ceil((await kv.pttl(key)) / 1000));
   return {
     async attempt(ip, username) {

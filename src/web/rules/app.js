@@ -4,6 +4,7 @@ const $ = (s) => document.querySelector(s);
 let me = null;
 let pending = null; // a message to show once the next view is drawn
 let work = null; // { service, base, files } — the working copy being edited
+let previewPreset = null; // { version, compare, facts } — an impact example opened in the preview
 
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -100,8 +101,8 @@ function route() {
     flash(pending);
     pending = null;
   }
-  const [, service, tab = 'versions'] = location.hash.split('/');
-  if (service) serviceView(service, tab).catch(explainError);
+  const [, service, tab = 'versions', arg] = location.hash.split('/');
+  if (service) serviceView(service, tab, arg ? decodeURIComponent(arg) : undefined).catch(explainError);
   else listView().catch(explainError);
 }
 
@@ -132,7 +133,7 @@ async function listView() {
   );
 }
 
-async function serviceView(service, tab) {
+async function serviceView(service, tab, arg) {
   const info = await api('GET', `/rules/api/services/${service}`);
   const tabs = [
     ['versions', 'Phiên bản'],
@@ -140,6 +141,7 @@ async function serviceView(service, tab) {
     ['preview', 'Xem trước'],
     ['audit', 'Nhật ký'],
   ];
+  if (tab === 'impact') tabs.splice(1, 0, ['impact', 'Ảnh hưởng']);
   const body = h('div');
   $('#main').replaceChildren(
     h('h1', { text: `${service} · vai trò ${ROLE[info.role]}` }),
@@ -147,7 +149,11 @@ async function serviceView(service, tab) {
       'nav',
       { class: 'tabs' },
       tabs.map(([id, label]) =>
-        h('a', { href: `#/${service}/${id}`, class: id === tab ? 'is-on' : '', text: label }),
+        h('a', {
+          href: id === 'impact' ? location.hash : `#/${service}/${id}`,
+          class: id === tab ? 'is-on' : '',
+          text: label,
+        }),
       ),
     ),
     body,
@@ -156,12 +162,21 @@ async function serviceView(service, tab) {
   if (tab === 'edit') return editTab(service, info, body);
   if (tab === 'preview') return previewTab(service, info, body);
   if (tab === 'audit') return auditTab(service, body);
+  if (tab === 'impact' && arg) return impactTab(service, info, arg, body);
 }
 
 // ---------------------------------------------------------------- versions, four eyes
 function versionsTab(service, info, body) {
   const rows = [...info.versions].reverse().map((v) => {
     const acts = h('div', { class: 'actions' });
+    if (v.status === 'draft' && may(service, 'drafter'))
+      acts.append(
+        h('a', {
+          class: 'btn',
+          href: `#/${service}/impact/${encodeURIComponent(v.version)}`,
+          text: 'Xem ảnh hưởng',
+        }),
+      );
     if (v.status === 'draft' && !v.proposedBy && may(service, 'drafter'))
       acts.append(
         h('button', {
@@ -292,6 +307,7 @@ function factChoices(base) {
   return (base.facts ?? []).map((f) => ({
     ...f,
     label: labels[f.name] ?? f.description,
+    asked: labels[f.name] !== undefined,
     options: options[f.name],
   }));
 }
@@ -389,93 +405,155 @@ function valueInput(fact, c) {
 }
 const labelOf = (fact, v) => fact.options?.find((o) => o.value === v)?.label?.vi ?? String(v);
 
+function newCondition(facts) {
+  const f = facts[1] ?? facts[0];
+  const c = { operator: OPS[f.type][0][0], value: f.enum?.[0] ?? (f.type === 'boolean' ? true : '') };
+  setFact(c, f.name);
+  return c;
+}
+
+const TYPE_WORD = { boolean: 'có/không', integer: 'số', string: 'chữ', date: 'ngày' };
+const isGroup = (c) => Array.isArray(c?.all) || Array.isArray(c?.any);
+
+/**
+ * Conditions as nested groups: each group holds conditions on facts and further groups, combined by "all"
+ * or "any". A negation or a shared named condition stays as JSON (rare, and kept as written).
+ */
 function conditionBuilder(rule, facts) {
   const box = h('div', { class: 'conds' });
-  const all = rule.conditions?.all;
-  if (!Array.isArray(all) || all.some((c) => !c.fact)) {
-    box.append(
-      h('p', { class: 'hint', text: 'Điều kiện lồng nhau (any/not) — xem ở dạng JSON:' }),
-      h('pre', { text: JSON.stringify(rule.conditions, null, 1) }),
-    );
-    return box;
-  }
   const draw = () => {
-    box.replaceChildren(
-      h('p', {
-        class: 'hint',
-        text: all.length ? 'Áp dụng khi tất cả điều kiện sau đúng:' : 'Áp dụng cho mọi hồ sơ.',
-      }),
-      ...all.map((c, i) => {
-        const fact = facts.find((f) => f.name === factNameOf(c));
-        const ops = OPS[fact?.type] ?? OPS.string;
-        return h(
-          'div',
-          { class: 'cond' },
-          h(
-            'select',
-            {
-              'aria-label': 'Thông tin',
-              onchange: (e) => {
-                setFact(c, e.target.value);
-                const f = facts.find((x) => x.name === e.target.value);
-                c.operator = OPS[f?.type ?? 'string'][0][0];
-                c.value = f?.type === 'boolean' ? true : (f?.enum?.[0] ?? '');
-                draw();
-              },
-            },
-            facts.map((f) =>
-              h('option', {
-                value: f.name,
-                text: `${f.label} (${f.type})`,
-                selected: f.name === factNameOf(c),
-              }),
-            ),
-            fact ? null : h('option', { value: factNameOf(c), text: factNameOf(c), selected: true }),
-          ),
-          h(
-            'select',
-            {
-              'aria-label': 'Phép so sánh',
-              onchange: (e) => {
-                c.operator = e.target.value;
-                draw();
-              },
-            },
-            ops.map(([op, label]) => h('option', { value: op, text: label, selected: c.operator === op })),
-          ),
-          valueInput(fact, c),
-          h('button', {
-            class: 'btn',
-            type: 'button',
-            text: '✕',
-            'aria-label': 'Bỏ điều kiện',
-            onclick: () => {
-              all.splice(i, 1);
-              draw();
-            },
-          }),
-        );
-      }),
-      h('button', {
-        class: 'btn',
-        type: 'button',
-        text: '+ Thêm điều kiện',
-        onclick: () => {
-          const f = facts[1] ?? facts[0];
-          const c = { operator: OPS[f.type][0][0], value: f.enum?.[0] ?? (f.type === 'boolean' ? true : '') };
-          setFact(c, f.name);
-          all.push(c);
-          draw();
-        },
-      }),
-    );
+    if (!isGroup(rule.conditions)) {
+      box.replaceChildren(
+        h('p', { class: 'hint', text: 'Điều kiện dạng phủ định (not) — xem ở dạng JSON:' }),
+        h('pre', { text: JSON.stringify(rule.conditions, null, 1) }),
+      );
+      return;
+    }
+    box.replaceChildren(groupEditor(rule.conditions, facts, draw, null, 0));
   };
   draw();
   return box;
 }
 
+function removeButton(label, onclick) {
+  return h('button', { class: 'btn', type: 'button', text: '✕', 'aria-label': label, title: label, onclick });
+}
+
+function groupEditor(group, facts, redraw, onRemove, depth) {
+  const key = Array.isArray(group.all) ? 'all' : 'any';
+  const items = group[key];
+  const mode = h(
+    'select',
+    {
+      'aria-label': 'Cách kết hợp',
+      onchange: (e) => {
+        delete group[key];
+        group[e.target.value] = items;
+        redraw();
+      },
+    },
+    h('option', { value: 'all', text: 'tất cả điều kiện sau đều đúng', selected: key === 'all' }),
+    h('option', { value: 'any', text: 'ít nhất một điều kiện sau đúng', selected: key === 'any' }),
+  );
+  const head =
+    depth === 0 && items.length === 0
+      ? h('p', { class: 'hint', text: 'Áp dụng cho mọi hồ sơ.' })
+      : h(
+          'div',
+          { class: 'group-head' },
+          h('span', { text: depth === 0 ? 'Áp dụng khi' : 'Nhóm: khi' }),
+          mode,
+          onRemove ? removeButton('Bỏ nhóm', onRemove) : '',
+        );
+  const rows = items.map((c, i) => {
+    const remove = () => {
+      items.splice(i, 1);
+      redraw();
+    };
+    if (c.fact) return conditionRow(c, facts, redraw, remove);
+    if (isGroup(c)) return groupEditor(c, facts, redraw, remove, depth + 1);
+    return h(
+      'div',
+      { class: 'cond' },
+      h('pre', { class: 'cond-json', text: JSON.stringify(c) }),
+      removeButton('Bỏ điều kiện', remove),
+    );
+  });
+  return h(
+    'div',
+    { class: depth ? 'group group--nested' : 'group', 'data-depth': String(depth) },
+    head,
+    ...rows,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', {
+        class: 'btn',
+        type: 'button',
+        text: '+ Thêm điều kiện',
+        onclick: () => {
+          items.push(newCondition(facts));
+          redraw();
+        },
+      }),
+      h('button', {
+        class: 'btn',
+        type: 'button',
+        text: key === 'all' ? '+ Thêm nhóm “một trong”' : '+ Thêm nhóm “tất cả”',
+        onclick: () => {
+          items.push({ [key === 'all' ? 'any' : 'all']: [newCondition(facts)] });
+          redraw();
+        },
+      }),
+    ),
+  );
+}
+
+function conditionRow(c, facts, redraw, remove) {
+  const fact = facts.find((f) => f.name === factNameOf(c));
+  const ops = OPS[fact?.type] ?? OPS.string;
+  return h(
+    'div',
+    { class: 'cond' },
+    h(
+      'select',
+      {
+        'aria-label': 'Thông tin',
+        onchange: (e) => {
+          setFact(c, e.target.value);
+          const f = facts.find((x) => x.name === e.target.value);
+          c.operator = OPS[f?.type ?? 'string'][0][0];
+          c.value = f?.type === 'boolean' ? true : (f?.enum?.[0] ?? '');
+          redraw();
+        },
+      },
+      facts.map((f) =>
+        h('option', {
+          value: f.name,
+          text: `${f.label} (${TYPE_WORD[f.type] ?? f.type})`,
+          selected: f.name === factNameOf(c),
+        }),
+      ),
+      fact ? null : h('option', { value: factNameOf(c), text: factNameOf(c), selected: true }),
+    ),
+    h(
+      'select',
+      {
+        'aria-label': 'Phép so sánh',
+        onchange: (e) => {
+          c.operator = e.target.value;
+          redraw();
+        },
+      },
+      ops.map(([op, label]) => h('option', { value: op, text: label, selected: c.operator === op })),
+    ),
+    valueInput(fact, c),
+    removeButton('Bỏ điều kiện', remove),
+  );
+}
+
 function basisEditor(rule) {
-  rule.basis ??= [{ instrument: '' }];
+  rule.basis ??= [{ instrument: '', article: '' }];
   const b = rule.basis[0];
   return h(
     'div',
@@ -495,12 +573,12 @@ function basisEditor(rule) {
     h(
       'label',
       { class: 'field' },
-      h('span', { text: 'Điều, khoản' }),
+      h('span', { text: 'Điều, khoản *' }),
       h('input', {
+        required: true,
         value: b.article ?? '',
         onchange: (e) => {
-          if (e.target.value) b.article = e.target.value;
-          else delete b.article;
+          b.article = e.target.value;
         },
       }),
     ),
@@ -596,6 +674,28 @@ function messagesEditor(files, table, code) {
 
 const titleText = (r) => (typeof r.title === 'string' ? r.title : (r.title?.vi ?? r.id));
 
+const KINDS = {
+  fee: { heading: 'Phí, lệ phí', add: '+ Thêm dòng phí', file: 'rules/fees.json', prefix: 'F' },
+  require: {
+    heading: 'Giấy tờ phải nộp',
+    add: '+ Thêm giấy tờ phải nộp',
+    file: 'rules/documents.json',
+    prefix: 'D',
+    param: 'document',
+    table: 'documents',
+  },
+  deny: {
+    heading: 'Điều kiện được giải quyết',
+    add: '+ Thêm trường hợp không được giải quyết',
+    file: 'rules/eligibility.json',
+    prefix: 'E',
+    param: 'reason',
+    table: 'reasons',
+  },
+};
+const FEE_CODES = ['base', 'extra_copies', 'online_discount', 'reduction', 'exemption'];
+const fresh = new WeakSet(); // rules added in this working copy: their title and code are still editable
+
 async function editTab(service, info, body) {
   if (!may(service, 'drafter')) {
     body.append(h('p', { class: 'hint', text: 'Vai trò Xem không được sửa quy tắc.' }));
@@ -603,74 +703,182 @@ async function editTab(service, info, body) {
   }
   const w = await loadWork(service, info);
   const facts = factChoices(w.base);
-  const fees = rulesOfType(w.files, 'fee');
-  const docs = rulesOfType(w.files, 'require');
-  const denies = rulesOfType(w.files, 'deny');
   const version = h('input', {
     value: nextVersion(w.files['service.json'].version),
     'aria-label': 'Số phiên bản mới',
   });
-  const feeRows = fees.map((r) =>
-    h(
-      'div',
-      { class: 'rule', 'data-rule': r.id },
-      h('h3', { text: titleText(r) }),
-      h(
-        'div',
-        { class: 'grid2' },
-        'amount' in r.event.params
-          ? h(
+
+  function ruleBlock(r, kind) {
+    const block = h('div', { class: 'rule', 'data-rule': r.id });
+    const draw = () => block.replaceChildren(...ruleParts(r, kind, draw, block));
+    draw();
+    return block;
+  }
+
+  function ruleParts(r, kind, redraw, block) {
+    const k = KINDS[kind];
+    const isNew = fresh.has(r);
+    const parts = [];
+    if (isNew) {
+      r.title = typeof r.title === 'object' ? r.title : { vi: '', en: '' };
+      parts.push(
+        h('p', { class: 'tag tag--warn', text: `Quy tắc mới · ${r.id}` }),
+        h(
+          'div',
+          { class: 'grid2' },
+          ['vi', 'en'].map((lang) =>
+            h(
               'label',
               { class: 'field' },
-              h('span', { text: 'Số tiền (đồng; âm là giảm)' }),
+              h('span', { text: lang === 'vi' ? 'Tên quy tắc (tiếng Việt) *' : 'Rule title (English) *' }),
               h('input', {
-                type: 'number',
-                step: '1000',
-                name: `amount-${r.id}`,
-                value: r.event.params.amount,
+                name: `title-${lang}-${r.id}`,
+                required: true,
+                value: r.title[lang],
                 onchange: (e) => {
-                  r.event.params.amount = Number(e.target.value);
+                  r.title[lang] = e.target.value;
                 },
               }),
-            )
-          : h('p', { class: 'hint', text: JSON.stringify(r.event.params) }),
-        h('p', { class: 'hint', text: `Mã dòng phí: ${r.event.params.code}` }),
-      ),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
-  const docRows = docs.map((r) =>
-    h(
+            ),
+          ),
+        ),
+      );
+    } else parts.push(h('h3', { text: titleText(r) }));
+    if (kind === 'fee') {
+      const p = r.event.params;
+      parts.push(
+        h(
+          'div',
+          { class: 'grid2' },
+          'amount' in p
+            ? h(
+                'label',
+                { class: 'field' },
+                h('span', { text: 'Số tiền (đồng; âm là giảm)' }),
+                h('input', {
+                  type: 'number',
+                  step: '1000',
+                  name: `amount-${r.id}`,
+                  value: p.amount,
+                  onchange: (e) => {
+                    p.amount = Number(e.target.value);
+                  },
+                }),
+              )
+            : h('p', { class: 'hint', text: JSON.stringify(p) }),
+          isNew
+            ? h(
+                'label',
+                { class: 'field' },
+                h('span', { text: 'Mã dòng phí' }),
+                h(
+                  'select',
+                  {
+                    name: `code-${r.id}`,
+                    onchange: (e) => {
+                      p.code = e.target.value;
+                    },
+                  },
+                  FEE_CODES.map((c) => h('option', { value: c, text: c, selected: c === p.code })),
+                ),
+              )
+            : h('p', { class: 'hint', text: `Mã dòng phí: ${p.code}` }),
+        ),
+      );
+    } else {
+      const code = r.event.params[k.param];
+      if (isNew)
+        parts.push(
+          h(
+            'label',
+            { class: 'field' },
+            h('span', { text: 'Mã (chữ thường, số, dấu _; ví dụ: ban_sao_ho_chieu) *' }),
+            h('input', {
+              name: `code-${r.id}`,
+              pattern: '[a-z][a-z0-9_]*',
+              value: code,
+              onchange: (e) => {
+                const messages = w.files['service.json'].messages;
+                messages[k.table] ??= {};
+                const next = e.target.value.trim();
+                if (code && messages[k.table][code] && !messages[k.table][next]) {
+                  messages[k.table][next] = messages[k.table][code];
+                  delete messages[k.table][code];
+                }
+                r.event.params[k.param] = next;
+                redraw();
+              },
+            }),
+          ),
+        );
+      if (code) parts.push(messagesEditor(w.files, k.table, code));
+    }
+    parts.push(effectiveEditor(r), conditionBuilder(r, facts), basisEditor(r));
+    if (isNew)
+      parts.push(
+        h('button', {
+          class: 'btn',
+          type: 'button',
+          text: 'Bỏ quy tắc mới này',
+          onclick: () => {
+            for (const f of Object.values(w.files)) {
+              const i = f.rules?.indexOf(r) ?? -1;
+              if (i >= 0) f.rules.splice(i, 1);
+            }
+            block.remove();
+          },
+        }),
+      );
+    return parts;
+  }
+
+  function addRule(kind, list) {
+    const k = KINDS[kind];
+    const path =
+      Object.keys(w.files).find(
+        (p) => p.startsWith('rules/') && (w.files[p].rules ?? []).some((r) => r.event?.type === kind),
+      ) ?? k.file;
+    w.files[path] ??= { rules: [] };
+    w.files[path].rules ??= [];
+    const r = {
+      id: `${k.prefix}-moi-${Date.now().toString(36)}`,
+      title: { vi: '', en: '' },
+      effective: { from: new Date().toISOString().slice(0, 10) },
+      basis: [{ instrument: '', article: '' }],
+      conditions: { all: [] },
+      event:
+        kind === 'fee'
+          ? { type: 'fee', params: { code: 'base', amount: 0 } }
+          : { type: kind, params: { [k.param]: '' } },
+    };
+    fresh.add(r);
+    w.files[path].rules.push(r);
+    const block = ruleBlock(r, kind);
+    list.append(block);
+    block.scrollIntoView({ block: 'start' });
+    block.querySelector('input')?.focus();
+  }
+
+  const sections = Object.keys(KINDS).flatMap((kind) => {
+    const list = h(
       'div',
-      { class: 'rule' },
-      h('h3', { text: titleText(r) }),
-      messagesEditor(w.files, 'documents', r.event.params.document ?? r.event.params.code),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
-  const denyRows = denies.map((r) =>
-    h(
-      'div',
-      { class: 'rule' },
-      h('h3', { text: titleText(r) }),
-      messagesEditor(w.files, 'reasons', r.event.params.reason),
-      effectiveEditor(r),
-      conditionBuilder(r, facts),
-      basisEditor(r),
-    ),
-  );
+      { class: 'rules', 'data-kind': kind },
+      rulesOfType(w.files, kind).map((r) => ruleBlock(r, kind)),
+    );
+    return [
+      h('h2', { text: KINDS[kind].heading }),
+      list,
+      h('button', {
+        class: 'btn add-rule',
+        type: 'button',
+        text: KINDS[kind].add,
+        onclick: () => addRule(kind, list),
+      }),
+    ];
+  });
   const json = h('textarea', { class: 'json', readonly: true, 'aria-label': 'JSON của bản nháp' });
   body.append(
-    h('h2', { text: 'Phí, lệ phí' }),
-    ...feeRows,
-    h('h2', { text: 'Giấy tờ phải nộp' }),
-    ...docRows,
-    h('h2', { text: 'Điều kiện được giải quyết' }),
-    ...denyRows,
+    ...sections,
     h('h2', { text: 'Lưu bản nháp' }),
     h(
       'div',
@@ -717,42 +925,237 @@ function nextVersion(v) {
 async function saveDraft(service, version) {
   const missing = Object.entries(work.files)
     .flatMap(([p, f]) => (p.startsWith('rules/') ? (f.rules ?? []) : []))
-    .filter((r) => !r.basis?.[0]?.instrument);
+    .filter((r) => !r.basis?.[0]?.instrument || !r.basis[0].article);
   if (missing.length)
-    return flash(`Mỗi quy tắc phải có căn cứ pháp lý: ${missing.map((r) => r.id).join(', ')}`, true);
+    return flash(
+      `Mỗi quy tắc phải có căn cứ pháp lý (văn bản và điều, khoản): ${missing.map((r) => r.id).join(', ')}`,
+      true,
+    );
+  const unnamed = Object.values(work.files)
+    .flatMap((f) => f.rules ?? [])
+    .filter((r) => fresh.has(r))
+    .filter((r) => !r.title?.vi || !r.title?.en || Object.values(r.event.params).some((v) => v === ''));
+  if (unnamed.length)
+    return flash(
+      `Quy tắc mới cần tên (tiếng Việt và tiếng Anh) và mã: ${unnamed.map((r) => r.id).join(', ')}`,
+      true,
+    );
   work.files['service.json'].version = version;
   try {
     const saved = await api('POST', `/rules/api/services/${service}/drafts`, { files: work.files });
     const v = await api('GET', `/rules/api/services/${service}/versions/${saved.version}`);
-    const impact = await api('POST', `/rules/api/services/${service}/versions/${saved.version}/impact`, {
-      sample: 100000,
-    }).catch((e) => ({ error: e.message }));
+    flash(`Đang tính ảnh hưởng của bản nháp ${saved.version} trên 100.000 hồ sơ mẫu…`);
+    const impact = await loadImpact(service, saved.version).catch((e) => ({ error: e.message }));
     work = null;
     pending = [
       `Đã lưu bản nháp ${saved.version}. Thay đổi:`,
       ...v.diff.map((d) => `• ${d}`),
       impactText(impact),
     ].join('\n');
-    if (location.hash === `#/${service}/versions`) route();
-    else location.hash = `#/${service}/versions`;
+    location.hash = `#/${service}/impact/${encodeURIComponent(saved.version)}`;
   } catch (err) {
     explainError(err);
   }
 }
 
+// ---------------------------------------------------------------- impact before publishing
+const num = (n) => new Intl.NumberFormat('vi-VN').format(n);
+const signedDong = (n) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${dong(Math.abs(n))}`;
+const impacts = new Map(); // `${service}/${version}` → report, so a redraw does not run the sample again
+
+async function loadImpact(service, version) {
+  const key = `${service}/${version}`;
+  if (!impacts.has(key))
+    impacts.set(
+      key,
+      await api('POST', `/rules/api/services/${service}/versions/${version}/impact`, { sample: 100000 }),
+    );
+  return impacts.get(key);
+}
+
 function impactText(r) {
   if (!r || r.error) return `Ảnh hưởng: ${r?.error ?? '—'}`;
-  const f = r.flips ?? {};
-  return `Ảnh hưởng trên ${new Intl.NumberFormat('vi-VN').format(r.sample)} hồ sơ mẫu: ${new Intl.NumberFormat('vi-VN').format(r.changed)} hồ sơ đổi kết quả ${JSON.stringify(f)}`;
+  return `Ảnh hưởng trên ${num(r.sample)} hồ sơ mẫu: ${num(r.changed)} hồ sơ đổi kết quả.`;
+}
+
+/** One line per way decisions moved; nothing for what did not move. */
+function directionLines(d, flips) {
+  const lines = [];
+  if (d.eligibility.gained) lines.push(`${num(d.eligibility.gained)} hồ sơ chuyển sang đủ điều kiện`);
+  if (d.eligibility.lost) lines.push(`${num(d.eligibility.lost)} hồ sơ chuyển sang không đủ điều kiện`);
+  const reasonsOnly = flips.reasons - d.eligibility.gained - d.eligibility.lost;
+  if (reasonsOnly > 0) lines.push(`${num(reasonsOnly)} hồ sơ đổi lý do từ chối`);
+  for (const [code, n] of Object.entries(d.documents.added))
+    lines.push(`${num(n)} hồ sơ phải nộp thêm giấy tờ “${code}”`);
+  for (const [code, n] of Object.entries(d.documents.removed))
+    lines.push(`${num(n)} hồ sơ không còn phải nộp “${code}”`);
+  if (d.fee.up)
+    lines.push(
+      `${num(d.fee.up)} hồ sơ phí tăng, tổng ${signedDong(d.fee.upBy)} (bình quân ${signedDong(Math.round(d.fee.upBy / d.fee.up))})`,
+    );
+  if (d.fee.down)
+    lines.push(
+      `${num(d.fee.down)} hồ sơ phí giảm, tổng ${signedDong(d.fee.downBy)} (bình quân ${signedDong(Math.round(d.fee.downBy / d.fee.down))})`,
+    );
+  if (flips.processing) lines.push(`${num(flips.processing)} hồ sơ đổi thời hạn giải quyết`);
+  if (flips.authority) lines.push(`${num(flips.authority)} hồ sơ đổi cơ quan giải quyết`);
+  if (flips.notices) lines.push(`${num(flips.notices)} hồ sơ đổi lưu ý cho người dân`);
+  return lines;
+}
+
+/** A decision summary in a few words: eligible or not, fee, documents. */
+function outcomeText(o) {
+  if (o.error) return `Không quyết định được (${o.error})`;
+  return [
+    o.eligible ? 'Đủ điều kiện' : `Chưa đủ điều kiện (${o.reasons.join(', ')})`,
+    `phí ${dong(o.feeTotal)}`,
+    o.documents.length ? `giấy tờ: ${o.documents.join(', ')}` : 'không thêm giấy tờ',
+    o.processing
+      ? `thời hạn ${o.processing.replace('working', 'ngày làm việc').replace('calendar', 'ngày')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+const viDate = (iso) => iso.split('-').reverse().join('/');
+
+/** The sampled request in the words of the questions citizens are asked; facts without a question are left out. */
+function factsText(facts, choices) {
+  const flat = {};
+  flatten(facts, '', flat);
+  const parts = [`Ngày nộp ${viDate(flat.on ?? '')}`];
+  for (const [k, v] of Object.entries(flat)) {
+    const f = choices.find((c) => c.name === k && c.asked);
+    if (!f) continue;
+    const shown =
+      typeof v === 'boolean' ? (v ? 'có' : 'không') : f.type === 'date' ? viDate(v) : labelOf(f, v);
+    parts.push(`${f.label}: ${shown}`);
+  }
+  return parts.join(' · ');
+}
+
+const CHANGE = { added: 'quy tắc mới', removed: 'quy tắc bị bỏ', changed: 'quy tắc được sửa' };
+
+async function impactTab(service, info, version, body) {
+  body.append(h('p', { class: 'hint', text: `Đang tính ảnh hưởng của ${version} trên 100.000 hồ sơ mẫu…` }));
+  const [r, v] = await Promise.all([
+    loadImpact(service, version),
+    api('GET', `/rules/api/services/${service}/versions/${version}`),
+  ]);
+  const choices = factChoices(v);
+  const draft = info.versions.find((x) => x.version === version);
+  const acts = h('div', { class: 'actions' });
+  if (draft?.status === 'draft' && !draft.proposedBy && may(service, 'drafter'))
+    acts.append(
+      h('button', {
+        class: 'btn btn--primary',
+        text: 'Đề xuất',
+        onclick: () =>
+          act(
+            `/rules/api/services/${service}/versions/${version}/propose`,
+            {},
+            'Đã đề xuất, chờ người phê duyệt khác.',
+          ),
+      }),
+    );
+  const open = (facts) =>
+    h('button', {
+      class: 'btn',
+      type: 'button',
+      text: 'Mở trong Xem trước',
+      onclick: () => {
+        previewPreset = { version, compare: r.from.version, facts };
+        location.hash = `#/${service}/preview`;
+      },
+    });
+  const overall = directionLines(r.directions, r.flips);
+  body.replaceChildren(
+    h('h2', { text: `Ảnh hưởng của ${version} so với ${r.from.version} đang áp dụng` }),
+    v.diff.length
+      ? h(
+          'ul',
+          { class: 'diff' },
+          v.diff.map((d) => h('li', { text: d })),
+        )
+      : '',
+    h(
+      'div',
+      { class: 'impact-summary' },
+      h('p', {
+        class: 'big',
+        text: `${num(r.changed)} / ${num(r.sample)} hồ sơ mẫu đổi kết quả (${((100 * r.changed) / r.sample).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%)`,
+      }),
+      overall.length
+        ? h(
+            'ul',
+            {},
+            overall.map((l) => h('li', { text: l })),
+          )
+        : '',
+      r.errors.to > r.errors.from
+        ? h('p', {
+            class: 'alert',
+            text: `${num(r.errors.to - r.errors.from)} hồ sơ không quyết định được theo bản nháp`,
+          })
+        : '',
+    ),
+    acts,
+    h('h2', { text: 'Theo nguyên nhân' }),
+    r.causes.length
+      ? h('p', {
+          class: 'hint',
+          text: 'Một hồ sơ có thể chịu ảnh hưởng của nhiều quy tắc cùng lúc; mỗi quy tắc chỉ được tính phần nó quyết định.',
+        })
+      : h('p', { class: 'hint', text: 'Không hồ sơ mẫu nào đổi kết quả.' }),
+    ...r.causes.map((c) =>
+      h(
+        'section',
+        { class: 'rule cause', 'data-cause': c.key },
+        h('h3', { text: c.rule ? c.rule.title : 'Thay đổi khác (khai báo thông tin)' }),
+        c.rule ? h('p', { class: 'hint', text: `${c.rule.id} · ${CHANGE[c.rule.change]}` }) : '',
+        h('p', { text: `${num(c.changed)} hồ sơ đổi kết quả` }),
+        h(
+          'ul',
+          {},
+          directionLines(c, c.flips).map((l) => h('li', { text: l })),
+        ),
+        c.with.length ? h('p', { class: 'hint', text: `Cùng lúc với: ${c.with.join(', ')}` }) : '',
+        h(
+          'ol',
+          { class: 'examples' },
+          c.examples.map((e) =>
+            h(
+              'li',
+              {},
+              h('p', { class: 'hint', text: factsText(e.facts, choices) }),
+              h('p', { text: `Hiện nay: ${outcomeText(e.from)}` }),
+              h('p', { text: `Bản nháp: ${outcomeText(e.to)}` }),
+              open(e.facts),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- preview as the citizen sees it
 async function previewTab(service, info, body) {
+  const preset = previewPreset;
+  previewPreset = null;
   const versions = info.versions.map((v) => v.version);
+  const chosen = preset?.version ?? info.current;
   const pick = h(
     'select',
     { 'aria-label': 'Phiên bản' },
-    versions.map((v) => h('option', { value: v, text: v, selected: v === info.current })),
+    versions.map((v) => h('option', { value: v, text: v, selected: v === chosen })),
+  );
+  const compare = h(
+    'select',
+    { 'aria-label': 'So sánh với' },
+    h('option', { value: '', text: '— không so sánh —' }),
+    versions.map((v) => h('option', { value: v, text: `So sánh với ${v}`, selected: v === preset?.compare })),
   );
   const base =
     (work?.service === service ? work.base : null) ??
@@ -762,6 +1165,7 @@ async function previewTab(service, info, body) {
     .filter(([p]) => p.startsWith('scenarios/'))
     .flatMap(([, f]) => f.scenarios ?? []);
   const values = {};
+  if (preset) flatten(preset.facts, '', values);
   const form = h('div', { class: 'grid3' });
   const drawForm = () =>
     form.replaceChildren(
@@ -799,7 +1203,7 @@ async function previewTab(service, info, body) {
   );
   const out = h('div');
   body.append(
-    h('div', { class: 'actions' }, pick, chooser),
+    h('div', { class: 'actions' }, pick, compare, chooser),
     form,
     h(
       'div',
@@ -808,13 +1212,18 @@ async function previewTab(service, info, body) {
     ),
     out,
   );
+  if (preset) run();
   async function run() {
     try {
-      const res = await api('POST', `/rules/api/services/${service}/versions/${pick.value}/preview`, {
-        facts: nest(values),
-      });
+      const decide = (version) =>
+        api('POST', `/rules/api/services/${service}/versions/${version}/preview`, { facts: nest(values) });
+      const res = await decide(pick.value);
+      const other = compare.value && compare.value !== pick.value ? await decide(compare.value) : null;
       out.replaceChildren(
+        other ? h('h2', { text: `Theo ${pick.value}` }) : '',
         decisionView(res),
+        other ? h('h2', { text: `Theo ${compare.value}` }) : '',
+        other ? decisionView(other) : '',
         h(
           'div',
           { class: 'actions' },
@@ -856,6 +1265,28 @@ function decisionView(res) {
     h(
       'div',
       { class: 'decision', lang },
+      h('p', {
+        class: 'hint',
+        text: lang === 'vi' ? 'Người dân đọc trước khi xác nhận:' : 'The citizen reads before confirming:',
+      }),
+      h('p', { class: 'citizen', text: res.citizen?.[lang] ?? '' }),
+      res.citizenDetails
+        ? h(
+            'details',
+            {},
+            h('summary', {
+              text: lang === 'vi' ? 'Chi tiết phí và căn cứ pháp lý' : 'Fee details and legal basis',
+            }),
+            h('p', { class: 'citizen', text: res.citizenDetails[lang] }),
+          )
+        : '',
+      res.expected
+        ? h('p', {
+            class: 'expected',
+            text: `${lang === 'vi' ? 'Ngày dự kiến có kết quả' : 'Expected result date'}: ${res.expected.split('-').reverse().join('/')}`,
+          })
+        : '',
+      h('p', { class: 'hint', text: lang === 'vi' ? 'Chi tiết:' : 'Details:' }),
       h('h3', {
         text:
           lang === 'vi'

@@ -62,8 +62,14 @@ describe('a conversation driven by the catalog', () => {
 
   it('answers fees from the rules in force, keeps a conversation under way on its version, and follows a publication at once', async () => {
     const key = 'agency-lltp-key-0123456789abcdef';
+    const approverKey = 'approver-lltp-key-0123456789abcd';
     app = await startTestApp({
-      env: { RULES_API_KEYS: JSON.stringify([{ name: 'moj', role: 'agency', services: ['lltp'], key }]) },
+      env: {
+        RULES_API_KEYS: JSON.stringify([
+          { name: 'moj', role: 'agency', services: ['lltp'], key },
+          { name: 'moj-head', role: 'approver', services: ['lltp'], key: approverKey },
+        ]),
+      },
     });
     const visitor = new WebchatClient(app.baseUrl);
     await visitor.start();
@@ -124,10 +130,17 @@ describe('a conversation driven by the catalog', () => {
       payload: { files },
     });
     expect(up.statusCode).toBe(201);
+    const proposed = await app.http.inject({
+      method: 'POST',
+      url: '/api/admin/rules/services/lltp/versions/2026.12.90/propose',
+      headers: auth,
+    });
+    expect(proposed.statusCode).toBe(200);
+    // Four eyes: another key publishes what this one proposed.
     const pub = await app.http.inject({
       method: 'POST',
       url: '/api/admin/rules/services/lltp/versions/2026.12.90/publish',
-      headers: auth,
+      headers: { authorization: `Bearer ${approverKey}` },
     });
     expect(pub.statusCode).toBe(200);
 

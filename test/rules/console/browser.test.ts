@@ -61,6 +61,12 @@ describe.skipIf(skipBrowser)(title, () => {
     await page.waitForSelector('.decision');
     expect(await page.textContent('.decision[lang=vi]')).toContain('205.000');
     expect(await page.textContent('.decision[lang=en]')).toContain('Eligible');
+    const card = await page.textContent('.decision[lang=vi] .citizen');
+    expect(card).toContain('Lệ phí: 205.000');
+    expect(card).toMatch(/Dự kiến có kết quả: ngày \d{2}\/\d{2}\/\d{4} \(nếu nộp hôm nay\)/);
+    expect(await page.textContent('.decision[lang=en] .citizen')).toMatch(
+      /Result expected: \d{2}\/\d{2}\/\d{4} \(if filed today\)/,
+    );
     await page.click('text=Lưu thành tình huống kiểm thử');
     await page.waitForSelector('#flash:not([hidden])');
 
@@ -74,6 +80,34 @@ describe.skipIf(skipBrowser)(title, () => {
     const saved = await page.textContent('#flash');
     expect(saved).toContain('200.000 ₫ → 190.000 ₫');
     expect(saved).toContain('hồ sơ mẫu');
+
+    // Impact, grouped by the rule that changed: the base fee's group says how many pay less and by how much.
+    const cause = page.locator('section[data-cause="F3-base-2025"]');
+    await cause.waitFor();
+    expect(await cause.textContent()).toMatch(/hồ sơ phí giảm, tổng −[\d.]+ ₫/);
+    expect(await page.$('section[data-cause="F3-online-discount-standard"]')).toBeNull();
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-impact-1280.png`, fullPage: false });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-impact-375.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const draftVersion = /impact\/([^/]+)$/.exec(page.url())![1]!;
+
+    // An example opens in the preview, decided by the draft and by the version in force side by side.
+    await cause.locator('button:text-is("Mở trong Xem trước")').first().click();
+    await page.waitForSelector(`h2:text-is("Theo ${draftVersion}")`);
+    await page.waitForSelector('h2:text-is("Theo 2026.11.2")');
+    const [draftSide, currentSide] = await page.$$eval('.decision[lang=vi]', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    const feeOf = (text: string) => Number(/Phí: ([\d.]+) ₫/.exec(text)![1]!.replaceAll('.', ''));
+    expect(feeOf(currentSide!) - feeOf(draftSide!)).toBeGreaterThan(0);
+    await page.locator(`h2:text-is("Theo ${draftVersion}")`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-preview-compare-1280.png` });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.locator(`h2:text-is("Theo ${draftVersion}")`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}rules-console-preview-compare-375.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.baseUrl}/rules/#/lltp/impact/${draftVersion}`);
     await page.click('button:text-is("Đề xuất")');
     await page.waitForSelector('#flash.is-error', { timeout: 60_000 });
     expect(await page.textContent('#flash')).toContain('Tình huống');
@@ -137,6 +171,87 @@ describe.skipIf(skipBrowser)(title, () => {
     expect(app.rules.get('lltp').decideSync(facts).fee.total).toBe(150000);
     await page.close();
   }, 120_000);
+
+  it('lets a drafter add a document requirement with nested conditions through the form, and see whom it touches', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'dung');
+    await page.goto(`${app.baseUrl}/rules/#/lltp/edit`);
+    await page.click('button:text-is("+ Thêm giấy tờ phải nộp")');
+    const rule = page.locator('[data-kind=require] > .rule').last();
+    const id = (await rule.getAttribute('data-rule'))!;
+    expect(id).toMatch(/^D-moi-/);
+    await rule.locator(`input[name="title-vi-${id}"]`).fill('Bản sao hộ chiếu');
+    await rule.locator(`input[name="title-en-${id}"]`).fill('Passport copy');
+    await rule.locator(`input[name="code-${id}"]`).fill('ban_sao_ho_chieu');
+    await rule.locator(`input[name="code-${id}"]`).dispatchEvent('change');
+    await rule.locator('textarea').nth(0).fill('Bản sao hộ chiếu còn hạn.');
+    await rule.locator('textarea').nth(0).dispatchEvent('change');
+    await rule.locator('textarea').nth(1).fill('A copy of a valid passport.');
+    await rule.locator('textarea').nth(1).dispatchEvent('change');
+    await rule.locator('label:has-text("Hiệu lực từ") input').fill('2025-01-01');
+    await rule.locator('label:has-text("Hiệu lực từ") input').dispatchEvent('change');
+
+    // In person, and (lived abroad or not Vietnamese): a condition, then a group of two.
+    await rule.locator('button:text-is("+ Thêm điều kiện")').click();
+    const top = rule.locator('.group[data-depth="0"] > .cond').first();
+    await top.locator('select[aria-label="Thông tin"]').selectOption('channel');
+    await top.locator('select').nth(2).selectOption('in_person');
+    await rule.locator('button:text-is("+ Thêm nhóm “một trong”")').click();
+    const group = rule.locator('.group[data-depth="1"]');
+    await group
+      .locator('.cond')
+      .first()
+      .locator('select[aria-label="Thông tin"]')
+      .selectOption('subject.livedAbroad');
+    await group.locator('button:text-is("+ Thêm điều kiện")').click();
+    const second = group.locator('.cond').nth(1);
+    await second.locator('select[aria-label="Thông tin"]').selectOption('requester.nationality');
+    await second.locator('select[aria-label="Phép so sánh"]').selectOption('notEqual');
+    await second.locator('input').fill('VN');
+    await second.locator('input').dispatchEvent('change');
+    await rule.locator('label:has-text("Căn cứ pháp lý") input').fill('Luật Lý lịch tư pháp 2009');
+    await rule.locator('label:has-text("Căn cứ pháp lý") input').dispatchEvent('change');
+    await rule.locator('label:has-text("Điều, khoản") input').fill('Điều 45');
+    await rule.locator('label:has-text("Điều, khoản") input').dispatchEvent('change');
+    await rule.screenshot({ path: `${ARTIFACTS}rules-console-new-rule-1280.png` });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await rule.screenshot({ path: `${ARTIFACTS}rules-console-new-rule-375.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.click('button:text-is("Xem JSON")');
+    const files = JSON.parse(await page.inputValue('textarea[aria-label="JSON của bản nháp"]'));
+    const written = files['rules/documents.json'].rules.find((r: { id: string }) => r.id === id);
+    expect(written).toMatchObject({
+      title: { vi: 'Bản sao hộ chiếu', en: 'Passport copy' },
+      effective: { from: '2025-01-01' },
+      basis: [{ instrument: 'Luật Lý lịch tư pháp 2009', article: 'Điều 45' }],
+      event: { type: 'require', params: { document: 'ban_sao_ho_chieu' } },
+      conditions: {
+        all: [
+          { fact: 'channel', operator: 'equal', value: 'in_person' },
+          {
+            any: [
+              { fact: 'subject', path: '$.livedAbroad', operator: 'equal', value: true },
+              { fact: 'requester', path: '$.nationality', operator: 'notEqual', value: 'VN' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(files['service.json'].messages.documents.ban_sao_ho_chieu).toEqual({
+      vi: 'Bản sao hộ chiếu còn hạn.',
+      en: 'A copy of a valid passport.',
+    });
+
+    await page.fill('input[aria-label="Số phiên bản mới"]', '2026.11.40');
+    await page.click('button:text-is("Lưu bản nháp")');
+    await page.waitForSelector('#flash:text("Đã lưu bản nháp 2026.11.40")', { timeout: 180_000 });
+    expect(await page.textContent('#flash')).toContain('Thêm quy tắc "Bản sao hộ chiếu"');
+    const cause = page.locator(`section[data-cause="${id}"]`);
+    await cause.waitFor();
+    expect(await cause.textContent()).toMatch(/hồ sơ phải nộp thêm giấy tờ “ban_sao_ho_chieu”/);
+    await page.close();
+  }, 300_000);
 
   it('shows a viewer no form to change anything', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });

@@ -38,6 +38,7 @@ beforeAll(async () => {
   await addUser('binh', 'lltp:approver');
   await addUser('vy.ngo', 'lltp:viewer');
   await addUser('hoa', 'health_record:drafter');
+  await addUser('khanh', 'lltp:approver');
 });
 afterAll(async () => {
   await app.close();
@@ -107,6 +108,43 @@ describe('the rules console API', () => {
       payload: { username: 'dung', password: 'sai-mat-khau-123' },
     });
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([401, 'HOSO_ERR_RULES_LOGIN_FAILED']);
+    expect(wrong.json().error.message).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    const inEnglish = await app.http.inject({
+      method: 'GET',
+      url: '/rules/api/services',
+      headers: { 'accept-language': 'en-GB,en;q=0.9' },
+    });
+    expect(inEnglish.json().error.message).toBe('Please sign in.');
+  });
+
+  it('counts every login guess before checking it: a burst of wrong passwords locks the name, even for the right one', async () => {
+    const guess = (password: string) =>
+      app.http.inject({ method: 'POST', url: '/rules/api/login', payload: { username: 'khanh', password } });
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => guess(`doan-sai-${i}-mat-khau`)));
+    const codes = burst.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    const refused = burst.find((r) => r.statusCode === 429)!;
+    expect(refused.json().error.code).toBe('HOSO_ERR_RULES_LOGIN_RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const right = await guess(PASSWORD);
+    expect(right.statusCode).toBe(429);
+    expect(right.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('previews the expected date as the citizen reads it, with Tết counted out of the working days', async () => {
+    const vy = await login('vy.ngo');
+    const res = await call(vy, 'POST', `${A}/versions/2026.11.2/preview`, { facts: facts2027 });
+    expect(res.json().vi.processing).toEqual({ days: 5, unit: 'working' });
+    // Received Monday 1 February 2027: two working days, then Tết from 4 to 11 February, then three more.
+    expect(res.json().expected).toBe('2027-02-16');
+    // The summary card of the conversation, and its details one tap away, as the citizen reads them.
+    const card = res.json().citizen.vi as string;
+    expect(card).toContain('Tóm tắt hồ sơ “Cấp Phiếu lý lịch tư pháp”');
+    expect(card).toContain('Anh/chị đủ điều kiện làm hồ sơ này.');
+    expect(card).toContain('Lệ phí: 200.000\u00a0₫');
+    expect(card).toContain('Dự kiến có kết quả: ngày 16/02/2027 (nếu nộp hôm nay)');
+    expect(res.json().citizen.en).toContain('Result expected: 16/02/2027 (if filed today)');
+    expect(res.json().citizenDetails.vi).toContain('Căn cứ pháp lý:');
   });
 
   it('lets a viewer read and preview but change nothing, and a drafter of another service touch nothing', async () => {
@@ -138,6 +176,14 @@ describe('the rules console API', () => {
     );
     const draft = await call(dung, 'GET', `${A}/versions/2026.12.1`);
     expect(draft.json().diff.join('\n')).toContain('-50.000 ₫ từ 01/01/2027');
+    // Impact, by cause: the new discount lowers the fee of online requests from 2027 by 50.000 ₫ each.
+    const impact = (await call(dung, 'POST', `${A}/versions/2026.12.1/impact`, { sample: 4000 })).json();
+    expect(impact.causes.map((c: { key: string }) => c.key)).toEqual(['F3-online-discount-2027']);
+    const cause = impact.causes[0];
+    expect(cause.rule).toMatchObject({ change: 'added' });
+    expect(cause.fee.up).toBe(0);
+    expect(cause.fee.downBy).toBe(-50000 * cause.fee.down);
+    expect(cause.examples[0].facts.on >= '2027-01-01').toBe(true);
     const early = await call(await login('binh'), 'POST', `${A}/versions/2026.12.1/publish`);
     expect([early.statusCode, early.json().error.code]).toEqual([409, 'HOSO_ERR_RULES_NOT_PROPOSED']);
     expect((await call(dung, 'POST', `${A}/versions/2026.12.1/propose`)).statusCode).toBe(200);
@@ -156,6 +202,9 @@ describe('the rules console API', () => {
     expect((await call(an, 'POST', `${A}/versions/2026.12.2/propose`)).statusCode).toBe(200);
     const self = await call(an, 'POST', `${A}/versions/2026.12.2/publish`);
     expect([self.statusCode, self.json().error.code]).toEqual([403, 'HOSO_ERR_RULES_FOUR_EYES']);
+    expect(self.json().error.message).toBe(
+      'Người soạn hoặc người đề xuất bản nháp không được tự phê duyệt; cần một người phê duyệt khác.',
+    );
   });
 
   it('refuses through the console the rule set with its scenarios removed and a fee of 1 đồng', async () => {
