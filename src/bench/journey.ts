@@ -10,9 +10,9 @@ import {
 import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
 import { defaultPopulation } from '../ports/population/embedded.ts';
 import { percentile, startBenchServer, webhookPoster } from './child.ts';
+import type { BenchOutput } from './report.ts';
 
 const CONCURRENT = 10; // citizens in a journey at the same time
-const JOURNEYS = 240;
 const SECRET = 'bench-secret-0123456789abcdef';
 const TOKEN = '123456:BENCH-token-for-the-fake-bot-api';
 const CODE = /(LLTP-\d{4}-\d{6})/;
@@ -37,12 +37,14 @@ const typedDate = (iso: string) => iso.split('-').reverse().join('/');
  * until the request is submitted to the (simulated) agency, all over the real webhook path with Redis
  * sessions and BullMQ jobs. Prints journeys per second and the latency of every turn.
  */
-export async function runJourneyBench(print: (line: string) => void): Promise<void> {
+export async function runJourneyBench(out: BenchOutput): Promise<void> {
+  const print = out.print;
+  const JOURNEYS = out.quick ? 60 : 240;
   const redis = await startThrowawayRedis();
   const telegram = await startFakeTelegram();
   const port = await freePort();
   const server = await startBenchServer(
-    new URL('./servers/hoso-webhook.ts', import.meta.url),
+    'hoso-webhook',
     {
       port,
       redisUrl: redis.url,
