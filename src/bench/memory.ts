@@ -1,12 +1,12 @@
 import { Agent } from 'node:http';
-import { Redis } from 'ioredis';
 import { FAKE_BOT_INFO, startFakeTelegram, textUpdate } from '../dev/fake-telegram.ts';
-import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+import { freePort } from '../dev/throwaway-redis.ts';
 import { shippedNodeFlags, startBenchServer, webhookPoster } from './child.ts';
 import { citizensOn, SCRIPT, SECRET, THROTTLER_NOTE, TOKEN } from './citizens.ts';
 import { offeredPercentile } from './load.ts';
 import { keyMemory } from './redis-stats.ts';
 import { type BenchOutput, kb, mb, median, ms } from './report.ts';
+import { startBenchStores } from './stores.ts';
 
 /** Web chat sessions opened per figure: the API allows 30 new sessions a minute from one address. */
 const SESSIONS = 10;
@@ -32,7 +32,7 @@ const EIGHT_TURNS: ({ text: string } | { action: string })[] = [
 export interface Footprint {
   /** Bytes per conversation, all keys: its own and its share of what grew elsewhere. */
   perConversation: number;
-  /** Key shapes (the conversation's id replaced by <id>) and the bytes they take per conversation. */
+  /** Key shapes (the conversation's id replaced by <id>, other numbers by <n>) and their bytes per conversation. */
   shapes: Map<string, number>;
 }
 
@@ -43,8 +43,11 @@ export interface Footprint {
  */
 export function footprint(before: Map<string, number>, after: Map<string, number>, ids: string[]): Footprint {
   const shapes = new Map<string, number>();
-  const add = (shape: string, bytes: number) =>
-    shapes.set(shape, (shapes.get(shape) ?? 0) + bytes / ids.length);
+  // Numbers in a key (update ids, time windows) vary from key to key of one kind: one line per kind.
+  const add = (shape: string, bytes: number) => {
+    const kind = shape.replace(/\d+/g, '<n>');
+    shapes.set(kind, (shapes.get(kind) ?? 0) + bytes / ids.length);
+  };
   for (const [key, bytes] of after) {
     const id = ids.find((i) => key.includes(i));
     if (id) add(key.replace(id, '<id>'), bytes);
@@ -69,14 +72,20 @@ function printShapes(out: BenchOutput, f: Footprint): void {
  * with 10,000 conversations live and 300 turns a second arriving.
  */
 export async function runMemoryBench(out: BenchOutput): Promise<void> {
-  const redis = await startThrowawayRedis();
+  const stores = await startBenchStores();
+  const client = stores.redis;
   const telegram = await startFakeTelegram();
-  const client = new Redis(redis.url, { lazyConnect: true });
-  await client.connect();
   const port = await freePort();
   const server = await startBenchServer(
     'hoso-webhook',
-    { port, redisUrl: redis.url, apiRoot: telegram.apiRoot, token: TOKEN, secret: SECRET },
+    {
+      port,
+      redisUrl: stores.redisUrl,
+      apiRoot: telegram.apiRoot,
+      token: TOKEN,
+      secret: SECRET,
+      env: await stores.hosoEnv(),
+    },
     FAKE_BOT_INFO,
   );
   const citizens = citizensOn('Hoso', server, port, {
@@ -161,7 +170,7 @@ export async function runMemoryBench(out: BenchOutput): Promise<void> {
     for (const line of THROTTLER_NOTE) out.print(line);
     out.print(
       `Resident memory: ${LIVE_SESSIONS.toLocaleString('en-US')} Telegram chats opened at ${SEED_RATE} turns/s, then ${LIVE_RATE} turns/s across all of them; ` +
-        `node flags of \`npm start\`: ${shippedNodeFlags().join(' ') || '(none)'}`,
+        `records in ${stores.postgresIs}; node flags of \`npm start\`: ${shippedNodeFlags().join(' ') || '(none)'}`,
     );
     const seeded = await citizens.drive(LIVE_SESSIONS / SEED_RATE, SEED_RATE);
     const afterSeed = await server.usage();
@@ -184,7 +193,7 @@ export async function runMemoryBench(out: BenchOutput): Promise<void> {
     const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0);
     out.print(
       `  RSS at start with no conversations ${mb(atStart.rss)}; after opening ${LIVE_SESSIONS.toLocaleString('en-US')} ${mb(afterSeed.rss)} ` +
-        `(seeding: ${seeded.failed} of ${seeded.offered} turns failed)`,
+        `(seeding: ${seeded.failed} of ${seeded.offered} turns failed${seeded.firstError ? `, first: ${seeded.firstError}` : ''})`,
     );
     out.print(
       `  at ${LIVE_RATE} turns/s: ${live.offered} turns, ${live.failed} failed, p50 ${ms(offeredPercentile(live, 50))}, p99 ${ms(offeredPercentile(live, 99))}; ` +
@@ -203,8 +212,7 @@ export async function runMemoryBench(out: BenchOutput): Promise<void> {
     server.stop();
     citizens.close();
     agent.destroy();
-    client.disconnect();
     await telegram.close();
-    await redis.stop();
+    await stores.stop();
   }
 }

@@ -2,19 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../dev/throwaway-postgres.ts';
-import { startThrowawayRedis } from '../dev/throwaway-redis.ts';
 import { createLogger } from '../log.ts';
 import { createApp } from '../main.ts';
 import type { NewRequest } from '../requests/schema.ts';
 import { offeredPercentile, openLoop } from './load.ts';
-import { type BenchOutput, ms } from './report.ts';
+import { type BenchOutput, median, ms } from './report.ts';
+import { startBenchStores } from './stores.ts';
 
 /** Citizens confirming requests: far fewer than turns, and each one a record that must not be lost. */
 const RATE = 50;
+/** Confirms timed one at a time after the open loop: the write's own time, with no queue in front of it. */
+const ALONE = 40;
 const WARMUP = 20;
 const P99_TARGET_MS = 20;
 
@@ -55,6 +54,8 @@ function exemptRequest(n: number): NewRequest {
 }
 
 interface ConfirmFigures {
+  /** One at a time: median and slowest. */
+  alone: { median: number; max: number };
   offered: number;
   failed: number;
   firstError?: string;
@@ -65,14 +66,15 @@ interface ConfirmFigures {
   transactions?: number;
 }
 
+type Commits = () => Promise<number>;
+
 /**
  * The record write a citizen waits for when confirming: `RequestService.confirm` of the app as `hoso serve`
  * builds it (sealed records, the due list, BullMQ on Redis; no job workers here, so nothing else runs), offered
  * open-loop at a fixed rate.
  */
 async function measureConfirms(
-  env: Record<string, string>,
-  redisUrl: string,
+  setup: { env: Record<string, string>; redisUrl?: string; rate?: number; commits?: Commits },
   confirms: number,
 ): Promise<ConfirmFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hoso-bench-records-'));
@@ -81,47 +83,53 @@ async function measureConfirms(
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
+      ...(setup.redisUrl
+        ? { REDIS_URL: setup.redisUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:` }
+        : {}),
       JOBS_WORKERS: 'false',
-      ...env,
+      ...setup.env,
     }),
     { logger: createLogger({ level: 'silent' }), defaultMetrics: false },
   );
   try {
     const codes: string[] = [];
-    for (let i = 0; i < WARMUP + confirms; i++)
+    for (let i = 0; i < WARMUP + confirms + ALONE; i++)
       codes.push((await app.requests.create(exemptRequest(i))).code);
     for (const code of codes.slice(0, WARMUP)) await app.requests.confirm(code);
     const committed = async () => {
-      if (app.database.kind !== 'postgres') return 0;
+      if (!setup.commits) return 0;
       // Backends report their counts when idle, at most a second late.
       await new Promise((r) => setTimeout(r, 1_500));
-      const { rows } = await sql<{ n: string }>`
-        select xact_commit as n from pg_stat_database where datname = current_database()`.execute(
-        app.database.db,
-      );
-      return Number(rows[0]?.n ?? 0);
+      return setup.commits();
+    };
+    const confirm = async (code: string) => {
+      const { record } = await app.requests.confirm(code);
+      if (record.state !== 'exempt') throw new Error(`confirmed request is ${record.state}`);
     };
     const before = await committed();
-    const result = await openLoop({
-      rate: RATE,
-      seconds: confirms / RATE,
-      send: async (i) => {
-        const { record } = await app.requests.confirm(codes[WARMUP + i]!);
-        if (record.state !== 'exempt') throw new Error(`confirmed request is ${record.state}`);
-      },
-    });
+    const result = setup.rate
+      ? await openLoop({
+          rate: setup.rate,
+          seconds: confirms / setup.rate,
+          send: (i) => confirm(codes[WARMUP + i]!),
+        })
+      : { offered: 0, failed: 0, latencies: [] as number[], firstError: undefined, seconds: 0 };
     const after = await committed();
+    const alone: number[] = [];
+    for (const code of codes.slice(WARMUP + confirms)) {
+      const t = performance.now();
+      await confirm(code);
+      alone.push(performance.now() - t);
+    }
     return {
+      alone: { median: median(alone), max: Math.max(...alone) },
       offered: result.offered,
       failed: result.failed,
       ...(result.firstError ? { firstError: result.firstError } : {}),
       p50: offeredPercentile(result, 50),
       p99: offeredPercentile(result, 99),
       max: result.latencies.at(-1) ?? Number.NaN,
-      // Less the statistics query itself.
-      ...(app.database.kind === 'postgres' ? { transactions: (after - before - 1) / result.offered } : {}),
+      ...(setup.commits && result.offered > 0 ? { transactions: (after - before) / result.offered } : {}),
     };
   } finally {
     await app.close();
@@ -130,8 +138,10 @@ async function measureConfirms(
 }
 
 function line(f: ConfirmFigures): string {
+  const alone = `one at a time: median ${ms(f.alone.median)}, slowest of ${ALONE} ${ms(f.alone.max)}`;
+  if (f.offered === 0) return alone;
   return (
-    `${f.offered} confirms, ${f.failed} failed: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}` +
+    `${f.offered} confirms, ${f.failed} failed: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${alone}` +
     (f.transactions !== undefined
       ? `; ${f.transactions.toFixed(1)} committed transactions per confirm`
       : '') +
@@ -146,37 +156,34 @@ function line(f: ConfirmFigures): string {
  */
 export async function runRecordsBench(out: BenchOutput): Promise<void> {
   const confirms = out.quick ? 200 : 400;
-  const redis = await startThrowawayRedis();
-  let postgres: ThrowawayPostgres | undefined;
+  const stores = await startBenchStores();
   try {
-    if (!process.env.DATABASE_URL) postgres = await startThrowawayPostgres();
-    const serverUrl = process.env.DATABASE_URL ?? postgres!.url;
-    const name = `hoso_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = await openDatabase({ url: serverUrl, poolSize: 1 });
-    await sql`create database ${sql.id(name)}`.execute(admin.db);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
     out.print(
       `Record write: confirm a fee-exempt request (state change + its due entry + submission job), ${RATE} confirms/s offered open-loop, ` +
-        `${confirms} measured after ${WARMUP}; PostgreSQL ${postgres ? 'throwaway server (fsync off)' : 'of DATABASE_URL, in a database of its own'}`,
+        `${confirms} measured after ${WARMUP}; records in ${stores.postgresIs}`,
     );
-    try {
-      const pg = await measureConfirms({ DATABASE_URL: url.toString() }, redis.url, confirms);
-      out.print(`  PostgreSQL: ${line(pg)}`);
-      out.figure(
-        'confirm a request on PostgreSQL, p99',
-        ms(pg.p99),
-        `≤ ${P99_TARGET_MS} ms`,
-        pg.p99 <= P99_TARGET_MS && pg.failed === 0,
-      );
-    } finally {
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
-      await admin.close();
-    }
-    const lite = await measureConfirms({}, redis.url, out.quick ? 100 : 200);
-    out.print(`  PGlite (the embedded default, one process): ${line(lite)} (no target of its own)`);
+    const pg = await measureConfirms(
+      {
+        env: { DATABASE_URL: await stores.database() },
+        redisUrl: stores.redisUrl,
+        rate: RATE,
+        commits: stores.commits,
+      },
+      confirms,
+    );
+    out.print(`  PostgreSQL: ${line(pg)}`);
+    out.figure(
+      'confirm a request on PostgreSQL, p99',
+      ms(pg.p99),
+      `≤ ${P99_TARGET_MS} ms`,
+      pg.p99 <= P99_TARGET_MS && pg.failed === 0,
+    );
+    // The embedded default as `npm start` runs it with nothing configured: PGlite, memory store, in-process jobs.
+    const lite = await measureConfirms({ env: {} }, 0);
+    out.print(
+      `  PGlite, the embedded default (memory store, in-process jobs): ${line(lite)} (no target of its own)`,
+    );
   } finally {
-    await postgres?.stop();
-    await redis.stop();
+    await stores.stop();
   }
 }

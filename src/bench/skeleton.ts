@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
 import { FAKE_BOT_INFO, type FakeTelegram, startFakeTelegram } from '../dev/fake-telegram.ts';
-import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+import { freePort } from '../dev/throwaway-redis.ts';
 import { shippedNodeFlags, startBenchServer } from './child.ts';
 import { citizensOn, type Path, SECRET, THROTTLER_NOTE, TOKEN } from './citizens.ts';
 import { type OpenLoopResult, offeredPercentile, pooled } from './load.ts';
 import { counterDelta, type RedisCounters, redisCounters } from './redis-stats.ts';
 import { type BenchOutput, median, ms } from './report.ts';
+import { type BenchStores, startBenchStores } from './stores.ts';
 
 const RATE = 500; // turns per second offered
 const PAIRS = 3;
@@ -22,16 +22,25 @@ interface Window {
   cpuMsPerTurn: number;
   rss: number;
   redis: RedisCounters;
+  /** PostgreSQL transactions committed per turn (approximate: the server reports them up to a second late). */
+  pgPerTurn: number;
   repliesPerTurn: number;
 }
 
-async function measure(path: Path, seconds: number, redis: Redis, telegram: FakeTelegram): Promise<Window> {
+async function measure(
+  path: Path,
+  seconds: number,
+  stores: BenchStores,
+  telegram: FakeTelegram,
+): Promise<Window> {
   telegram.calls.length = 0;
   const before = await path.server.usage();
-  const redisBefore = await redisCounters(redis);
+  const redisBefore = await redisCounters(stores.redis);
+  const commitsBefore = await stores.commits();
   const result = await path.drive(seconds, RATE);
   const after = await path.server.usage();
-  const redisAfter = await redisCounters(redis);
+  const redisAfter = await redisCounters(stores.redis);
+  const commitsAfter = await stores.commits();
   const answered = Math.max(1, result.latencies.length);
   const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;
   const replies = telegram.calls.filter((c) => c.method === 'sendMessage').length;
@@ -41,6 +50,7 @@ async function measure(path: Path, seconds: number, redis: Redis, telegram: Fake
     cpuMsPerTurn: cpuMs / answered,
     rss: after.rss,
     redis: counterDelta(redisAfter, redisBefore),
+    pgPerTurn: (commitsAfter - commitsBefore) / answered,
     repliesPerTurn: replies / answered,
   };
 }
@@ -54,7 +64,7 @@ function row(w: Window): string {
     `${ms(offeredPercentile(r, 50)).padStart(10)} ${ms(offeredPercentile(r, 99)).padStart(10)} ` +
     `${ms(r.latencies.at(-1) ?? Number.NaN).padStart(10)} ${f(w.cpuMsPerTurn)} ${f(w.redis.cpuMs / answered)} ` +
     `${f(w.redis.commands / answered, 7)} ${(w.redis.bytesIn / answered).toFixed(0).padStart(7)} ` +
-    `${(w.redis.bytesOut / answered).toFixed(0).padStart(7)} ${f(w.repliesPerTurn, 6)} ${(w.rss / 1048576).toFixed(0).padStart(5)}`
+    `${(w.redis.bytesOut / answered).toFixed(0).padStart(7)} ${w.path === 'floor' ? '     —' : f(w.pgPerTurn, 6)} ${f(w.repliesPerTurn, 7)} ${(w.rss / 1048576).toFixed(0).padStart(7)}`
   );
 }
 
@@ -66,24 +76,31 @@ function row(w: Window): string {
  */
 export async function runSkeletonBench(out: BenchOutput): Promise<void> {
   const measureS = out.quick ? 4 : 8;
-  const warmupS = out.quick ? 2 : 3;
-  const redis = await startThrowawayRedis();
+  // Long enough for V8 to have compiled the hot paths of both servers before anything is counted.
+  const warmupS = out.quick ? 3 : 5;
+  const stores = await startBenchStores();
   const telegram = await startFakeTelegram();
-  const client = new Redis(redis.url, { lazyConnect: true });
-  await client.connect();
   const paths: Path[] = [];
   try {
     for (const line of THROTTLER_NOTE) out.print(line);
     const flags = shippedNodeFlags();
     out.print(
       `Webhook turns: ${CITIZENS} simulated citizens, ${RATE} turns/s offered open-loop, ${PAIRS} interleaved pairs ` +
-        `of ${measureS} s windows after ${warmupS} s warm-up each; servers run with node flags of \`npm start\`: ${flags.join(' ') || '(none)'}`,
+        `of ${measureS} s windows after ${warmupS} s warm-up each; Redis, and for Hoso's records ${stores.postgresIs}; ` +
+        `servers run with the node flags of \`npm start\`: ${flags.join(' ') || '(none)'}`,
     );
     const start = async (name: 'echo-floor' | 'hoso-webhook', label: string, firstChat: number) => {
       const port = await freePort();
       const server = await startBenchServer(
         name,
-        { port, redisUrl: redis.url, apiRoot: telegram.apiRoot, token: TOKEN, secret: SECRET },
+        {
+          port,
+          redisUrl: stores.redisUrl,
+          apiRoot: telegram.apiRoot,
+          token: TOKEN,
+          secret: SECRET,
+          ...(name === 'hoso-webhook' ? { env: await stores.hosoEnv() } : {}),
+        },
         FAKE_BOT_INFO,
       );
       const path = citizensOn(label, server, port, { citizens: CITIZENS, firstChat });
@@ -99,7 +116,7 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     for (let pair = 0; pair < PAIRS; pair++) {
       const order = pair % 2 === 0 ? [floor, hoso] : [hoso, floor];
       const measured: Window[] = [];
-      for (const path of order) measured.push(await measure(path, measureS, client, telegram));
+      for (const path of order) measured.push(await measure(path, measureS, stores, telegram));
       windows.push({
         floor: measured.find((w) => w.path === floor.name)!,
         hoso: measured.find((w) => w.path === hoso.name)!,
@@ -107,9 +124,14 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     }
 
     out.print(
-      '  path   offered failed    p50 all    p99 all        max  CPU ms/turn  Redis: CPU ms  cmds    B in   B out  replies  RSS MB',
+      '  path   offered failed    p50 all    p99 all        max CPU ms/turn Redis: CPU ms  cmds    B in   B out  PG tx  replies  RSS MB',
     );
-    out.print('         (per window; percentiles over every offered turn, a failed one counting as ∞)');
+    out.print(
+      '         (per window; percentiles over every offered turn, a failed one counting as ∞; Redis and PostgreSQL',
+    );
+    out.print(
+      "          figures per answered turn, everything the server received in the window; PostgreSQL's lag a second)",
+    );
     for (const w of windows.flatMap((p) => [p.floor, p.hoso])) {
       out.print(row(w));
       if (w.result.firstError) out.print(`           first failure: ${w.result.firstError}`);
@@ -153,8 +175,7 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
       p.server.stop();
       p.close();
     }
-    client.disconnect();
     await telegram.close();
-    await redis.stop();
+    await stores.stop();
   }
 }

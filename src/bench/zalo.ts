@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FAKE_BOT_INFO } from '../dev/fake-telegram.ts';
 import { startFakeZalo } from '../dev/fake-zalo.ts';
-import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+import { freePort } from '../dev/throwaway-redis.ts';
 import { jsonPoster, startBenchServer } from './child.ts';
 import { offeredPercentile, openLoop } from './load.ts';
 import { type BenchOutput, ms } from './report.ts';
+import { startBenchStores } from './stores.ts';
 
 const RATE = 200; // events per second offered
 const FOLLOWERS = 100;
@@ -28,20 +26,19 @@ const ZALO = {
 export async function runZaloBench(out: BenchOutput): Promise<void> {
   const warmupS = out.quick ? 1 : 2;
   const measureS = out.quick ? 4 : 10;
-  const redis = await startThrowawayRedis();
+  const stores = await startBenchStores();
   const zalo = await startFakeZalo(ZALO);
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'hoso-bench-zalo-'));
   const server = await startBenchServer(
     'hoso-webhook',
     {
       port,
-      redisUrl: redis.url,
+      redisUrl: stores.redisUrl,
       apiRoot: 'http://127.0.0.1:9',
       token: '123456:BENCH-token-for-the-fake-bot-api',
       secret: 'bench-secret-0123456789abcdef',
       env: {
-        DATA_DIR: dataDir,
+        ...(await stores.hosoEnv()),
         // The webhook process as deployed beside `hoso worker` processes: it acknowledges, the workers run turns.
         JOBS_WORKERS: 'false',
         ZALO_APP_ID: ZALO.appId,
@@ -87,7 +84,6 @@ export async function runZaloBench(out: BenchOutput): Promise<void> {
     server.stop();
     agent.destroy();
     await zalo.close();
-    await redis.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stores.stop();
   }
 }

@@ -57,7 +57,13 @@ describe('percentiles over every offered request', () => {
 
   it('pools windows so a bad window cannot hide behind good ones', () => {
     const good = { offered: 50, latencies: answered.slice(0, 50), failed: 0, seconds: 1 };
-    const bad = { offered: 50, latencies: answered.slice(0, 48), failed: 2, firstError: 'timeout', seconds: 1 };
+    const bad = {
+      offered: 50,
+      latencies: answered.slice(0, 48),
+      failed: 2,
+      firstError: 'timeout',
+      seconds: 1,
+    };
     const all = pooled([good, bad]);
     expect(all.offered).toBe(100);
     expect(all.failed).toBe(2);

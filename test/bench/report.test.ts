@@ -39,12 +39,15 @@ describe("a conversation's Redis footprint", () => {
       ['bench:session:webchat:abc', 700],
       ['bench:session:webchat:xyz', 900],
       ['bench:dedupe', 1400],
+      ['bench:dedupe:telegram:17', 60],
+      ['bench:dedupe:telegram:18', 60],
       ['bench:bull:meta', 500],
     ]);
     const f = footprint(before, after, ['abc', 'xyz']);
-    // (700 + 900) / 2 of their own, plus (1400 - 1000) / 2 of the dedupe key that grew.
-    expect(f.perConversation).toBe(1000);
+    // (700 + 900) / 2 of their own, plus (1400 - 1000 + 60 + 60) / 2 of what grew elsewhere.
+    expect(f.perConversation).toBe(1060);
     expect(f.shapes.get('bench:session:webchat:<id>')).toBe(800);
     expect(f.shapes.get('bench:dedupe (growth, shared)')).toBe(200);
+    expect(f.shapes.get('bench:dedupe:telegram:<n> (growth, shared)')).toBe(60);
   });
 });
