@@ -40,7 +40,7 @@ const typedDate = (iso: string) => iso.split('-').reverse().join('/');
  */
 export async function runJourneyBench(out: BenchOutput): Promise<void> {
   const print = out.print;
-  const JOURNEYS = out.quick ? 60 : 240;
+  const JOURNEYS = out.quick ? 40 : 120;
   const stores = await startBenchStores();
   const telegram = await startFakeTelegram();
   const port = await freePort();

@@ -24,7 +24,7 @@ const ZALO = {
  * each was due to its 200, a failed one counting as infinitely slow.
  */
 export async function runZaloBench(out: BenchOutput): Promise<void> {
-  const warmupS = out.quick ? 1 : 2;
+  const warmupS = out.quick ? 2 : 3;
   const measureS = out.quick ? 4 : 10;
   const stores = await startBenchStores();
   const zalo = await startFakeZalo(ZALO);
