@@ -41,7 +41,7 @@ import type { BenchOutput } from './report.ts';
  */
 export async function runExtractsBench(out: BenchOutput): Promise<void> {
   const print = out.print;
-  const runs = out.quick ? 100 : 300;
+  const runs = out.quick ? 100 : 200;
   const dir = mkdtempSync(join(tmpdir(), 'hoso-bench-extracts-'));
   try {
     await createDevKeys(dir);
@@ -91,7 +91,7 @@ export async function runExtractsBench(out: BenchOutput): Promise<void> {
 
     const input = parseExtractInput(sampleLltp(2));
     const naiveSize = (await naiveRender(production, input, p12, 'full')).length;
-    const tNaive = await measure(() => naiveRender(production, input, p12, 'full'), out.quick ? 4 : 10, 2);
+    const tNaive = await measure(() => naiveRender(production, input, p12, 'full'), out.quick ? 4 : 6, 2);
     print(`  naive  Form 2, 2 pages   ${line(tNaive)}  size ${kb(naiveSize)}`);
     const subsetSize = (await naiveRender(production, input, p12, 'subset')).length;
     const tSubset = await measure(() => naiveRender(production, input, p12, 'subset'), out.quick ? 8 : 20, 3);

@@ -199,6 +199,10 @@ export async function runMemoryBench(out: BenchOutput): Promise<void> {
       `  at ${LIVE_RATE} turns/s: ${live.offered} turns, ${live.failed} failed, p50 ${ms(offeredPercentile(live, 50))}, p99 ${ms(offeredPercentile(live, 99))}; ` +
         `RSS median ${mb(median(samples))}, peak ${mb(peak)} over ${samples.length} samples; heap used median ${mb(median(heap))}${live.firstError ? `; first failure: ${live.firstError}` : ''}`,
     );
+    if (offeredPercentile(live, 50) > 50)
+      out.print(
+        `  * behind: the median turn queued over 50 ms, so requests waiting in the process count in its RSS (on a shared machine, often not its own fault)`,
+      );
     out.print(
       `  Redis meanwhile: ${keys.toLocaleString('en-US')} keys, ${mb(used)} used (${(used / LIVE_SESSIONS).toFixed(0)} B per conversation, queues included)`,
     );

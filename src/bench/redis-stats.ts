@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 /** What a Redis server has done so far: commands, bytes over the wire, CPU. Subtract two to get a window's. */
 export interface RedisCounters {
   commands: number;
+  /** Calls by command name (lower case). */
+  byCommand: Map<string, number>;
   bytesIn: number;
   bytesOut: number;
   cpuMs: number;
@@ -21,13 +23,17 @@ export async function redisCounters(redis: Redis): Promise<RedisCounters> {
   const stats = fields(await redis.info('stats'));
   const cpu = fields(await redis.info('cpu'));
   let commands = 0;
+  const byCommand = new Map<string, number>();
   for (const [name, value] of fields(await redis.info('commandstats'))) {
     // The bench's own questions are not the servers' work.
     if (name === 'cmdstat_info') continue;
-    commands += Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
+    const calls = Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
+    commands += calls;
+    byCommand.set(name.replace(/^cmdstat_/, ''), calls);
   }
   return {
     commands,
+    byCommand,
     bytesIn: Number(stats.get('total_net_input_bytes') ?? 0),
     bytesOut: Number(stats.get('total_net_output_bytes') ?? 0),
     cpuMs: (Number(cpu.get('used_cpu_user') ?? 0) + Number(cpu.get('used_cpu_sys') ?? 0)) * 1000,
@@ -35,8 +41,14 @@ export async function redisCounters(redis: Redis): Promise<RedisCounters> {
 }
 
 export function counterDelta(after: RedisCounters, before: RedisCounters): RedisCounters {
+  const byCommand = new Map<string, number>();
+  for (const [name, calls] of after.byCommand) {
+    const delta = calls - (before.byCommand.get(name) ?? 0);
+    if (delta > 0) byCommand.set(name, delta);
+  }
   return {
     commands: after.commands - before.commands,
+    byCommand,
     bytesIn: after.bytesIn - before.bytesIn,
     bytesOut: after.bytesOut - before.bytesOut,
     cpuMs: after.cpuMs - before.cpuMs,

@@ -8,7 +8,8 @@ import { type BenchOutput, median, ms } from './report.ts';
 import { type BenchStores, startBenchStores } from './stores.ts';
 
 const RATE = 500; // turns per second offered
-const PAIRS = 3;
+/** A queue this long in front of the median turn means the server was not keeping up with the offered rate. */
+const BEHIND_P50_MS = 50;
 /**
  * A citizen types a message every few seconds, not twice a second: at 500 turns/s each of 2,000 citizens
  * writes every 4 s, well inside the per-citizen message limit (30 a minute), so no turn is a cheap refusal.
@@ -75,7 +76,8 @@ function row(w: Window): string {
  * each pair. The median ratio and its spread are the figure, never a single lucky run.
  */
 export async function runSkeletonBench(out: BenchOutput): Promise<void> {
-  const measureS = out.quick ? 4 : 8;
+  const pairs = out.quick ? 3 : 5;
+  const measureS = out.quick ? 4 : 6;
   // Long enough for V8 to have compiled the hot paths of both servers before anything is counted.
   const warmupS = out.quick ? 3 : 5;
   const stores = await startBenchStores();
@@ -85,7 +87,7 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     for (const line of THROTTLER_NOTE) out.print(line);
     const flags = shippedNodeFlags();
     out.print(
-      `Webhook turns: ${CITIZENS} simulated citizens, ${RATE} turns/s offered open-loop, ${PAIRS} interleaved pairs ` +
+      `Webhook turns: ${CITIZENS} simulated citizens, ${RATE} turns/s offered open-loop, ${pairs} interleaved pairs ` +
         `of ${measureS} s windows after ${warmupS} s warm-up each; Redis, and for Hoso's records ${stores.postgresIs}; ` +
         `servers run with the node flags of \`npm start\`: ${flags.join(' ') || '(none)'}`,
     );
@@ -113,7 +115,7 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     await hoso.drive(warmupS, RATE);
 
     const windows: { floor: Window; hoso: Window }[] = [];
-    for (let pair = 0; pair < PAIRS; pair++) {
+    for (let pair = 0; pair < pairs; pair++) {
       const order = pair % 2 === 0 ? [floor, hoso] : [hoso, floor];
       const measured: Window[] = [];
       for (const path of order) measured.push(await measure(path, measureS, stores, telegram));
@@ -132,10 +134,31 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     out.print(
       "          figures per answered turn, everything the server received in the window; PostgreSQL's lag a second)",
     );
+    let behind = 0;
     for (const w of windows.flatMap((p) => [p.floor, p.hoso])) {
-      out.print(row(w));
+      const late = offeredPercentile(w.result, 50) > BEHIND_P50_MS;
+      if (late) behind++;
+      out.print(`${row(w)}${late ? ' *' : ''}`);
       if (w.result.firstError) out.print(`           first failure: ${w.result.firstError}`);
     }
+    if (behind > 0)
+      out.print(
+        `  * behind: the median turn queued over ${BEHIND_P50_MS} ms, so the server did not get the CPU for ${RATE} turns/s in that window ` +
+          '(on a shared machine, often not its own fault); turns then wait for busy citizens, which costs CPU of its own',
+      );
+    const calls = new Map<string, number>();
+    let hosoTurns = 0;
+    for (const { hoso: w } of windows) {
+      hosoTurns += w.result.latencies.length;
+      for (const [name, n] of w.redis.byCommand) calls.set(name, (calls.get(name) ?? 0) + n);
+    }
+    out.print(
+      `  Hoso's Redis commands per turn: ${[...calls]
+        .sort((a, b) => b[1] - a[1])
+        .filter(([, n]) => n / Math.max(1, hosoTurns) >= 0.01)
+        .map(([name, n]) => `${name} ${(n / Math.max(1, hosoTurns)).toFixed(2)}`)
+        .join(', ')} (queues' own polling included)`,
+    );
 
     const ratios = windows.map((p) => p.hoso.cpuMsPerTurn / p.floor.cpuMsPerTurn);
     const withRedis = windows.map(
