@@ -78,8 +78,9 @@ function row(w: Window): string {
 export async function runSkeletonBench(out: BenchOutput): Promise<void> {
   const pairs = out.quick ? 3 : 5;
   const measureS = out.quick ? 4 : 6;
-  // Long enough for V8 to have compiled the hot paths of both servers before anything is counted.
-  const warmupS = out.quick ? 3 : 5;
+  // Long enough for V8 to compile both servers' hot paths, and for every citizen to have had its first two
+  // turns (greeting, consent: first contact, with its records): the windows measure conversation turns.
+  const warmupS = Math.ceil((2 * CITIZENS) / RATE) + 1;
   const stores = await startBenchStores();
   const telegram = await startFakeTelegram();
   const paths: Path[] = [];
@@ -88,7 +89,8 @@ export async function runSkeletonBench(out: BenchOutput): Promise<void> {
     const flags = shippedNodeFlags();
     out.print(
       `Webhook turns: ${CITIZENS} simulated citizens, ${RATE} turns/s offered open-loop, ${pairs} interleaved pairs ` +
-        `of ${measureS} s windows after ${warmupS} s warm-up each; Redis, and for Hoso's records ${stores.postgresIs}; ` +
+        `of ${measureS} s windows after ${warmupS} s warm-up each (every citizen's greeting and consent, its first contact, ` +
+        `falls in the warm-up; the journey section times first contact); Redis, and for Hoso's records ${stores.postgresIs}; ` +
         `servers run with the node flags of \`npm start\`: ${flags.join(' ') || '(none)'}`,
     );
     const start = async (name: 'echo-floor' | 'hoso-webhook', label: string, firstChat: number) => {
