@@ -7,12 +7,13 @@ import {
   startFakeTelegram,
   textUpdate,
 } from '../dev/fake-telegram.ts';
-import { freePort, startThrowawayRedis } from '../dev/throwaway-redis.ts';
+import { freePort } from '../dev/throwaway-redis.ts';
 import { defaultPopulation } from '../ports/population/embedded.ts';
 import { percentile, startBenchServer, webhookPoster } from './child.ts';
+import type { BenchOutput } from './report.ts';
+import { startBenchStores } from './stores.ts';
 
 const CONCURRENT = 10; // citizens in a journey at the same time
-const JOURNEYS = 240;
 const SECRET = 'bench-secret-0123456789abcdef';
 const TOKEN = '123456:BENCH-token-for-the-fake-bot-api';
 const CODE = /(LLTP-\d{4}-\d{6})/;
@@ -37,19 +38,22 @@ const typedDate = (iso: string) => iso.split('-').reverse().join('/');
  * until the request is submitted to the (simulated) agency, all over the real webhook path with Redis
  * sessions and BullMQ jobs. Prints journeys per second and the latency of every turn.
  */
-export async function runJourneyBench(print: (line: string) => void): Promise<void> {
-  const redis = await startThrowawayRedis();
+export async function runJourneyBench(out: BenchOutput): Promise<void> {
+  const print = out.print;
+  const JOURNEYS = out.quick ? 40 : 120;
+  const stores = await startBenchStores();
   const telegram = await startFakeTelegram();
   const port = await freePort();
   const server = await startBenchServer(
-    new URL('./servers/hoso-webhook.ts', import.meta.url),
+    'hoso-webhook',
     {
       port,
-      redisUrl: redis.url,
+      redisUrl: stores.redisUrl,
       apiRoot: telegram.apiRoot,
       token: TOKEN,
       secret: SECRET,
       env: {
+        ...(await stores.hosoEnv()),
         AGENCY_SIM_DELAY_SECONDS: '60',
         AGENCY_POLL_SECONDS: '30',
         IDENTITY_LOOKUPS_PER_ACCOUNT_PER_HOUR: '1000',
@@ -138,7 +142,7 @@ export async function runJourneyBench(print: (line: string) => void): Promise<vo
 
   try {
     print(
-      `Full journeys: ${JOURNEYS} citizens, ${CONCURRENT} at a time, each linking (ID, date of birth, shared phone), requesting a Form 1 extract (8 answers), paying and waiting for the submission; Redis sessions, BullMQ jobs`,
+      `Full journeys: ${JOURNEYS} citizens, ${CONCURRENT} at a time, each linking (ID, date of birth, shared phone), requesting a Form 1 extract (8 answers), paying and waiting for the submission; Redis sessions, BullMQ jobs, records in ${stores.postgresIs}`,
     );
     const before = await server.usage();
     const t0 = performance.now();
@@ -165,6 +169,6 @@ export async function runJourneyBench(print: (line: string) => void): Promise<vo
     server.stop();
     agent.destroy();
     await telegram.close();
-    await redis.stop();
+    await stores.stop();
   }
 }

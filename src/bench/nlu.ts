@@ -2,11 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { compileMatcher } from '../dialogue/nlu/matcher.ts';
 import { PHRASES } from '../dialogue/nlu/phrases.ts';
 import { understand } from '../dialogue/nlu/understand.ts';
+import type { BenchOutput } from './report.ts';
 
 const MIN_CALLS = 200_000;
 
 /** Throughput and latency of `understand` over the test phrase table (one core, sequential calls). */
-export async function runNluBench(print: (line: string) => void): Promise<void> {
+export async function runNluBench(out: BenchOutput): Promise<void> {
+  const print = out.print;
   const texts = PHRASES.map((p) => p.text);
 
   const buildStart = performance.now();

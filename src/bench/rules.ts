@@ -15,6 +15,7 @@ import { buildEngine } from '../rules/jre.ts';
 import { sampler } from '../rules/sample.ts';
 import { readServiceDir } from '../rules/source.ts';
 import { makeHandwrittenLltp } from './lltp-handwritten.ts';
+import type { BenchOutput } from './report.ts';
 
 const TARGET_PER_SECOND = 50_000;
 const TARGET_VS_NAIVE = 10;
@@ -106,7 +107,8 @@ async function draftWithLongerDiscount(): Promise<LoadedService> {
   return loadServiceSource({ ...source, files });
 }
 
-export async function runRulesBench(print: (line: string) => void): Promise<void> {
+export async function runRulesBench(out: BenchOutput): Promise<void> {
+  const print = out.print;
   const catalog = await loadCatalog(rulesDir);
   const lltp = catalog.get('lltp');
   const svc = lltp.compiled;
@@ -114,27 +116,36 @@ export async function runRulesBench(print: (line: string) => void): Promise<void
   const requests = Array.from({ length: 20_000 }, () => next());
   const hand = makeHandwrittenLltp(svc.service.messages, svc.ruleSet);
 
-  const ours = await perSecond(requests, (f) => lltp.decide(f));
-  const oursSync = await perSecond(requests, (f) => lltp.decideSync(f));
-  const naive = await perSecond(requests, naiveDecider(svc), 4);
-  const tuned = await perSecond(requests, tunedDecider(svc), 4);
-  const handwritten = await perSecond(requests, (f) => hand(f));
+  const rounds = out.quick ? 4 : 10;
+  const ours = await perSecond(requests, (f) => lltp.decide(f), rounds);
+  const oursSync = await perSecond(requests, (f) => lltp.decideSync(f), rounds);
+  const naive = await perSecond(requests, naiveDecider(svc), out.quick ? 2 : 4);
+  const tuned = await perSecond(requests, tunedDecider(svc), out.quick ? 2 : 4);
+  const handwritten = await perSecond(requests, (f) => hand(f), rounds);
 
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-  const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   print(
     `rules: LLTP decisions/s, one core, best of short rounds (${svc.rules.length} rules, ${requests.length} sampled requests)`,
   );
-  print(
-    `  catalog engine, decide() awaited    ${fmt(ours)}/s  (target ≥ ${fmt(TARGET_PER_SECOND)}: ${verdict(ours >= TARGET_PER_SECOND)})`,
+  out.figure(
+    'catalog engine, decide() awaited',
+    `${fmt(ours)}/s`,
+    `≥ ${fmt(TARGET_PER_SECOND)}/s`,
+    ours >= TARGET_PER_SECOND,
   );
   print(`  catalog engine, decideSync()        ${fmt(oursSync)}/s`);
-  print(
-    `  json-rules-engine, naive            ${fmt(naive)}/s  → ours is ${(ours / naive).toFixed(1)}× (target ≥ ${TARGET_VS_NAIVE}×: ${verdict(ours / naive >= TARGET_VS_NAIVE)})`,
+  out.figure(
+    `ours over naive json-rules-engine (${fmt(naive)}/s)`,
+    `${(ours / naive).toFixed(1)}×`,
+    `≥ ${TARGET_VS_NAIVE}×`,
+    ours / naive >= TARGET_VS_NAIVE,
   );
   print(`  json-rules-engine, tuned            ${fmt(tuned)}/s  → ours is ${(ours / tuned).toFixed(1)}×`);
-  print(
-    `  hand-written TypeScript (floor)     ${fmt(handwritten)}/s  → floor is ${(handwritten / ours).toFixed(2)}× ours (target ≤ ${TARGET_VS_HANDWRITTEN}×: ${verdict(handwritten / ours <= TARGET_VS_HANDWRITTEN)})`,
+  out.figure(
+    `hand-written TypeScript floor (${fmt(handwritten)}/s) over ours`,
+    `${(handwritten / ours).toFixed(2)}×`,
+    `≤ ${TARGET_VS_HANDWRITTEN}×`,
+    handwritten / ours <= TARGET_VS_HANDWRITTEN,
   );
 
   const draft = await draftWithLongerDiscount();
@@ -146,8 +157,10 @@ export async function runRulesBench(print: (line: string) => void): Promise<void
     report = impactReport(svc, draft.compiled, { sample: 100_000, seed: 1 });
     ms = Math.min(ms, performance.now() - start);
   }
-  print(
-    `  rules impact, 100,000 requests × 2 rule sets: ${Math.round(ms)} ms (target ≤ ${TARGET_IMPACT_MS} ms: ${verdict(ms <= TARGET_IMPACT_MS)}); ` +
-      `${report.changed} decisions changed (fee total ${report.flips.feeTotal})`,
+  out.figure(
+    `rules impact, 100,000 requests × 2 rule sets (${report.changed} decisions changed, fee total ${report.flips.feeTotal})`,
+    `${Math.round(ms)} ms`,
+    `≤ ${TARGET_IMPACT_MS} ms`,
+    ms <= TARGET_IMPACT_MS,
   );
 }

@@ -2,7 +2,8 @@
 export function answerResourceQueries(): void {
   process.on('message', (message: unknown) => {
     if (message === 'usage') {
-      process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+      const memory = process.memoryUsage();
+      process.send?.({ cpu: process.cpuUsage(), rss: memory.rss, heapUsed: memory.heapUsed });
     }
     if (message === 'stop') process.exit(0);
   });
