@@ -129,14 +129,12 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
    * that stalled past the lock's life) is logged, not told to the citizen. The turn's jobs are queued either
    * way: what the turn decided is in the records, the citizen was told, and a job queued twice runs once.
    */
-  async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<boolean> {
+  async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
     try {
       await lock.write(writes, { release: true });
-      return true;
     } catch (err) {
       if (!(err instanceof LockLostError)) throw err;
       log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before the turn was saved');
-      return false;
     }
   }
 
