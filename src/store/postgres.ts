@@ -87,19 +87,30 @@ export class PostgresRecordStore implements KeyValueStore {
     await sql`delete from hoso_records where key = ${k} and expires_at is not null and expires_at <= ${this.now}`.execute(
       trx,
     );
-    await sql`insert into hoso_records (key, kind) values (${k}, ${kind}) on conflict (key) do nothing`.execute(
-      trx,
-    );
-    const { rows } = await sql<{
-      kind: Kind;
-    }>`select kind from hoso_records where key = ${k} for update`.execute(trx);
-    const held = rows[0]?.kind;
-    if (held !== kind) throw new WrongTypeError(key, held ?? 'nothing', kind);
+    // The row may vanish while we wait for its lock (another transaction emptied and dropped the key, see
+    // dropIfEmpty): then it is created again.
+    for (let attempt = 0; ; attempt++) {
+      await sql`insert into hoso_records (key, kind) values (${k}, ${kind}) on conflict (key) do nothing`.execute(
+        trx,
+      );
+      const { rows } = await sql<{
+        kind: Kind;
+      }>`select kind from hoso_records where key = ${k} for update`.execute(trx);
+      const held = rows[0]?.kind;
+      if (held === undefined && attempt < 5) continue;
+      if (held !== kind) throw new WrongTypeError(key, held ?? 'nothing', kind);
+      return;
+    }
   }
 
-  /** Redis deletes a collection when its last item goes; so do we. */
+  /**
+   * Redis deletes a collection when its last item goes; so do we. The key's row is locked first, so that an
+   * item another transaction is adding (it holds that lock) is committed and seen before "empty" is decided;
+   * otherwise dropping the key would take the new item with it.
+   */
   private async dropIfEmpty(trx: Db, key: string): Promise<void> {
     const k = this.k(key);
+    await sql`select 1 from hoso_records where key = ${k} for update`.execute(trx);
     await sql`delete from hoso_records r where r.key = ${k}
       and not exists (select 1 from hoso_record_items i where i.key = ${k})`.execute(trx);
   }

@@ -20,10 +20,7 @@ describe('dead letters in the staff console', () => {
 
   beforeEach(async () => {
     // The agency is down and a job gets one attempt: the submission lands on the dead-letter list at once.
-    // The console is what is tested here, on the embedded job runner; the same dead letters from BullMQ have
-    // their own tests (test/jobs).
     app = await startTestApp({
-      memory: true,
       env: {
         STAFF_OFFICE_HOURS: 'mon-sun 00:00-24:00',
         AGENCY_API_URL: 'http://127.0.0.1:9/agency',
