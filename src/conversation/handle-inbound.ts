@@ -88,6 +88,9 @@ const seenSlice = defineSlice('seen', z.array(z.number().int().nonnegative()).ma
 const RateSchema = z.tuple([z.number().int(), z.number().int().nonnegative()]);
 const rateSlice = defineSlice('rate', RateSchema, (): z.infer<typeof RateSchema> => [0, 0]);
 
+/** Stands for "an answer is kept for this conversation" when asking the dedupe for the writes that drop it. */
+const KEPT = 'kept';
+
 const StoredAnswerSchema = z.object({
   messages: z.array(OutboundSchema),
   jobs: z.array(JobSchema).default([]),
@@ -105,11 +108,13 @@ export class DeliveryError extends Error {
 }
 
 /**
- * One turn, safely, in two round trips to the store: take the conversation's lock while reading the session
- * and what is known of the update, act once per update, run the engine, then — with `deliver` after sending
- * the answer — save the session, its transcript lines and the update's record in one fenced write that also
- * lets the lock go (nothing is written unless the lock is still ours), and queue the turn's jobs.
- * An answer that could not be sent is kept with the update, so the redelivery sends it instead of a second turn.
+ * One turn, safely: take the conversation's lock while reading the session and what is known of the update
+ * (one round trip), act once per update, run the engine, then save the session, its transcript lines and the
+ * update's record in one fenced write (nothing is written unless the lock is still ours). When the caller
+ * renders the answer (the web chat) that write also lets the lock go: two round trips. With `deliver` the
+ * answer is kept with the update in that write, sent while the conversation is still locked, and dropped as
+ * the lock goes (a third): a process that dies at any point leaves either the turn undone or its answer kept
+ * for the redelivery to send, never a citizen told something the session does not remember.
  * A failed turn answers the citizen politely with a reference and logs the cause.
  */
 export function createConversationHandler(deps: ConversationHandlerDeps): ConversationHandler {
@@ -125,16 +130,15 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
   }
 
   /**
-   * Saves what follows a sent answer and lets the lock go. The answer is out already: a lost lock (a process
-   * that stalled past the lock's life) is logged, not told to the citizen. The turn's jobs are queued either
-   * way: what the turn decided is in the records, the citizen was told, and a job queued twice runs once.
+   * Marks a sent answer sent and lets the lock go. The answer is out already: a lost lock (a process that
+   * stalled past the lock's life) is logged, not told to the citizen; the worst it costs is a resend.
    */
   async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
     try {
       await lock.write(writes, { release: true });
     } catch (err) {
       if (!(err instanceof LockLostError)) throw err;
-      log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before the turn was saved');
+      log.warn({ turnId, err: err.message }, 'answer sent, but the lock expired before it was marked sent');
     }
   }
 
@@ -232,28 +236,29 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
             return { messages: turn.messages, duplicate: false, turnId, lang };
           }
 
-          // The answer leaves while the conversation is still locked, so answers leave in order; then one
-          // step saves the session, marks the update handled and lets the lock go.
-          try {
-            await send(deliver, turn.messages, lang);
-          } catch (err) {
-            // Kept with the update: Telegram's redelivery sends this answer again instead of a second turn.
-            save.push(
-              ...dedupe.handled({
-                conversation: key,
-                channel,
-                updateId,
-                read,
-                answer: { ...answer, undelivered: true },
-              }),
-            );
-            await lock.write(save, { release: true });
-            for (const job of turn.jobs) await jobs.enqueue(job);
-            throw err;
-          }
-          save.push(...dedupe.handled({ conversation: key, channel, updateId, read }));
-          await finish(lock, save, turnId);
+          // Saved before the answer leaves, with the answer kept for this update: a citizen who has read
+          // "consent recorded" must find it recorded on their next message, even if this process dies now.
+          // A redelivery (the process died, or sending failed) sends the kept answer instead of a second turn.
+          save.push(
+            ...dedupe.handled({
+              conversation: key,
+              channel,
+              updateId,
+              read,
+              answer: { ...answer, undelivered: true },
+            }),
+          );
+          await lock.write(save, { release: false });
+          // The session is saved before jobs are queued: a job may read what this turn decided.
           for (const job of turn.jobs) await jobs.enqueue(job);
+          // The answer leaves while the conversation is still locked, so answers leave in order; then the kept
+          // answer is dropped (and an unordered channel's update marked) as the lock goes, in one step.
+          await send(deliver, turn.messages, lang);
+          await finish(
+            lock,
+            dedupe.handled({ conversation: key, channel, updateId, read: [KEPT, read[1] ?? null] }),
+            turnId,
+          );
           return { messages: turn.messages, duplicate: false, turnId, lang };
         },
         { read: [sessions.storeKey(key), ...dedupe.readKeys(key, channel, updateId)] },
