@@ -385,6 +385,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     lease: store,
     log,
     graceMs: config.REQUESTS_SWEEP_GRACE_SECONDS * 1000,
+    notify: (record) => requests.notify(record, record.state),
   });
   // --- end requests setup ---
 

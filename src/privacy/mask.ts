@@ -100,6 +100,17 @@ function scrubPastDates(text: string): string {
     .replace(WORDS_DATE, (m, year: string, offset: number, whole: string) => mask(m, year, offset, whole));
 }
 
+/** A UUID (a turn id, a ticket id): its hex groups can hold twelve digits joined by hyphens, but no person. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function insideIdentifier(text: string, offset: number, length: number): boolean {
+  for (const u of text.matchAll(UUID)) {
+    const start = u.index ?? 0;
+    if (offset >= start && offset + length <= start + u[0].length) return true;
+  }
+  return false;
+}
+
 /**
  * Replaces personal data in free text with its masked forms: 12-digit ID numbers however grouped, Vietnamese
  * mobile numbers, 9-digit CMND numbers written next to an ID word, whole dates of past years and any date
@@ -110,7 +121,11 @@ export function scrubPersonalData(text: string): string {
   // The log hot path: most lines hold no run of nine digits at all.
   if (!/\d{9}/.test(dated.replace(/[\s.+()_-]/g, ''))) return dated;
   return dated
-    .replace(TWELVE_DIGITS, (m) => maskCitizenId(m))
-    .replace(MOBILE, (m) => maskPhone(m))
+    .replace(TWELVE_DIGITS, (m, offset: number, whole: string) =>
+      insideIdentifier(whole, offset, m.length) ? m : maskCitizenId(m),
+    )
+    .replace(MOBILE, (m, offset: number, whole: string) =>
+      insideIdentifier(whole, offset, m.length) ? m : maskPhone(m),
+    )
     .replace(CMND_IN_CONTEXT, (_m, context: string, digits: string) => context + maskMiddle(digits, 0, 2));
 }

@@ -209,6 +209,9 @@ export function registerRequestJobs(deps: RequestJobsDeps): void {
       if (current && current !== chain) return;
       const record = await repo.get(code);
       if (!record || FINAL_STATES.includes(record.state)) {
+        // A run cut short between the final step and queueing its message (the worker died) is taken over
+        // here: the message is keyed by request and state, so it is queued once however often this runs.
+        if (record) await service.notify(record, record.state);
         await deps.watch?.forget(code);
         return;
       }

@@ -3,7 +3,7 @@ import type { TurnLogger } from '../dialogue/context.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { KeyValueStore } from '../store/types.ts';
 import type { RequestRepository } from './repository.ts';
-import { FINAL_STATES } from './schema.ts';
+import { FINAL_STATES, type RequestRecord } from './schema.ts';
 import { STATUS_JOB, SUBMIT_JOB } from './service.ts';
 
 /** Requests with work pending, each scored with the time by which its next job must have run. */
@@ -55,6 +55,8 @@ export interface RequestSweeperDeps {
   lease: KeyValueStore;
   log: TurnLogger;
   graceMs?: number;
+  /** Queues the message that tells the citizen about the request's final state (keyed: once). */
+  notify?: (record: RequestRecord) => Promise<void>;
 }
 
 export interface RequestSweeper {
@@ -76,6 +78,9 @@ export function createRequestSweeper(deps: RequestSweeperDeps): RequestSweeper {
         for (const code of await deps.watch.overdue(at, 500)) {
           const record = await deps.repo.get(code);
           if (!record || FINAL_STATES.includes(record.state)) {
+            // Finished, but a worker that died right after the final step may not have queued the message
+            // telling the citizen: it is keyed by request and state, so this queues it at most once.
+            if (record) await deps.notify?.(record);
             await deps.watch.forget(code);
             continue;
           }

@@ -101,6 +101,12 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData('order 012345678 shipped')).toBe('order 012345678 shipped');
   });
 
+  it('leaves a turn id alone even when its hex groups hold twelve digits between hyphens', () => {
+    const turn = '45b8bfe8-0d76-4955-8538-00c08919be09';
+    expect(scrubPersonalData(`turn ${turn} failed`)).toBe(`turn ${turn} failed`);
+    expect(scrubPersonalData(`turn ${turn}: CCCD 001-190-012-345`)).toBe(`turn ${turn}: CCCD 001*******45`);
+  });
+
   it('leaves longer digit runs such as timestamps untouched', () => {
     expect(scrubPersonalData('at 1730000000000')).toBe('at 1730000000000');
   });
