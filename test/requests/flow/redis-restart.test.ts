@@ -11,12 +11,14 @@ import { linkedClient, tap, textOf } from './support.ts';
 describe('a Redis restart in the middle of a request', () => {
   let redis: ThrowawayRedis | undefined;
   let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  // Closing after a restart may wait for the job workers' Redis connections to come back and let go; once in a
+  // loaded full run it took longer than the default 30 s.
   afterEach(async () => {
     await app?.close();
     await redis?.stop();
     app = undefined;
     redis = undefined;
-  });
+  }, 90_000);
 
   it('keeps the answers given before it, and the next message continues the request', async () => {
     redis = await startThrowawayRedis({ persist: true });
