@@ -36,7 +36,7 @@ import type { BenchOutput } from './report.ts';
  *   subset pdf-lib's own subsetting (subset: true, fonts re-embedded per document) with our cached signer,
  *          to show where the naive time goes.
  * All three draw the same display list (same layout) so the comparison isolates embedding and signing.
- * Targets (issue 6): median ≤ 15 ms, ≥ 60 extracts/s per core, ≤ 40 KB; the health-record extract (every group
+ * Targets: median ≤ 15 ms, ≥ 60 extracts/s per core, ≤ 40 KB; the health-record extract (every group
  * of the sample record: administrative, history, visits, summary) is held to the same.
  */
 export async function runExtractsBench(out: BenchOutput): Promise<void> {
