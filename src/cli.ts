@@ -93,7 +93,7 @@ async function serve(): Promise<number> {
     `  Conversations:  ${app.store.kind === 'memory' ? 'in memory (set REDIS_URL to keep them across restarts)' : 'Redis'}`,
     `  Telegram:       ${app.telegram ? (app.telegram.mode === 'webhook' ? `webhook (${TELEGRAM_WEBHOOK_PATH})` : 'long polling') : 'off (set TELEGRAM_BOT_TOKEN)'}`,
   ];
-  // --- Identity and personal data (issue 4) ---
+  // --- Identity and personal data ---
   if (app.identity.devOutbox)
     lines.push(
       `  SMS codes:      ${base}/api/dev/outbox (dev outbox: no SMS is sent${interactive ? '; also shown in this terminal' : ''})`,
@@ -135,7 +135,7 @@ async function serve(): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-/** `hoso worker`: job workers only, no HTTP server, scaled out beside `hoso serve` (issue 5). */
+/** `hoso worker`: job workers only, no HTTP server, scaled out beside `hoso serve`. */
 async function worker(): Promise<number> {
   const cfg = await config();
   if (!cfg.REDIS_URL) {
@@ -225,8 +225,8 @@ export async function main(argv: string[]): Promise<number> {
       const { runRulesUsersCommand } = await import('./rules/console/users-cli.ts');
       return runRulesUsersCommand(args, { ...io, stdin: process.stdin }, await config());
     }
-    // --- Rules (issue 3)
-    // --- Signed extracts (issue 6)
+    // --- Rules
+    // --- Signed extracts
     case 'verify':
     case 'keys':
     case 'extract': {

@@ -101,7 +101,7 @@ export const EnvSchema = z.object({
     .default(48),
   ZALO_WEBHOOK_TOLERANCE_SECONDS: seconds.default(300),
 
-  // --- Identity and personal data (issue 4) ---
+  // --- Identity and personal data ---
   HOSO_DATA_KEY: dataKey.optional(),
   HOSO_DATA_KEY_PREVIOUS: z
     .string()
@@ -155,11 +155,11 @@ export const EnvSchema = z.object({
   STAFF_LOGIN_LIMIT_PER_USER: z.coerce.number().int().min(1).default(5),
   /** Messages one conversation may send per minute before it is asked to slow down. */
   CONVERSATION_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  // --- Rules (issue 3) ---
+  // --- Rules ---
   RULES_DIR: z.string().min(1).default('rules'),
   RULES_API_KEYS: z.string().optional(),
   RULES_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
-  // --- Requests: jobs, agency, health records, payments (issue 5) ---
+  // --- Requests: jobs, agency, health records, payments ---
   JOBS_WORKERS: flag.default(true),
   // Operations: how long a stop (SIGTERM) waits for turns in flight before closing.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
@@ -195,7 +195,7 @@ export const EnvSchema = z.object({
   // The holder's name is printed in the payment message: a citizen typing the transfer by hand checks it.
   VIETQR_ACCOUNT_NAME: z.string().min(1).max(50).default('HOSO THU HO LE PHI'),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(50).default(10),
-  // --- Signed extracts (issue 6) ---
+  // --- Signed extracts ---
   SIGNING_P12_PATH: z.string().min(1).optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUST_ANCHORS: z
@@ -267,7 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && values.PUBLIC_URL?.startsWith('http:')) {
     problems.push('PUBLIC_URL: production needs an https address, never http://');
   }
-  // --- Identity and personal data (issue 4) ---
+  // --- Identity and personal data ---
   if (production && !values.HOSO_DATA_KEY) {
     problems.push(
       'HOSO_DATA_KEY: production encrypts personal data with a configured key, never a development one',
@@ -285,13 +285,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && values.OIDC_ISSUER_URL?.startsWith('http:')) {
     problems.push('OIDC_ISSUER_URL: production needs an https issuer');
   }
-  // --- Rules (issue 3): a malformed key list stops start-up rather than locking agencies out silently.
+  // --- Rules: a malformed key list stops start-up rather than locking agencies out silently.
   try {
     parseApiKeys(values.RULES_API_KEYS);
   } catch (err) {
     problems.push((err as Error).message);
   }
-  // Issue 5: the embedded back office and health books are fictional, and the dev "mark as paid" is off.
+  // The embedded back office and health books are fictional, and the dev "mark as paid" is off.
   if (production && !values.AGENCY_API_URL) {
     problems.push(
       'AGENCY_API_URL: production refuses the simulated back office, which issues fictional results',
@@ -303,7 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !values.PAYMENT_CALLBACK_SECRET) {
     problems.push("PAYMENT_CALLBACK_SECRET: production needs the payment gateway's signing secret");
   }
-  // Issue 6: a generated development key makes every extract a test copy; createApp also refuses a PKCS#12
+  // A generated development key makes every extract a test copy; createApp also refuses a PKCS#12
   // that turns out to hold the development certificate.
   if (production && !values.SIGNING_P12_PATH) {
     problems.push(

@@ -63,7 +63,7 @@ import { OIDC_CALLBACK_PATH, OidcLinker } from './identity/oidc.ts';
 import { oidcRoutes } from './identity/oidc-routes.ts';
 import { OtpService } from './identity/otp.ts';
 import { RateLimiter } from './identity/rate-limit.ts';
-// --- Requests (issue 5) ---
+// --- Requests ---
 import { BullJobQueue } from './jobs/bull-queue.ts';
 import { createDeadLetterList, type DeadLetterList } from './jobs/dead-letters.ts';
 import { createInProcessJobQueue } from './jobs/in-process.ts';
@@ -155,11 +155,11 @@ export interface App {
   /** Documents citizens send for a request, from any channel. */
   intake: FileIntake;
   http: FastifyInstance;
-  /** Rule sets in force, swapped on publication (issue 3). */
+  /** Rule sets in force, swapped on publication. */
   rules: RuleRegistry;
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
-  /** Identity linking and personal data (issue 4): modules register their PersonalDataContributor here. */
+  /** Identity linking and personal data: modules register their PersonalDataContributor here. */
   identity: {
     service: IdentityService;
     cipher: DataCipher;
@@ -171,14 +171,14 @@ export interface App {
   };
   /** Staff handoff: register handoff contributors on `support.registry`; record audited actions on `support.audit`. */
   support: SupportModule;
-  /** Requests: lifecycle, payment, submission (issue 5). */
+  /** Requests: lifecycle, payment, submission. */
   requests: RequestService;
   /** Jobs that failed every attempt, for staff. */
   deadLetters: DeadLetterList;
   /** Queues again the requests whose job was lost with Redis (runs every minute with the workers). */
   sweeper: RequestSweeper;
   health: HealthRecords;
-  /** Signed extracts (issue 6): the signing key, the issued-document registry, the issuer. */
+  /** Signed extracts: the signing key, the issued-document registry, the issuer. */
   extracts: {
     identity: SigningIdentity;
     registry: IssuedDocumentRegistry;
@@ -206,7 +206,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     webhooks: { payments: PAYMENT_CALLBACK_PATH },
     ...(options.metricsLabels ? { labels: options.metricsLabels } : {}),
   });
-  // --- Signed extracts (issue 6): one signing key per process, loaded once; the dev key is made on first run.
+  // --- Signed extracts: one signing key per process, loaded once; the dev key is made on first run.
   // First of all, so that a refused key stops start-up before any connection is opened.
   const keySettings = keySettingsFromConfig(config);
   const signingIdentity = await resolveSigningIdentity(keySettings, {
@@ -268,7 +268,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const translator = createTranslator();
   const ttlMs = config.SESSION_TTL_SECONDS * 1000;
-  // Personal data at rest (records, files, ID numbers) is sealed with one AES-256-GCM data key (issue 4).
+  // Personal data at rest (records, files, ID numbers) is sealed with one AES-256-GCM data key.
   const DAY_MS = 24 * 60 * 60 * 1000;
   const dataKey = await loadOrCreateDataKey(config.DATA_DIR, {
     production: config.production,
@@ -299,7 +299,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const notifier = new Notifier();
   // Public holidays (data, not code) count working days for expected dates, as for staff office hours.
   const holidays = new Set(loadHolidays(config.STAFF_HOLIDAYS_FILE).map((h) => h.date));
-  // --- Requests (issue 5): the queue, the back offices, payments ---
+  // --- Requests: the queue, the back offices, payments ---
   const deadLetters = createDeadLetterList(records.store);
   const jobOptions = {
     log,
@@ -462,7 +462,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const consentLog = createConsentLog(records.store);
 
-  // --- Rules (issue 3): versions in the store, seeded from the catalog folder, hot reload, admin API.
+  // --- Rules: versions in the store, seeded from the catalog folder, hot reload, admin API.
   const ruleVersions = new RuleVersionStore(records.store);
   const rules = new RuleRegistry({ versions: ruleVersions, log, pollMs: config.RULES_POLL_SECONDS * 1000 });
   const rulesAdmin = new RulesAdmin({
@@ -479,7 +479,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     consent: { log: consentLog, retentionDays: config.DATA_RETENTION_DAYS },
     identity: identity.api,
   };
-  // --- Requests in the conversation (issue 5): catalog-driven questions, decision, documents, payment, status.
+  // --- Requests in the conversation: catalog-driven questions, decision, documents, payment, status.
   // A request being put together is sealed in the session like every record (dates of birth, consents).
   const draftSealer = {
     seal: (p: string, context: string) => cipher.encrypt(p, context),
@@ -608,7 +608,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       intake,
       sessionLang: async (id) => (await conversationSessions.load(sessionKey('webchat', id)))?.lang,
     }),
-    // --- Requests (issue 5): payment routes ---
+    // --- Requests: payment routes ---
     paymentCallbackRoutes({
       service: requests,
       kv: records.store,
@@ -622,7 +622,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   plugins.push(support.routes);
   // --- Payments: overpayments owed back, listed for supervisors ---
   support.addStaffRoutes(refundStaffRoutes({ ledger: paymentLedger }));
-  // --- Signed extracts (issue 6): /verify, the published key, revocation in the staff console ---
+  // --- Signed extracts: /verify, the published key, revocation in the staff console ---
   support.addStaffRoutes(
     documentStaffRoutes({ registry: documentRegistry, audit: support.audit, translator }),
   );
@@ -721,7 +721,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
   }
 
-  // --- Identity and personal data (issue 4) ---
+  // --- Identity and personal data ---
   personalData.register(identityContributor(identityService.links));
   personalData.register(
     consentContributor(consentLog, { retainMs: config.PRIVACY_KEEP_CONSENT_RECORDS_DAYS * DAY_MS }),

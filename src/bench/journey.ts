@@ -34,7 +34,7 @@ function journeyCitizens() {
 const typedDate = (iso: string) => iso.split('-').reverse().join('/');
 
 /**
- * Issue 5's benchmark: simulated citizens link, request a Form 1 extract, pay with the dev button and wait
+ * The full-journey benchmark: simulated citizens link, request a Form 1 extract, pay with the dev button and wait
  * until the request is submitted to the (simulated) agency, all over the real webhook path with Redis
  * sessions and BullMQ jobs. Prints journeys per second and the latency of every turn.
  */

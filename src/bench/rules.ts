@@ -1,5 +1,5 @@
 /**
- * Rules benchmark (issue 3 §9): LLTP decisions per second on one core, against naive json-rules-engine use
+ * Rules benchmark: LLTP decisions per second on one core, against naive json-rules-engine use
  * (a new Engine per request, default JSONPath), tuned json-rules-engine (one engine per date segment, plain
  * path walk), and a hand-written TypeScript function of the same rules; then `rules impact` timing.
  */

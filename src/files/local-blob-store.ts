@@ -24,7 +24,7 @@ export class BlobError extends Error {
   ) {
     super(message);
     this.name = 'BlobError';
-    // The upload flow of issue 5 is the first to meet these, so their sentences live in its namespace.
+    // The request flow's document upload is the first to meet these, so their sentences live in its namespace.
     this.messageKey = `requests:errors.${code}`;
   }
 }

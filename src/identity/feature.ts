@@ -21,7 +21,7 @@ import { parseVietnameseDate, vietnamToday } from './parse/date.ts';
 import { fail, type ParseProblem } from './parse/result.ts';
 
 /**
- * Linking in chat (issue 4 §3–§6): after consent, ID number → date of birth → match in the population registry
+ * Linking in chat: after consent, ID number → date of birth → match in the population registry
  * → one-time code by SMS to the phone on record (or, on Telegram, the account's own shared phone number) →
  * linked at the registry's assurance level. With OIDC configured the citizen may log in with the provider
  * instead. Other modules use `ctx.services.identity` (below) to know who the citizen is.

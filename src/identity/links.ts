@@ -5,7 +5,7 @@ import type { DataCipher } from '../privacy/crypto.ts';
 import type { KeyValueStore } from '../store/types.ts';
 
 /**
- * Which chat accounts are linked to which citizen (issue 4 §6, §7). Two records:
+ * Which chat accounts are linked to which citizen. Two records:
  *
  * - `idlink:acct:<channel>:<userId>` → the citizen key;
  * - `idlink:cit:<citizen key>`, a hash: `id` (the ID number, AES-256-GCM, bound to the citizen key),

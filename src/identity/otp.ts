@@ -11,7 +11,7 @@ import {
 import type { TtlStore } from './ttl-store.ts';
 
 /**
- * One-time codes sent by SMS to confirm a link (issue 4 §3): 6 digits from a CSPRNG, stored only as a keyed
+ * One-time codes sent by SMS to confirm a link: 6 digits from a CSPRNG, stored only as a keyed
  * hash, valid 5 minutes, at most 5 tries per code then a 15-minute lock, resend throttled. Every answer is a
  * value the dialogue turns into a message.
  */

@@ -2,8 +2,8 @@ import { fail, type ParseError } from './parse/result.ts';
 import type { TtlStore } from './ttl-store.ts';
 
 /**
- * Fixed-window counters against guessing: registry look-ups are limited per chat account and per ID number
- * (issue 4 §3). Keys carry a keyed hash of the subject, never the raw ID.
+ * Fixed-window counters against guessing: registry look-ups are limited per chat account and per ID number,
+ * so nobody can walk the registry to learn who exists. Keys carry a keyed hash of the subject, never the raw ID.
  */
 export interface RateLimit {
   limit: number;

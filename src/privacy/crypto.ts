@@ -13,7 +13,7 @@ import { ConfigError } from '../config.ts';
 
 /**
  * Personal data at rest: ID numbers are stored encrypted (AES-256-GCM) and found through a keyed hash
- * (HMAC-SHA256), so neither Redis keys nor values hold a raw ID (issue 4, §7; shared/domain/vietnam.md §5).
+ * (HMAC-SHA256), so neither Redis keys nor values hold a raw ID (shared/domain/vietnam.md §5).
  *
  * One 32-byte master key comes from configuration (`HOSO_DATA_KEY`, base64). Two keys are derived from it
  * with HKDF, one to encrypt and one to hash, so a leaked lookup hash never helps against the ciphertext.

@@ -10,7 +10,7 @@ export interface RequestsContributorOptions {
 }
 
 /**
- * The citizen's requests for "send me my data" and "delete my data" (issue 4 §8): exported whole (facts,
+ * The citizen's requests for "send me my data" and "delete my data": exported whole (facts,
  * decision, states, documents by name); erased with their uploaded documents and issued extracts. Kept: the
  * record of a fee collected — the request code, amount, time and transaction, without the person — for the
  * accounting retention period (Law on Accounting 88/2015/QH13, Art. 41), and the issued-document registry's

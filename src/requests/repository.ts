@@ -16,7 +16,7 @@ import {
 
 /**
  * Seals a record at rest. A record holds personal data (the subject's ID number and names), so a
- * deployment wires the AES-256-GCM cipher of `src/privacy/crypto.ts` here (issue 4); the record's key
+ * deployment wires the AES-256-GCM cipher of `src/privacy/crypto.ts` here; the record's key
  * is passed as associated data, so a sealed record moved to another key does not open.
  */
 export interface RecordSealer {

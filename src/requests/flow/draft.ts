@@ -13,7 +13,7 @@ export const DraftSchema = z.object({
   service: z.string().min(1),
   /** Random, made with the draft: filing it twice (a turn repeated after a crash) makes one request. */
   filingKey: z.string().optional(),
-  /** The rule-set version the conversation started on and keeps (issue 3 §6). */
+  /** The rule-set version the conversation started on and keeps. */
   version: z.string().min(1),
   /** The facts known so far: prefilled from the linked identity and answered by the citizen. */
   facts: z.record(z.string(), z.unknown()),

@@ -31,7 +31,7 @@ import { createStatusIntents } from './status.ts';
 import { answerLines, summaryCard, summaryDetails } from './summary.ts';
 
 /**
- * The citizen's main job (issue 5 §1–§4, §7): a conversation driven by the service catalog. It asks exactly the
+ * The citizen's main job: a conversation driven by the service catalog. It asks exactly the
  * inputs the service declares (buttons for choices, checked free text for numbers and dates), pre-fills what
  * the linked identity already tells, lets the citizen go back ("quay lại") or change an answer ("sửa"), shows
  * the decision in plain words with its legal basis, takes the documents the rules ask for, and files the

@@ -11,7 +11,7 @@ import type { RuleSource } from './feature.ts';
 import { answerLines } from './summary.ts';
 
 /**
- * What staff need of the request in progress when they take over (issue 7 §1): the answers so far, the
+ * What staff need of the request in progress when they take over: the answers so far, the
  * rules' decision on them with its reasons, the documents still missing, the legal basis of what fired, and
  * the citizen's latest requests with their states. In Vietnamese: the console's language.
  */

@@ -13,7 +13,7 @@ import type { RequestService } from '../service.ts';
 import { paymentMessages } from './filing.ts';
 
 /**
- * `request_status` (issue 5 §6): the citizen's requests with their state and dates, one request by its code,
+ * `request_status`: the citizen's requests with their state and dates, one request by its code,
  * and what can be done from there (pay, receive the result again). A code that is not theirs reads exactly
  * like a code that does not exist.
  */
