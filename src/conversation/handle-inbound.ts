@@ -88,9 +88,6 @@ const seenSlice = defineSlice('seen', z.array(z.number().int().nonnegative()).ma
 const RateSchema = z.tuple([z.number().int(), z.number().int().nonnegative()]);
 const rateSlice = defineSlice('rate', RateSchema, (): z.infer<typeof RateSchema> => [0, 0]);
 
-/** Stands for "an answer is kept for this conversation" when asking the dedupe for the writes that drop it. */
-const KEPT = 'kept';
-
 const StoredAnswerSchema = z.object({
   messages: z.array(OutboundSchema),
   jobs: z.array(JobSchema).default([]),
@@ -256,7 +253,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
           await send(deliver, turn.messages, lang);
           await finish(
             lock,
-            dedupe.handled({ conversation: key, channel, updateId, read: [KEPT, read[1] ?? null] }),
+            dedupe.handled({ conversation: key, channel, updateId, read, answerKept: true }),
             turnId,
           );
           return { messages: turn.messages, duplicate: false, turnId, lang };

@@ -59,6 +59,8 @@ export interface UpdateDedupe {
     updateId: string | undefined;
     read: (string | null)[];
     answer?: { messages: unknown[]; jobs: unknown[]; lang: 'vi' | 'en'; undelivered: boolean };
+    /** An answer was kept for this update earlier in the turn (saved before sending): it is dropped now. */
+    answerKept?: boolean;
   }): FencedWrite[];
 }
 
@@ -132,7 +134,7 @@ export function createUpdateDedupe(options: UpdateDedupeOptions = {}): UpdateDed
       return [...seen, id].sort((a, b) => a - b).slice(-window);
     },
 
-    handled({ conversation, channel, updateId, read, answer }) {
+    handled({ conversation, channel, updateId, read, answer, answerKept }) {
       const writes: FencedWrite[] = [];
       if (answer && updateId !== undefined) {
         const { undelivered, ...kept } = answer;
@@ -144,7 +146,7 @@ export function createUpdateDedupe(options: UpdateDedupeOptions = {}): UpdateDed
         return writes;
       }
       // An answer kept for an earlier update (or this one, now sent) is no longer needed.
-      if (read[0] !== null && read[0] !== undefined)
+      if (answerKept || (read[0] !== null && read[0] !== undefined))
         writes.push({ key: answerKey(conversation), value: null });
       if (updateId === undefined) return writes;
       if (orderedId(channel, updateId) === undefined)

@@ -16,6 +16,7 @@ import { devKeyPaths } from '../../src/extracts/signing/dev-keys.ts';
 import { readCertificates } from '../../src/extracts/signing/identity.ts';
 import { verifyPdf } from '../../src/extracts/verify.ts';
 import { defaultPopulation } from '../../src/ports/population/embedded.ts';
+import { SeededRandom } from '../../src/ports/population/random.ts';
 import { type FakeAgency, startFakeAgency } from '../fakes/agency-api.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
@@ -28,18 +29,6 @@ const CODE = /LLTP-\d{4}-\d{6}/;
 
 /** Answers that mean "this message was not taken, send it again", as a citizen would read them. */
 const TRY_AGAIN = /tạm gián đoạn|đang bận xử lý|đang gặp sự cố|gửi tin nhắn quá nhanh/;
-
-/** A small seeded generator, so a failing run can be repeated exactly. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Update =
   | ReturnType<typeof textUpdate>
@@ -167,7 +156,7 @@ describe('a cluster that loses a server, the worker and Redis in the middle of f
   it('files every confirmed request once and gives every citizen their own valid extract', {
     timeout: 420_000,
   }, async () => {
-    const random = seeded(20261205);
+    const random = new SeededRandom(20261205);
     const adultBefore = `${new Date().getFullYear() - 20}-01-01`;
     const citizens = defaultPopulation()
       .filter((c) => c.vneidLevel === 2 && c.phone && c.nationality === 'VN' && c.dateOfBirth < adultBefore)
@@ -182,7 +171,7 @@ describe('a cluster that loses a server, the worker and Redis in the middle of f
       const chatId = chatOf(update);
       const trail = trails.get(chatId) ?? [];
       trails.set(chatId, trail);
-      let server = servers[Math.floor(random() * 2)]!;
+      let server = servers[Math.floor(random.next() * 2)]!;
       for (let attempt = 0; ; attempt++) {
         const port = processes.get(server)!.port!;
         const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
