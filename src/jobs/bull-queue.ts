@@ -150,7 +150,20 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
+    // A worker whose blocking connection is still reconnecting (Redis just restarted) can wait on it for ever:
+    // after a bounded wait its connection is cut, which ends the wait, so a shutdown always finishes.
+    if (this.worker) {
+      const closing = this.worker.close();
+      const closed = await Promise.race([
+        closing.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000).unref()),
+      ]);
+      if (!closed) {
+        this.options.log.warn({}, 'job worker did not close in 5 s: its Redis connection is cut');
+        this.workerConnection?.disconnect();
+        await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      }
+    }
     await this.queue.close();
     await Promise.all(
       [this.queueConnection, this.workerConnection].map((c) => c?.quit().catch(() => c.disconnect())),
