@@ -19,7 +19,7 @@ type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 const FAST = { AGENCY_SIM_DELAY_SECONDS: '0.3', AGENCY_POLL_SECONDS: '0.1', JOBS_BACKOFF_MS: '20' };
 
 /**
- * Issue 6 end to end: a request goes through the pipeline (confirm, dev payment, simulated agency), the signed
+ * Signed extracts end to end: a request goes through the pipeline (confirm, dev payment, simulated agency), the signed
  * extract reaches the citizen's chat, passes verifyPdf and poppler's pdfsig, and once a supervisor revokes it,
  * /verify and verifyPdf say so.
  */

@@ -11,7 +11,7 @@ import { decision, lltpRequest, until } from './support.ts';
 type Pipeline = ReturnType<typeof redisPipeline>;
 
 /**
- * Issue 5's reliability promises, each against a local agency server that fails on purpose
+ * The request pipeline's reliability promises, each against a local agency server that fails on purpose
  * (test/fakes/agency-api.ts), with BullMQ on a real Redis.
  */
 describe('request reliability', () => {

@@ -153,11 +153,13 @@ export function storeContract(
     });
 
     it('keeps a lock alive while its holder works past the time to live', async () => {
-      const locks = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
-      const other = createConversationLocks(store, { ttlMs: 90, waitMs: 50 });
+      // The time to live is long enough that a busy test machine's pauses (a few hundred ms) cannot make the
+      // renewal late; the holder still works for more than twice that time.
+      const locks = createConversationLocks(store, { ttlMs: 1200, waitMs: 50 });
+      const other = createConversationLocks(store, { ttlMs: 1200, waitMs: 50 });
       let saved = false;
       await locks.run('long', async (lock) => {
-        await sleep(300);
+        await sleep(2600);
         // Another process cannot take the lock meanwhile, and the holder's fenced write still goes through.
         await expect(other.run('long', async () => 'stolen')).rejects.toMatchObject({
           code: 'HOSO_ERR_BUSY',

@@ -10,7 +10,7 @@ import { until } from '../support.ts';
 import { buttonsOf, linkedClient, type Said, tap, textOf } from './support.ts';
 
 /**
- * Issue 5's "done when", as a citizen does it in the web chat: a fixture citizen asks for a Form 1 extract,
+ * A whole request as a citizen does it in the web chat: a fixture citizen asks for a Form 1 extract,
  * answers only what the catalog asks (never her date of birth), sees the fee and its legal basis, pays in
  * the dev outbox, follows the status and receives the extract.
  */

@@ -15,7 +15,7 @@ const PNG = Buffer.from(
 );
 
 /**
- * Issue 5's "done when" on the real page: a fixture citizen links, asks for a Form 1 extract, sends the
+ * A whole request on the real page: a fixture citizen links, asks for a Form 1 extract, sends the
  * student-card photo with the paperclip, sees the payment code as a picture, pays with the dev button,
  * follows the steps pushed to the page and gets the signed extract as a download.
  */

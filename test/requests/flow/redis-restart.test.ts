@@ -5,7 +5,7 @@ import { startTestApp } from '../../support/app.ts';
 import { linkedClient, tap, textOf } from './support.ts';
 
 /**
- * Issue 5's reliability promise for conversations: a Redis restart (killed, then started again on its
+ * The reliability promise for conversations: a Redis restart (killed, then started again on its
  * append-only file) in the middle of a request loses at most the turn in flight; the citizen carries on.
  */
 describe('a Redis restart in the middle of a request', () => {
