@@ -111,12 +111,18 @@ function insideIdentifier(text: string, offset: number, length: number): boolean
   return false;
 }
 
+/** Full-width digits and punctuation, superscript and subscript digits, circled digits, mathematical digits. */
+const COMPATIBILITY_DIGIT = /[\uFF0B-\uFF19\uFF3F\u2070-\u2079\u2080-\u2089\u2460-\u249B\u24EA-\u24FF\u2776-\u2793\u{1D7CE}-\u{1D7FF}]/u;
+
 /**
  * Replaces personal data in free text with its masked forms: 12-digit ID numbers however grouped, Vietnamese
  * mobile numbers, 9-digit CMND numbers written next to an ID word, whole dates of past years and any date
  * written after a birth word (dates of birth). Used by the log redaction, transcripts, tickets and dead letters.
  */
-export function scrubPersonalData(text: string): string {
+export function scrubPersonalData(input: string): string {
+  // Digits typed on a Japanese or Chinese keyboard (full-width １２３), circled or styled digits read as the
+  // same number to a person and to our parsers (which fold them with NFKC), so they are masked the same way.
+  const text = COMPATIBILITY_DIGIT.test(input) ? input.normalize('NFKC') : input;
   const dated = /(?:19|20)\d{2}|sinh|\bns\b|dob|born|birth/i.test(text) ? scrubPastDates(text) : text;
   // The log hot path: most lines hold no run of nine digits at all.
   if (!/\d{9}/.test(dated.replace(/[\s.+()_-]/g, ''))) return dated;

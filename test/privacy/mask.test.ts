@@ -73,6 +73,15 @@ describe('scrubPersonalData', () => {
     }
   });
 
+  it('masks an ID number, a phone and a date of birth typed in full-width or styled digits', () => {
+    expect(scrubPersonalData('CCCD ００１１９００１２３４５ nhé')).toBe('CCCD 001*******45 nhé');
+    expect(scrubPersonalData('sdt ０９０１－０００－００１')).toBe('sdt 090*****01');
+    expect(scrubPersonalData('số 𝟎𝟎𝟏𝟏𝟗𝟎𝟎𝟏𝟐𝟑𝟒𝟓')).toBe('số 001*******45');
+    expect(scrubPersonalData('ngày sinh １５／０３／１９９０')).toBe('ngày sinh **/**/1990');
+    // Vietnamese letters are left as they were typed.
+    expect(scrubPersonalData('Nguyễn Thị Thư, sdt ０９０１０００００１')).toBe('Nguyễn Thị Thư, sdt 090*****01');
+  });
+
   it('masks a date after a birth word even with spaces, words, a short year or no year', () => {
     expect(scrubPersonalData('tôi sinh 15 03 1990')).toBe('tôi sinh **/**/1990');
     expect(scrubPersonalData('ngày sinh: 15/03/90')).toBe('ngày sinh: **/**/**');
