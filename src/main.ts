@@ -16,7 +16,7 @@ import {
   sessionKey,
 } from './conversation/handle-inbound.ts';
 import { Notifier } from './conversation/notifier.ts';
-import { createTranscriptLog } from './conversation/transcript-log.ts';
+import { createTranscriptLog, type TranscriptLog } from './conversation/transcript-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { openRecords, type Records } from './db/records.ts';
 import type { Feature, Services } from './dialogue/context.ts';
@@ -149,6 +149,8 @@ export interface App {
   translator: Translator;
   engine: DialogueEngine;
   handle: ConversationHandler;
+  /** What staff read of each conversation, kept with the records. */
+  transcripts: TranscriptLog;
   notifier: Notifier;
   jobs: JobQueue;
   files: BlobStore;
@@ -526,8 +528,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.support = support.services;
   features.unshift(support.gateFeature);
   features.push(support.feature);
-  // The transcript kept for staff lives beside the session, not in it, and as long.
-  const transcripts = createTranscriptLog(store, { ttlMs, conversationOf: sessionKey });
+  // The transcript kept for staff lives with the records, not in the session, and as long as the session.
+  const transcripts = createTranscriptLog(records.store, {
+    ttlMs,
+    conversationOf: sessionKey,
+    earlier: store,
+    onError: (err) => log.warn({ err: err.message }, 'transcript lines not written yet: will try again'),
+  });
   const engine = createDialogueEngine(features, {
     translator,
     understand,
@@ -739,7 +746,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       transcripts,
       forget: async (conversation) => {
-        await store.del(transcripts.key(conversation), updateDedupe.answerKey(conversation));
+        await transcripts.erase(conversation);
+        await store.del(updateDedupe.answerKey(conversation));
       },
       sessionKey,
       locks: createConversationLocks(store),
@@ -875,6 +883,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     translator,
     engine,
     handle,
+    transcripts,
     notifier,
     jobs,
     files,
@@ -908,6 +917,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await metricsServer?.close();
       await rules.close();
       await jobs.close();
+      await transcripts.close();
       if (!options.records) await records.close();
       if (!options.store) await store.close();
     },

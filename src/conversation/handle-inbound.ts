@@ -210,8 +210,6 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
           const remembered = dedupe.remember(channel, updateId, seen);
           seenSlice.set(turn.session, remembered.length > 0 ? remembered : undefined);
           const save: FencedWrite[] = [sessions.encode(key, turn.session)];
-          if (deps.transcripts && turn.transcript.length > 0)
-            save.push(deps.transcripts.append(key, turn.transcript));
           const answer = { messages: turn.messages, jobs: turn.jobs, lang };
 
           if (!deliver) {
@@ -225,9 +223,10 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
                 answer: { ...answer, undelivered: false },
               }),
             );
-            // Nothing is saved unless the lock is still ours; the session, its transcript and the update's
-            // record are saved together, and the lock goes in the same step.
+            // Nothing is saved unless the lock is still ours; the session and the update's record are saved
+            // together, and the lock goes in the same step. The turn's transcript lines follow once it is saved.
             await lock.write(save, { release: true });
+            deps.transcripts?.append(key, turn.transcript);
             // The session is saved before jobs are queued: a job may read what this turn decided.
             for (const job of turn.jobs) await jobs.enqueue(job);
             return { messages: turn.messages, duplicate: false, turnId, lang };
@@ -246,6 +245,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
             }),
           );
           await lock.write(save, { release: false });
+          deps.transcripts?.append(key, turn.transcript);
           // The session is saved before jobs are queued: a job may read what this turn decided.
           for (const job of turn.jobs) await jobs.enqueue(job);
           // The answer leaves while the conversation is still locked, so answers leave in order; then the kept

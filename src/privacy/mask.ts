@@ -112,7 +112,8 @@ function insideIdentifier(text: string, offset: number, length: number): boolean
 }
 
 /** Full-width digits and punctuation, superscript and subscript digits, circled digits, mathematical digits. */
-const COMPATIBILITY_DIGIT = /[\uFF0B-\uFF19\uFF3F\u2070-\u2079\u2080-\u2089\u2460-\u249B\u24EA-\u24FF\u2776-\u2793\u{1D7CE}-\u{1D7FF}]/u;
+const COMPATIBILITY_DIGIT =
+  /[\uFF0B-\uFF19\uFF3F\u2070-\u2079\u2080-\u2089\u2460-\u249B\u24EA-\u24FF\u2776-\u2793\u{1D7CE}-\u{1D7FF}]/u;
 
 /**
  * Replaces personal data in free text with its masked forms: 12-digit ID numbers however grouped, Vietnamese

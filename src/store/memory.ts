@@ -1,4 +1,4 @@
-import { type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
+import { type FencedPush, type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
 
 type Value = string | string[] | Map<string, string> | Set<string> | Map<string, number>;
 interface Entry {
@@ -105,14 +105,8 @@ export class MemoryStore implements KeyValueStore {
     const guard = this.entry(guardKey);
     if (guard?.kind !== 'string' || guard.value !== guardValue) return false;
     for (const w of writes) {
-      if (isPush(w)) {
-        if (w.push.length === 0) continue;
-        const list = this.typed<string[]>(w.key, 'list', () => []);
-        list.push(...w.push);
-        const cap = Math.max(1, Math.floor(w.cap));
-        if (list.length > cap) list.splice(0, list.length - cap);
-        if (w.ttlMs !== undefined) (this.data.get(w.key) as Entry).expiresAt = this.now() + w.ttlMs;
-      } else if (w.value === null) this.data.delete(w.key);
+      if (isPush(w)) this.pushCapped(w);
+      else if (w.value === null) this.data.delete(w.key);
       else
         this.data.set(w.key, {
           kind: 'string',
@@ -123,6 +117,19 @@ export class MemoryStore implements KeyValueStore {
     if (after === 'release') this.data.delete(guardKey);
     else if (after !== 'keep') guard.expiresAt = this.now() + after.ttlMs;
     return true;
+  }
+
+  private pushCapped(w: FencedPush): void {
+    if (w.push.length === 0) return;
+    const list = this.typed<string[]>(w.key, 'list', () => []);
+    list.push(...w.push);
+    const cap = Math.max(1, Math.floor(w.cap));
+    if (list.length > cap) list.splice(0, list.length - cap);
+    if (w.ttlMs !== undefined) (this.data.get(w.key) as Entry).expiresAt = this.now() + w.ttlMs;
+  }
+
+  async appendCapped(pushes: FencedPush[]): Promise<void> {
+    for (const w of pushes) this.pushCapped(w);
   }
 
   async incr(key: string, options: { ttlMs?: number } = {}): Promise<number> {

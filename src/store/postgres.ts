@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
+import { type FencedPush, type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
 
 type Kind = 'string' | 'list' | 'hash' | 'set' | 'zset';
 type Db = Kysely<unknown>;
@@ -248,6 +248,64 @@ export class PostgresRecordStore implements KeyValueStore {
     );
     if (ttlMs !== undefined)
       await sql`update hoso_records set expires_at = ${this.now + ttlMs} where key = ${k}`.execute(trx);
+  }
+
+  /**
+   * Every list's items in a few statements whatever the number of lists, so a flush of many conversations'
+   * lines costs one transaction: expired lists go, the lists are created or renewed (locked in key order, so
+   * two processes flushing the same lists cannot deadlock), the items are added, and each list is cut to its cap.
+   */
+  async appendCapped(pushes: FencedPush[]): Promise<void> {
+    const byKey = new Map<string, { items: string[]; cap: number; ttlMs: number | undefined }>();
+    for (const w of pushes) {
+      if (w.push.length === 0) continue;
+      const k = this.k(w.key);
+      const held = byKey.get(k);
+      const cap = Math.max(1, Math.floor(w.cap));
+      if (held) {
+        held.items.push(...w.push);
+        held.cap = cap;
+        held.ttlMs = w.ttlMs ?? held.ttlMs;
+      } else byKey.set(k, { items: [...w.push], cap, ttlMs: w.ttlMs });
+    }
+    if (byKey.size === 0) return;
+    const keys = [...byKey.keys()].sort();
+    const now = this.now;
+    const keyList = sql.join(keys.map((k) => sql`${k}`));
+    await this.db.transaction().execute(async (trx) => {
+      await sql`delete from hoso_records where key in (${keyList})
+        and expires_at is not null and expires_at <= ${now}`.execute(trx);
+      const { rows } = await sql<{ key: string }>`
+        insert into hoso_records (key, kind, expires_at)
+        values ${sql.join(
+          keys.map((k) => {
+            const ttlMs = byKey.get(k)?.ttlMs;
+            return sql`(${k}, 'list', ${ttlMs !== undefined ? now + ttlMs : null}::bigint)`;
+          }),
+        )}
+        on conflict (key) do update set expires_at = coalesce(excluded.expires_at, hoso_records.expires_at)
+          where hoso_records.kind = 'list'
+        returning key`.execute(trx);
+      if (rows.length !== keys.length) {
+        const lists = new Set(rows.map((r) => r.key));
+        const other = keys.find((k) => !lists.has(k)) ?? '';
+        throw new WrongTypeError(other, 'string or collection', 'list');
+      }
+      await sql`insert into hoso_record_items (key, item, value) values ${sql.join(
+        keys.flatMap((k) =>
+          (byKey.get(k)?.items ?? []).map(
+            (item) => sql`(${k}, lpad(nextval('hoso_list_position')::text, 20, '0'), ${item})`,
+          ),
+        ),
+      )}`.execute(trx);
+      for (const cap of new Set(keys.map((k) => byKey.get(k)?.cap ?? 1))) {
+        const capped = sql.join(keys.filter((k) => byKey.get(k)?.cap === cap).map((k) => sql`${k}`));
+        await sql`delete from hoso_record_items i using (
+            select key, item, row_number() over (partition by key order by item desc) as n
+            from hoso_record_items where key in (${capped})) x
+          where i.key = x.key and i.item = x.item and x.n > ${cap}`.execute(trx);
+      }
+    });
   }
 
   async incr(key: string, options: { ttlMs?: number } = {}): Promise<number> {

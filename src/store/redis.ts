@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
+import { type FencedPush, type FencedWrite, type GuardAfter, isPush, type KeyValueStore } from './types.ts';
 
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
@@ -141,6 +141,19 @@ export class RedisStore implements KeyValueStore {
     }
     const n = await (this.client as unknown as Scripts).hosoWriteIfHeld(keys.length, ...keys, ...args);
     return n === 1;
+  }
+
+  async appendCapped(pushes: FencedPush[]): Promise<void> {
+    const batch = this.client.multi();
+    for (const w of pushes) {
+      if (w.push.length === 0) continue;
+      const key = this.k(w.key);
+      batch.rpush(key, ...w.push).ltrim(key, -Math.max(1, Math.floor(w.cap)), -1);
+      if (w.ttlMs !== undefined) batch.pexpire(key, w.ttlMs);
+    }
+    const results = await batch.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
   }
 
   async incr(key: string, options: { ttlMs?: number } = {}): Promise<number> {

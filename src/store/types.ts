@@ -67,6 +67,11 @@ export interface KeyValueStore {
   /** Milliseconds left; -1 without expiry, -2 when the key does not exist. */
   pttl(key: string): Promise<number>;
 
+  /**
+   * Several capped appends in one step (each RPUSH, LTRIM to its cap, and renewal of the list's life): how a
+   * log written by many conversations at once is flushed with one round trip instead of one per list.
+   */
+  appendCapped(pushes: FencedPush[]): Promise<void>;
   rpush(key: string, ...values: string[]): Promise<number>;
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   ltrim(key: string, start: number, stop: number): Promise<void>;

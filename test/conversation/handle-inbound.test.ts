@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConversationHandler, sessionKey } from '../../src/conversation/handle-inbound.ts';
-import { createTranscriptLog } from '../../src/conversation/transcript-log.ts';
+import { createConversationHandler } from '../../src/conversation/handle-inbound.ts';
 import type { DialogueEngine } from '../../src/dialogue/engine.ts';
 import { SESSION_VERSION, SessionSchema, TRANSCRIPT_LIMIT } from '../../src/dialogue/session.ts';
 import { createTranslator } from '../../src/i18n.ts';
@@ -45,13 +44,7 @@ describe('handling an inbound message', () => {
     const session = JSON.parse((await app.store.get('sess:webchat:burst'))!);
     expect(session.data.turns).toBe(50);
     // The transcript keeps the latest lines, one citizen line and one bot line per turn, none lost in between.
-    const transcript = await createTranscriptLog(app.store, {
-      ttlMs: 60_000,
-      conversationOf: sessionKey,
-    }).read({
-      channel: 'webchat',
-      userId: 'burst',
-    });
+    const transcript = await app.transcripts.read({ channel: 'webchat', userId: 'burst' });
     const citizenLines = transcript.filter((e) => e.from === 'citizen');
     expect(citizenLines.length).toBe(TRANSCRIPT_LIMIT / 2);
     const numbers = citizenLines.map((e) => Number(e.text.split(' ').at(-1)));
@@ -84,13 +77,7 @@ describe('handling an inbound message', () => {
     expect(saved.v).toBe(2);
     expect(saved.data.turns).toBe(4);
     expect(JSON.stringify(saved.data)).not.toContain('079');
-    const transcript = await createTranscriptLog(app.store, {
-      ttlMs: 60_000,
-      conversationOf: sessionKey,
-    }).read({
-      channel: 'webchat',
-      userId: 'old',
-    });
+    const transcript = await app.transcripts.read({ channel: 'webchat', userId: 'old' });
     expect(transcript.map((l) => l.text).slice(0, 3)).toEqual([
       'CCCD 079*******23',
       'Cảm ơn anh/chị.',

@@ -29,6 +29,7 @@ function hosoProcess(
 ) {
   const { engine } = testEngine();
   const counter = { turns: 0 };
+  const transcripts = createTranscriptLog(store, { ttlMs: 60_000, conversationOf: sessionKey });
   const handle: ConversationHandler = createConversationHandler({
     engine: {
       flows: engine.flows,
@@ -44,7 +45,7 @@ function hosoProcess(
       version: SESSION_VERSION,
       ttlMs: 60_000,
     }),
-    transcripts: createTranscriptLog(store, { ttlMs: 60_000, conversationOf: sessionKey }),
+    transcripts,
     dedupe: createUpdateDedupe(),
     locks: createConversationLocks(store, options.lockTtlMs ? { ttlMs: options.lockTtlMs } : {}),
     jobs: createInProcessJobQueue({ log: silent }),
@@ -52,7 +53,7 @@ function hosoProcess(
     log: silent,
     defaultLang: 'vi',
   });
-  return { handle, counter };
+  return { handle, counter, transcripts };
 }
 
 async function sessionOf(store: KeyValueStore, key: string): Promise<Session> {
@@ -135,10 +136,9 @@ describe('turn safety across processes sharing one Redis', () => {
     expect(texts(r2.messages)).not.toContain('hệ thống đang bận');
     const session = await sessionOf(store, 'webchat:slow');
     expect(session.turns).toBe(2);
-    const transcript = await createTranscriptLog(store, { ttlMs: 60_000, conversationOf: sessionKey }).read({
-      channel: 'webchat',
-      userId: 'slow',
-    });
+    // Each process writes its turns' lines in the background; both have written theirs before this read.
+    await Promise.all([a.transcripts.flush(), b.transcripts.flush()]);
+    const transcript = await a.transcripts.read({ channel: 'webchat', userId: 'slow' });
     expect(transcript.filter((l) => l.from === 'citizen').map((l) => l.text)).toEqual([
       'xin chào',
       'giúp tôi',

@@ -20,7 +20,7 @@ describe('the embedded default across a restart', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps staff accounts, requests and issued documents, and numbers the next request after them', {
+  it('keeps staff accounts, requests, issued documents and transcripts, and numbers the next request after them', {
     timeout: 240_000,
   }, async () => {
     const embedded = { memory: true, pglite: true, dataDir, env: { AGENCY_SIM_DELAY_SECONDS: '0' } };
@@ -31,6 +31,8 @@ describe('the embedded default across a restart', () => {
     await first.requests.confirm(code);
     await until(async () => (await first.requests.get(code))?.state === 'issued', 60_000, 'the extract');
     const documentId = (await first.requests.get(code))!.result!.documentId;
+    // A citizen's last message, written to the records by the shutdown at the latest.
+    await first.handle({ channel: 'webchat', userId: 'before-restart', text: 'cho tôi hỏi phí LLTP' });
     await first.close();
     started.pop();
 
@@ -44,6 +46,9 @@ describe('the embedded default across a restart', () => {
       requestCode: code,
       status: 'valid',
     });
+    // What staff would read of that conversation is still there.
+    const transcript = await second.transcripts.read({ channel: 'webchat', userId: 'before-restart' });
+    expect(transcript.map((l) => l.text)).toContain('cho tôi hỏi phí LLTP');
     const next = await second.requests.create(lltpRequest({ decision: decision(0) }));
     expect(Number(next.code.slice(-6))).toBe(Number(code.slice(-6)) + 1);
   });

@@ -79,7 +79,9 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData('số 𝟎𝟎𝟏𝟏𝟗𝟎𝟎𝟏𝟐𝟑𝟒𝟓')).toBe('số 001*******45');
     expect(scrubPersonalData('ngày sinh １５／０３／１９９０')).toBe('ngày sinh **/**/1990');
     // Vietnamese letters are left as they were typed.
-    expect(scrubPersonalData('Nguyễn Thị Thư, sdt ０９０１０００００１')).toBe('Nguyễn Thị Thư, sdt 090*****01');
+    expect(scrubPersonalData('Nguyễn Thị Thư, sdt ０９０１０００００１')).toBe(
+      'Nguyễn Thị Thư, sdt 090*****01',
+    );
   });
 
   it('masks a date after a birth word even with spaces, words, a short year or no year', () => {

@@ -152,6 +152,27 @@ export function storeContract(
       expect(await store.get('guard')).toBeNull();
     });
 
+    it('appends to many capped lists in one step, each keeping its last items and renewing its life', async () => {
+      await store.rpush('log:a', 'old');
+      await store.appendCapped([
+        { key: 'log:a', push: ['1', '2'], cap: 3, ttlMs: 60_000 },
+        { key: 'log:b', push: ['x'], cap: 3, ttlMs: 60_000 },
+        { key: 'log:a', push: ['3'], cap: 3, ttlMs: 60_000 },
+        { key: 'log:c', push: [], cap: 3 },
+      ]);
+      expect(await store.lrange('log:a', 0, -1)).toEqual(['1', '2', '3']);
+      expect(await store.lrange('log:b', 0, -1)).toEqual(['x']);
+      expect(await store.llen('log:c')).toBe(0);
+      expect(await store.pttl('log:a')).toBeGreaterThan(50_000);
+      await store.appendCapped([{ key: 'log:b', push: ['y', 'z', 'w'], cap: 2 }]);
+      expect(await store.lrange('log:b', 0, -1)).toEqual(['z', 'w']);
+      // A list without a new time to live keeps the one it had.
+      expect(await store.pttl('log:b')).toBeGreaterThan(50_000);
+      await store.set('plain', 'v');
+      await expect(store.appendCapped([{ key: 'plain', push: ['x'], cap: 2 }])).rejects.toThrow();
+      expect(await store.get('plain')).toBe('v');
+    });
+
     it('keeps a lock alive while its holder works past the time to live', async () => {
       // The time to live is long enough that a busy test machine's pauses (a few hundred ms) cannot make the
       // renewal late; the holder still works for more than twice that time.

@@ -6,21 +6,15 @@ import type { KeyValueStore } from '../../src/store/types.ts';
 
 /**
  * The conversation's transcript list for tests that drive the engine without the conversation handler:
- * `keep` appends a turn's lines as the handler's fenced save does.
+ * `keep` appends a turn's lines as the handler does once a turn is saved, and writes them at once.
  */
 export function testTranscripts(store: KeyValueStore) {
   const log = createTranscriptLog(store, { ttlMs: 60 * 60 * 1000, conversationOf: sessionKey });
   return {
     log,
     async keep(address: Address, lines: TranscriptEntry[]): Promise<void> {
-      const guard = `test-guard:${address.channel}:${address.userId}`;
-      await store.set(guard, 'held', { ttlMs: 10_000 });
-      await store.writeIfHeld(
-        guard,
-        'held',
-        [log.append(sessionKey(address.channel, address.userId), lines)],
-        'release',
-      );
+      log.append(sessionKey(address.channel, address.userId), lines);
+      await log.flush();
     },
     read: (address: Address) => log.read(address),
   };
