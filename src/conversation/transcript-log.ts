@@ -53,7 +53,7 @@ export function decodeLine(raw: string): TranscriptEntry | undefined {
  *
  * Lines wait in memory for at most `flushMs` and are written for every conversation at once, so a busy
  * server spends one database transaction per interval, not one per turn. What a crash loses is at most that
- * interval's lines: the staff's context, never a request (requests are written before anyone is told).
+ * half second's lines: the staff's context, never a request (requests are written before anyone is told).
  * `earlier` is where transcripts lived before (the short-lived store): still read, and erased, until it expires.
  */
 export function createTranscriptLog(
@@ -68,7 +68,7 @@ export function createTranscriptLog(
   },
 ): TranscriptLog {
   const key = (conversation: string) => `transcript:${conversation}`;
-  const flushMs = options.flushMs ?? 200;
+  const flushMs = options.flushMs ?? 500;
   /** Encoded lines per conversation, waiting to be written. */
   let waiting = new Map<string, string[]>();
   let timer: NodeJS.Timeout | undefined;

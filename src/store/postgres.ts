@@ -298,12 +298,15 @@ export class PostgresRecordStore implements KeyValueStore {
           ),
         ),
       )}`.execute(trx);
+      // Per list, the oldest item to keep is found by walking its index from the newest end; only lists
+      // longer than their cap have one, and only items before it go.
       for (const cap of new Set(keys.map((k) => byKey.get(k)?.cap ?? 1))) {
-        const capped = sql.join(keys.filter((k) => byKey.get(k)?.cap === cap).map((k) => sql`${k}`));
+        const capped = keys.filter((k) => byKey.get(k)?.cap === cap).map((k) => sql`(${k})`);
         await sql`delete from hoso_record_items i using (
-            select key, item, row_number() over (partition by key order by item desc) as n
-            from hoso_record_items where key in (${capped})) x
-          where i.key = x.key and i.item = x.item and x.n > ${cap}`.execute(trx);
+            select l.key, (select j.item from hoso_record_items j where j.key = l.key
+              order by j.item desc offset ${cap - 1} limit 1) as oldest_kept
+            from (values ${sql.join(capped)}) as l(key)) x
+          where i.key = x.key and i.item < x.oldest_kept`.execute(trx);
       }
     });
   }
