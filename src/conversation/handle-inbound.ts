@@ -130,6 +130,19 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
    * Marks a sent answer sent and lets the lock go. The answer is out already: a lost lock (a process that
    * stalled past the lock's life) is logged, not told to the citizen; the worst it costs is a resend.
    */
+  /**
+   * The turn's lines go to the transcript, written in the background; a turn that queues jobs has them written
+   * first, so that a job in another process (erasing the conversation, handing it to staff) finds them there.
+   */
+  async function keepTranscript(
+    conversation: string,
+    turn: Pick<TurnResult, 'transcript' | 'jobs'>,
+  ): Promise<void> {
+    if (!deps.transcripts) return;
+    deps.transcripts.append(conversation, turn.transcript);
+    if (turn.jobs.length > 0) await deps.transcripts.flush();
+  }
+
   async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
     try {
       await lock.write(writes, { release: true });
@@ -226,7 +239,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
             // Nothing is saved unless the lock is still ours; the session and the update's record are saved
             // together, and the lock goes in the same step. The turn's transcript lines follow once it is saved.
             await lock.write(save, { release: true });
-            deps.transcripts?.append(key, turn.transcript);
+            await keepTranscript(key, turn);
             // The session is saved before jobs are queued: a job may read what this turn decided.
             for (const job of turn.jobs) await jobs.enqueue(job);
             return { messages: turn.messages, duplicate: false, turnId, lang };
@@ -245,7 +258,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
             }),
           );
           await lock.write(save, { release: false });
-          deps.transcripts?.append(key, turn.transcript);
+          await keepTranscript(key, turn);
           // The session is saved before jobs are queued: a job may read what this turn decided.
           for (const job of turn.jobs) await jobs.enqueue(job);
           // The answer leaves while the conversation is still locked, so answers leave in order; then the kept

@@ -116,6 +116,9 @@ describe('data-subject rights in chat', () => {
     // Nothing links any more, and both conversations start over as new.
     expect(await app.records.keys('idlink:')).toEqual([]);
     expect(await app.store.keys('sess:')).toEqual([]);
+    // What staff could have read of either conversation is gone too, the request to erase it included.
+    await app.transcripts.flush();
+    expect(await app.records.keys('transcript:')).toEqual([]);
     expect(textOf(await other.say('xin chào'))).toContain('Anh/chị có đồng ý không?');
     // The consent record says "withdrawn" and expires after the configured retention.
     const consents = await app.identity.personalData
