@@ -127,10 +127,6 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
   }
 
   /**
-   * Marks a sent answer sent and lets the lock go. The answer is out already: a lost lock (a process that
-   * stalled past the lock's life) is logged, not told to the citizen; the worst it costs is a resend.
-   */
-  /**
    * The turn's lines go to the transcript, written in the background; a turn that queues jobs has them written
    * first, so that a job in another process (erasing the conversation, handing it to staff) finds them there.
    */
@@ -143,6 +139,10 @@ export function createConversationHandler(deps: ConversationHandlerDeps): Conver
     if (turn.jobs.length > 0) await deps.transcripts.flush();
   }
 
+  /**
+   * Marks a sent answer sent and lets the lock go. The answer is out already: a lost lock (a process that
+   * stalled past the lock's life) is logged, not told to the citizen; the worst it costs is a resend.
+   */
   async function finish(lock: HeldLock, writes: FencedWrite[], turnId: string): Promise<void> {
     try {
       await lock.write(writes, { release: true });

@@ -136,7 +136,9 @@ export function createTranscriptLog(
     },
     async read(address) {
       const conversation = options.conversationOf(address.channel, address.userId);
+      // This process's own lines are written first (those of other processes are at most `flushMs` behind).
       if (waiting.has(conversation)) await flush();
+      else await writing;
       const [before, raw] = await Promise.all([
         options.earlier ? options.earlier.lrange(key(conversation), 0, -1) : [],
         records.lrange(key(conversation), 0, -1),
